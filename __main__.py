@@ -1,0 +1,3 @@
+from spedrules.cli.main import main
+
+main()

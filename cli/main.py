@@ -1,0 +1,158 @@
+"""The ``spedrules`` command: a thin shell over :mod:`spedrules.core.api`.
+
+Every user mistake ends in one line on stderr naming the file, the field and what was expected,
+and exit code 2; a problem found by a check exits 1; no traceback reaches a user unless
+``SPEDRULES_DEBUG=1`` asks for one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+import click
+
+from spedrules.cli import render
+from spedrules.core import api
+from spedrules.core.errors import SpedrulesError
+
+CONFIG = click.option(
+    "--config",
+    "config",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="District configuration (TOML, DESIGN.md section 7).",
+)
+AS_OF = click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    help="Evaluate as of this date (default: today in the district's timezone).",
+)
+
+
+def _format(*choices: str, default: str = "table"):
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+class Shell(click.Group):
+    """Turns spedrules' own errors into one line and exit 2 instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SpedrulesError as exc:
+            if os.environ.get("SPEDRULES_DEBUG"):
+                raise
+            click.echo(f"spedrules: error: {exc}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=Shell, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="spedrules", prog_name="spedrules")
+def cli() -> None:
+    """spedrules: what is due for each student with a disability, by when, and why.
+
+    Special-education law (federal IDEA, California, Florida) and local practice as plugins,
+    layered by a district configuration. Every date comes with its citation and explanation.
+
+    \b
+    Start with:  spedrules demo
+    Then:        spedrules evaluate --config DISTRICT.toml CASE.yaml
+                 spedrules explain --config DISTRICT.toml CASE.yaml KIND
+    """
+
+
+@cli.group("plugins", cls=Shell, invoke_without_command=True)
+@_format("table", "json")
+@click.pass_context
+def plugins(ctx: click.Context, fmt: str) -> None:
+    """List installed plugins (or check them: `spedrules plugins check`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    rows = api.plugin_summaries()
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        click.echo(render.plugins_table(rows))
+
+
+@plugins.command("check")
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    help="Check this district's stack instead of every plugin on its own ancestry.",
+)
+def plugins_check(config: str | None) -> None:
+    """Validate plugins: rule ids, replaces/tightens targets, citations, kinds, crashes."""
+    problems = api.check_plugins(config)
+    for problem in problems:
+        click.echo(f"problem: {problem}")
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found", err=True)
+        sys.exit(1)
+    click.echo("plugins check: no problems")
+
+
+@cli.command("rules")
+@CONFIG
+@click.option("--kind", help="Only rules of this kind.")
+@_format("table", "json")
+def rules(config: str, kind: str | None, fmt: str) -> None:
+    """Show the effective rule set of a district after layering, with provenance."""
+    rows = api.rule_summaries(config, kind)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        click.echo(render.rules_table(rows))
+
+
+@cli.command("evaluate")
+@CONFIG
+@click.argument("case", type=click.Path(dir_okay=False))
+@AS_OF
+@_format("table", "json")
+def evaluate(config: str, case: str, as_of: str | None, fmt: str) -> None:
+    """Evaluate one student's case: obligations with due dates, status and citations."""
+    result = api.evaluate(config, case, as_of)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render.evaluation_table(result))
+
+
+@cli.command("explain")
+@CONFIG
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.argument("rule_or_kind")
+@AS_OF
+def explain(config: str, case: str, rule_or_kind: str, as_of: str | None) -> None:
+    """Explain, step by step, how a rule's due date was computed for a case."""
+    for ob in api.explain(config, case, rule_or_kind, as_of):
+        click.echo(render.explanation(ob))
+
+
+@cli.command("demo")
+def demo() -> None:
+    """Run the bundled example districts and cases and explain one obligation."""
+    from spedrules.cli.demo import run_demo
+
+    run_demo(click.echo)
+
+
+def main() -> None:
+    cli(prog_name="spedrules")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

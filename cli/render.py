@@ -1,0 +1,87 @@
+"""Plain-text rendering for the terminal; JSON output comes straight from the API's dicts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from spedrules.core.api import Evaluation
+from spedrules.core.model import Obligation
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def plugins_table(rows: list[dict[str, Any]]) -> str:
+    kinds = list(rows[0]["rules"]) if rows else []
+    short = {
+        "TimelineRule": "timeline",
+        "EligibilityCategory": "eligibility",
+        "IncidentRule": "incident",
+        "MeetingRule": "meeting",
+        "FormDefinition": "forms",
+        "Option": "options",
+    }
+    return table(
+        ["id", "name", "version", "parent", "layer", *[short.get(k, k) for k in kinds]],
+        [
+            [
+                r["id"],
+                r["name"],
+                r["version"],
+                r["parent"] or "-",
+                r["layer"],
+                *[r["rules"][k] for k in kinds],
+            ]
+            for r in rows
+        ],
+    )
+
+
+def rules_table(rows: list[dict[str, Any]]) -> str:
+    out = []
+    for r in rows:
+        chain = "".join(f"; replaces {old}" for old in r["replaces"])
+        if r["tightens"]:
+            chain += f"; tightens {r['tightens']}"
+        out.append([r["rule"], r["kind"], r["layer"], r["source"] + chain, r["citation"]])
+    return table(["rule", "kind", "layer", "source", "citation"], out)
+
+
+def _due(ob: Obligation) -> str:
+    return "-" if ob.due is None else ob.due.isoformat()
+
+
+def evaluation_table(result: Evaluation) -> str:
+    lines = [f"student {result.student}, as of {result.as_of.isoformat()}", ""]
+    if result.obligations:
+        lines.append(
+            table(
+                ["due", "status", "kind", "layer", "rule", "citation"],
+                [
+                    [_due(o), o.status, o.kind, o.layer, o.rule, o.citation]
+                    for o in result.obligations
+                ],
+            )
+        )
+    else:
+        lines.append("no obligations")
+    for v in result.violations:
+        lines.append(f"VIOLATION {v.rule}: {v.message} [{v.citation}]")
+    for w in result.warnings:
+        lines.append(f"warning: {w}")
+    return "\n".join(lines)
+
+
+def explanation(ob: Obligation) -> str:
+    head = f"{ob.title} [{ob.rule}, {ob.layer}, from {ob.source}]"
+    lines = [head, f"  due {_due(ob)} - {ob.status}", f"  citation: {ob.citation}"]
+    lines += [f"  {i}. {step}" for i, step in enumerate(ob.explanation, 1)]
+    return "\n".join(lines) + "\n"

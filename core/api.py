@@ -1,0 +1,250 @@
+"""The Python API: everything the CLI does, callable directly by a vendor's code.
+
+    import spedrules
+    district = spedrules.load_district("oakview.toml")
+    result = spedrules.evaluate(district, "case.yaml", as_of="2026-11-22")
+    for ob in result.obligations:
+        print(ob.kind, ob.due, ob.status, ob.citation)
+
+``config`` arguments accept a path to a district TOML file, a DistrictConfig or a loaded
+District; ``case`` arguments accept a path to a case file, a mapping or a Case.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from attrs import define, frozen
+
+from spedrules.core.calendar import SchoolCalendar
+from spedrules.core.case import case_from_dict, load_case
+from spedrules.core.config import DistrictConfig, load_config
+from spedrules.core.convert import converter
+from spedrules.core.errors import InputError, SpedrulesError
+from spedrules.core.incidents import evaluate_incidents
+from spedrules.core.layering import (
+    RuleSet,
+    check_stack,
+    extra_event_types,
+    resolve,
+    resolve_options,
+)
+from spedrules.core.meetings import evaluate_meetings
+from spedrules.core.model import Case, Obligation, Violation
+from spedrules.core.plugins import HookContext, Problem, Registry
+from spedrules.core.rules import RULE_HOOKS
+from spedrules.core.timeline import Context, by_due, evaluate_timelines
+
+
+@define
+class District:
+    """A district config with everything it resolves to: plugins, options, calendar, rules."""
+
+    config: DistrictConfig
+    registry: Registry
+    options: dict[str, Any]
+    calendar: SchoolCalendar | None
+    ruleset: RuleSet
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.config.timezone)
+
+    @property
+    def event_types(self) -> frozenset[str]:
+        return extra_event_types(self.registry, list(self.config.stack))
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Plugins of this stack that failed, and conflicts found while layering its rules."""
+        stack = set(self.config.stack)
+        loading = [p for p in self.registry.problems if p.plugin in stack]
+        return [*loading, *self.ruleset.problems]
+
+    def today(self) -> date:
+        return datetime.now(self.tz).date()
+
+
+@frozen
+class Evaluation:
+    student: str
+    as_of: date
+    obligations: tuple[Obligation, ...]
+    violations: tuple[Violation, ...]
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of DESIGN.md section 7 (plus ``as_of`` and ``warnings``)."""
+        return {
+            "student": self.student,
+            "as_of": self.as_of.isoformat(),
+            "obligations": [converter.unstructure(o) for o in self.obligations],
+            "violations": [converter.unstructure(v) for v in self.violations],
+            "warnings": list(self.warnings),
+        }
+
+
+def load_district(
+    config: str | Path | DistrictConfig | District, registry: Registry | None = None
+) -> District:
+    if isinstance(config, District):
+        return config
+    if not isinstance(config, DistrictConfig):
+        config = load_config(config)
+    if registry is None:
+        registry = Registry.discover(config.local_plugins)
+    check_stack(registry, config.stack, config.source)
+    options = resolve_options(registry, config.stack, config.options, config.source)
+    calendar = SchoolCalendar.load(config.calendar) if config.calendar else None
+    if calendar is not None and calendar.timezone != config.timezone:
+        raise InputError(
+            config.source,
+            "district.timezone",
+            f"the calendar's timezone {calendar.timezone}",
+            config.timezone,
+        )
+    ctx = HookContext(config=config, options=options)
+    ruleset = resolve(registry, list(config.stack), ctx)
+    return District(config, registry, options, calendar, ruleset)
+
+
+def as_case(case: str | Path | dict | Case, district: District) -> Case:
+    if isinstance(case, Case):
+        return case
+    if isinstance(case, dict):
+        return case_from_dict(case, None, district.event_types)
+    return load_case(case, district.event_types)
+
+
+def as_date(value: str | date | None, district: District) -> date:
+    if value is None:
+        return district.today()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(None, "--as-of", "a date YYYY-MM-DD", value) from None
+
+
+def evaluate(config, case, as_of: str | date | None = None) -> Evaluation:
+    """Every obligation of one student's case as of a date, with status and explanation."""
+    district = load_district(config)
+    case = as_case(case, district)
+    day = as_date(as_of, district)
+    ctx = Context(case=case, calendar=district.calendar, tz=district.tz, as_of=day)
+    obligations, violations = evaluate_timelines(district.ruleset, ctx)
+    incident_obligations, incident_violations = evaluate_incidents(district.ruleset, ctx)
+    meeting_violations = evaluate_meetings(district.ruleset, ctx)
+    return Evaluation(
+        student=case.student.id,
+        as_of=day,
+        obligations=tuple(sorted([*obligations, *incident_obligations], key=by_due)),
+        violations=tuple([*violations, *incident_violations, *meeting_violations]),
+        warnings=tuple(str(p) for p in district.problems),
+    )
+
+
+def explain(config, case, rule_or_kind: str, as_of: str | date | None = None) -> list[Obligation]:
+    """The obligations of one rule id or one kind, whose ``explanation`` holds the steps."""
+    result = evaluate(config, case, as_of)
+    found = [o for o in result.obligations if rule_or_kind in (o.rule, o.kind)]
+    if not found:
+        known = sorted({o.rule for o in result.obligations} | {o.kind for o in result.obligations})
+        raise InputError(
+            None,
+            "RULE_OR_KIND",
+            f"a rule id or kind with an obligation in this case ({', '.join(known) or 'none'})",
+            rule_or_kind,
+        )
+    return found
+
+
+def check_plugins(config=None, registry: Registry | None = None) -> list[Problem]:
+    """Problems with the installed plugins, or with one district's stack when ``config`` is given.
+
+    Without a config each plugin is checked on the stack of its ancestors (``st-lucie`` on
+    ``us-idea, florida, st-lucie``), which also catches conflicts between a plugin and its parents.
+    """
+    if config is not None:
+        return load_district(config, registry).problems
+    registry = registry or Registry.discover()
+    problems = list(registry.problems)
+    seen: set[str] = set()
+    for plugin_id in sorted(registry.plugins):
+        stack = registry.ancestry(plugin_id)
+        missing = [p for p in stack if p not in registry.plugins]
+        if missing:
+            problems.append(Problem(plugin_id, f"its parent {missing[0]!r} is not installed"))
+            continue
+        try:
+            options = resolve_options(registry, stack, {})
+        except InputError as exc:
+            problems.append(Problem(plugin_id, str(exc)))
+            continue
+        for problem in resolve(registry, stack, HookContext(options=options)).problems:
+            if str(problem) not in seen:
+                seen.add(str(problem))
+                problems.append(problem)
+    return problems
+
+
+def plugin_summaries(registry: Registry | None = None) -> list[dict[str, Any]]:
+    """Each installed plugin: id, name, version, parent, level and rule counts per hook."""
+    registry = registry or Registry.discover()
+    rows = []
+    for plugin_id in sorted(registry.plugins, key=lambda p: (len(registry.ancestry(p)), p)):
+        plugin = registry.plugins[plugin_id]
+        stack = registry.ancestry(plugin_id)
+        counts: dict[str, Any] = {}
+        try:
+            options = resolve_options(registry, stack, {})
+        except InputError:
+            options = {}
+        ctx = HookContext(options=options)
+        for hook_name, cls in RULE_HOOKS.items():
+            try:
+                counts[cls.__name__] = len(registry.rules(plugin_id, hook_name, ctx))
+            except SpedrulesError:
+                counts[cls.__name__] = "error"
+        counts["Option"] = len(registry.options(plugin_id))
+        rows.append(
+            {
+                "id": plugin_id,
+                "name": plugin.info.name if plugin.info else "?",
+                "version": plugin.version,
+                "parent": plugin.parent,
+                "layer": plugin.level,
+                "origin": plugin.origin,
+                "rules": counts,
+            }
+        )
+    return rows
+
+
+def rule_summaries(config, kind: str | None = None) -> list[dict[str, Any]]:
+    """The effective rules of a district after layering, with provenance, newest version first."""
+    district = load_district(config)
+    rows = []
+    for entry in district.ruleset.entries.values():
+        rule = entry.latest
+        if kind and rule.kind != kind:
+            continue
+        rows.append(
+            {
+                "rule": rule.id,
+                "kind": rule.kind,
+                "type": type(rule).__name__,
+                "title": rule.title,
+                "citation": rule.citation,
+                "layer": rule.layer,
+                "source": rule.source,
+                "replaces": [old.id for old in entry.replaced],
+                "tightens": entry.tightens,
+                "versions": [v.interval() for v in entry.versions],
+            }
+        )
+    return rows

@@ -1,0 +1,104 @@
+"""Loading and validating a case file (YAML or JSON, DESIGN.md section 7).
+
+Structure comes from cattrs (types, dates, required fields); meaning comes from the vocabulary:
+an event type must be a core type or one a plugin in the stack declared, a role must be a known
+role, an incident must be released after it started. The first problem found is raised as one
+InputError naming the file and the field path, e.g. ``events[3].type``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from attrs import evolve
+
+from spedrules.core.convert import structure_at
+from spedrules.core.errors import InputError
+from spedrules.core.files import read_data
+from spedrules.core.model import Case
+from spedrules.core.vocabulary import (
+    ATTENDEE_ROLES,
+    DISABILITY_CODES,
+    EVENT_TYPES,
+    INCIDENT_TYPES,
+    RESTRAINT_METHODS,
+    RESTRAINT_POSITIONS,
+)
+
+CASE_KEYS = ("student", "events", "incidents", "meetings", "evaluation")
+
+
+def load_case(path: str | Path, extra_event_types: frozenset[str] = frozenset()) -> Case:
+    data = read_data(path, "a case: a mapping with 'student' and 'events'")
+    return case_from_dict(data, str(path), extra_event_types)
+
+
+def case_from_dict(
+    data: dict[str, Any], source: str | None = None, extra_event_types: frozenset[str] = frozenset()
+) -> Case:
+    unknown = sorted(set(data) - set(CASE_KEYS))
+    if unknown:
+        raise InputError(source, unknown[0], f"one of the top-level keys {', '.join(CASE_KEYS)}")
+    if "student" not in data:
+        raise InputError(source, "student", "a mapping with the student's id (required)")
+    case: Case = structure_at(data, Case, source)
+    validate_case(case, source, extra_event_types)
+    return evolve(case, source=source)
+
+
+def validate_case(case: Case, source: str | None, extra_event_types: frozenset[str]) -> None:
+    student = case.student
+    if not student.id.strip():
+        raise InputError(source, "student.id", "a non-empty student id", student.id)
+    for key in ("disability", "secondary_disability"):
+        code = getattr(student, key)
+        if code is not None and code not in DISABILITY_CODES:
+            raise InputError(
+                source, f"student.{key}", f"an IDEA code ({', '.join(DISABILITY_CODES)})", code
+            )
+    known_types = EVENT_TYPES | extra_event_types
+    for i, event in enumerate(case.events):
+        where = f"events[{i}]"
+        if event.type not in known_types:
+            expected = "a core event type or one declared by a plugin in the stack"
+            raise InputError(source, f"{where}.type", expected, event.type)
+        if (event.date is None) == (event.at is None):
+            raise InputError(source, where, "exactly one of 'date' or 'at'")
+        if event.type == "disciplinary_removal":
+            days = event.get("days", 1)
+            if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+                raise InputError(
+                    source, f"{where}.days", "a whole number of school days >= 1", days
+                )
+    ids: set[str] = set()
+    for i, inc in enumerate(case.incidents):
+        where = f"incidents[{i}]"
+        _unique(ids, inc.id, source, f"{where}.id")
+        _one_of(inc.type, INCIDENT_TYPES, source, f"{where}.type")
+        if inc.method is not None:
+            _one_of(inc.method, RESTRAINT_METHODS, source, f"{where}.method")
+        if inc.position is not None:
+            _one_of(inc.position, RESTRAINT_POSITIONS, source, f"{where}.position")
+        if inc.released_at is not None and inc.released_at < inc.started_at:
+            raise InputError(
+                source, f"{where}.released_at", "a moment after started_at", str(inc.released_at)
+            )
+    for i, meeting in enumerate(case.meetings):
+        where = f"meetings[{i}]"
+        _unique(ids, meeting.id, source, f"{where}.id")
+        if meeting.end is not None and meeting.end <= meeting.start:
+            raise InputError(source, f"{where}.end", "a moment after start", str(meeting.end))
+        for j, attendee in enumerate(meeting.attendees):
+            _one_of(attendee.role, ATTENDEE_ROLES, source, f"{where}.attendees[{j}].role")
+
+
+def _one_of(value: str, allowed: tuple[str, ...] | frozenset[str], source, field: str) -> None:
+    if value not in allowed:
+        raise InputError(source, field, f"one of {', '.join(sorted(allowed))}", value)
+
+
+def _unique(seen: set[str], value: str, source, field: str) -> None:
+    if value in seen:
+        raise InputError(source, field, "an id not used by another incident or meeting", value)
+    seen.add(value)

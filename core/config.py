@@ -1,0 +1,106 @@
+"""District configuration: the TOML file of DESIGN.md section 7, read and checked.
+
+The config names the stack (general -> specific), the school calendar and the option values.
+Reading it is separate from checking it against the installed plugins (:func:`check_stack`), so
+that the same checks serve ``spedrules plugins check --config`` and every evaluation.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from pathlib import Path
+from typing import Any
+
+from attrs import field, frozen
+
+from spedrules.core.errors import ConfigError
+from spedrules.core.files import read_toml
+
+DISTRICT_KEYS = ("id", "name", "state", "timezone", "stack", "calendar", "local_plugins")
+
+
+@frozen
+class DistrictConfig:
+    id: str
+    name: str
+    state: str
+    timezone: str
+    stack: tuple[str, ...]
+    calendar: Path | None = None  # resolved against the config file's folder
+    options: dict[str, Any] = field(factory=dict, hash=False)
+    local_plugins: tuple[Path, ...] = ()  # a district's own add-ons as .py files
+    source: Path | None = None
+
+
+def load_config(path: str | Path) -> DistrictConfig:
+    path = Path(path)
+    data = read_toml(path)
+    return config_from_dict(data, path)
+
+
+def config_from_dict(data: dict[str, Any], path: Path | None = None) -> DistrictConfig:
+    district = data.get("district")
+    if not isinstance(district, dict):
+        raise ConfigError(path, "district", "a [district] table")
+    unknown = set(data) - {"district", "options"}
+    if unknown:
+        raise ConfigError(path, sorted(unknown)[0], "only the tables [district] and [options]")
+    extra = sorted(set(district) - set(DISTRICT_KEYS))
+    if extra:
+        raise ConfigError(path, f"district.{extra[0]}", f"one of {', '.join(DISTRICT_KEYS)}")
+    for key in ("id", "name", "state", "timezone"):
+        if not isinstance(district.get(key), str) or not district[key].strip():
+            raise ConfigError(path, f"district.{key}", "a non-empty string", district.get(key))
+    try:
+        zoneinfo.ZoneInfo(district["timezone"])
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            path,
+            "district.timezone",
+            "an IANA timezone such as America/Los_Angeles",
+            district["timezone"],
+        ) from None
+    stack = district.get("stack")
+    if not isinstance(stack, list) or not stack or not all(isinstance(s, str) for s in stack):
+        raise ConfigError(path, "district.stack", "a non-empty list of plugin ids", stack)
+    if len(set(stack)) != len(stack):
+        raise ConfigError(path, "district.stack", "each plugin id once", stack)
+    base = path.parent if path else Path.cwd()
+    calendar = district.get("calendar")
+    calendar_path = None
+    if calendar is not None:
+        if not isinstance(calendar, str):
+            raise ConfigError(path, "district.calendar", "a file name (.yaml or .ics)", calendar)
+        calendar_path = base / calendar
+        if calendar_path.suffix.lower() not in (".yaml", ".yml", ".ics"):
+            raise ConfigError(path, "district.calendar", "a .yaml or .ics file", calendar)
+        if not calendar_path.is_file():
+            raise ConfigError(
+                path,
+                "district.calendar",
+                f"an existing file (looked for {calendar_path})",
+                calendar,
+            )
+    local = district.get("local_plugins", [])
+    if not isinstance(local, list) or not all(isinstance(p, str) for p in local):
+        raise ConfigError(path, "district.local_plugins", "a list of .py file names", local)
+    local_paths = tuple(base / p for p in local)
+    for i, lp in enumerate(local_paths):
+        if lp.suffix != ".py" or not lp.is_file():
+            raise ConfigError(
+                path, f"district.local_plugins[{i}]", "an existing .py file", local[i]
+            )
+    options = data.get("options", {})
+    if not isinstance(options, dict):
+        raise ConfigError(path, "options", "an [options] table", options)
+    return DistrictConfig(
+        id=district["id"],
+        name=district["name"],
+        state=district["state"],
+        timezone=district["timezone"],
+        stack=tuple(stack),
+        calendar=calendar_path,
+        options=dict(options),
+        local_plugins=local_paths,
+        source=path,
+    )

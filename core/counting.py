@@ -1,0 +1,257 @@
+"""Counting units: every way the law counts time, jurisdiction-neutral, each with its steps.
+
+Conventions (DESIGN.md section 5): day 0 is the day of the trigger and the due date is the Nth
+counted day after it; a due date is not moved off a weekend unless the unit says so; counting past
+the days a calendar covers is an error. Every function returns a :class:`Count`: the due moment
+and the sentences that explain it. Scalar counts bisect precomputed numpy arrays of days; the
+``*_array`` forms answer many starts at once for sweeps and benchmarks.
+"""
+
+from __future__ import annotations
+
+import calendar as _stdcal
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+from attrs import frozen
+
+from spedrules.core.calendar import SchoolCalendar, from_day64, to_day64
+from spedrules.core.errors import CalendarError
+
+
+@frozen
+class Count:
+    due: date | datetime
+    steps: tuple[str, ...]
+
+
+def day_name(d: date) -> str:
+    return f"{d:%a} {d.isoformat()}"
+
+
+def _weekend_note(cal_weekdays: tuple[int, ...], due: date) -> str:
+    if due.weekday() not in cal_weekdays:
+        return ": calendar days are not moved off weekends or holidays"
+    return ""
+
+
+def calendar_days(start: date, n: int) -> Count:
+    due = start + timedelta(days=n)
+    note = _weekend_note((0, 1, 2, 3, 4), due)
+    return Count(due, (f"counting {n} calendar days", f"due {day_name(due)} (day {n}){note}"))
+
+
+def anniversary(start: date, years: int = 0, months: int = 0) -> Count:
+    total = start.month - 1 + months + 12 * years
+    year, month = start.year + total // 12, total % 12 + 1
+    last = _stdcal.monthrange(year, month)[1]
+    due = date(year, month, min(start.day, last))
+    span = " and ".join(
+        p
+        for p in (f"{years} year(s)" if years else "", f"{months} month(s)" if months else "")
+        if p
+    )
+    steps = [f"{span} after {day_name(start)}: the same calendar date"]
+    if due.day != start.day:
+        steps.append(
+            f"{start:%B} {start.day} does not exist in {year}: the last day of the "
+            f"month, {day_name(due)}"
+        )
+    steps.append(f"due {day_name(due)}")
+    return Count(due, tuple(steps))
+
+
+def _nth_after(days: np.ndarray, start: date, n: int, cal: SchoolCalendar, what: str) -> date:
+    i = int(np.searchsorted(days, to_day64(start), side="right")) + n - 1
+    if n < 1 or i >= len(days):
+        raise CalendarError(
+            cal.source,
+            "years",
+            f"a school year covering {n} {what} after {start.isoformat()} "
+            f"(the calendar ends {cal.coverage[1].isoformat()})",
+        )
+    return from_day64(days[i])
+
+
+def _closure_steps(cal: SchoolCalendar, start: date, due: date) -> list[str]:
+    steps = [f"skipped: {c.name} ({c.days()})" for c in cal.closures_between(start, due)]
+    for a, b in zip(cal.years, cal.years[1:], strict=False):
+        if start < b.first_day and due > a.last_day:
+            steps.append(
+                f"days between school years {a.name} and {b.name} "
+                f"({(a.last_day + timedelta(1)).isoformat()} to "
+                f"{(b.first_day - timedelta(1)).isoformat()}) do not count"
+            )
+    return steps
+
+
+def school_days(cal: SchoolCalendar, start: date, n: int) -> Count:
+    due = _nth_after(cal.instructional_days, start, n, cal, "school days")
+    steps = [
+        f"counting {n} school days (instructional days of {cal.name})",
+        *_closure_steps(cal, start, due),
+        f"due {day_name(due)} (school day {n})",
+    ]
+    return Count(due, tuple(steps))
+
+
+def business_days(cal: SchoolCalendar, start: date, n: int) -> Count:
+    due = _nth_after(cal.business_days, start, n, cal, "business days")
+    steps = [
+        f"counting {n} business days (weekdays that are not closures; summer weekdays count)",
+        *[f"skipped: {c.name} ({c.days()})" for c in cal.closures_between(start, due)],
+        f"due {day_name(due)} (business day {n})",
+    ]
+    return Count(due, tuple(steps))
+
+
+def hours(cal: SchoolCalendar, at: datetime, n: int, reopen_rule: bool = False) -> Count:
+    tz = cal.tz
+    at = at if at.tzinfo else at.replace(tzinfo=tz)
+    due = (at.astimezone(UTC) + timedelta(hours=n)).astimezone(tz)
+    steps = [
+        f"{n} hours after {day_name(at.date())} {at.astimezone(tz):%H:%M}: "
+        f"{day_name(due.date())} {due:%H:%M}"
+    ]
+    if reopen_rule and not cal.is_instructional(due.date()):
+        reopen = _nth_after(cal.instructional_days, due.date(), 1, cal, "school days")
+        closed = cal.closure_on(due.date())
+        why = f"{closed.name}" if closed else "no school that day"
+        steps.append(
+            f"school is closed on {day_name(due.date())} ({why}): due by the end of the "
+            f"school day on the day school reopens, {day_name(reopen)}"
+        )
+        due = cal.school_day_end_at(reopen)
+    steps.append(f"due {day_name(due.date())} {due:%H:%M} {due.tzname()}")
+    return Count(due, tuple(steps))
+
+
+def tolled_days(
+    cal: SchoolCalendar, start: date, n: int, max_vacation_school_days: int = 5
+) -> Count:
+    countable = cal.tolled_countable_days(max_vacation_school_days)
+    due = _nth_after(countable, start, n, cal, "counted days")
+    base = int(np.searchsorted(countable, to_day64(start), side="right"))
+
+    def day_no(d: date) -> int:
+        return int(np.searchsorted(countable, to_day64(d), side="right")) - base
+
+    k = max_vacation_school_days
+    steps = [
+        f"counting {n} calendar days, not counting days between school years nor "
+        f"vacations of more than {k} school days"
+    ]
+    first_counted = from_day64(countable[base])
+    if first_counted > start + timedelta(days=1):
+        steps.append(
+            f"no school on {day_name(start + timedelta(days=1))}: the clock starts "
+            f"when school reconvenes, {day_name(first_counted)} (day 1)"
+        )
+    for first, last, weekdays in cal.vacations():
+        if last <= start or first > due:
+            continue
+        names = " / ".join(c.name for c in cal.closures_between(first - timedelta(1), last))
+        label = (
+            f"{names} {first.isoformat()} to {last.isoformat()}"
+            if names
+            else f"{first.isoformat()} to {last.isoformat()}"
+        )
+        if weekdays > k:
+            before, after = first - timedelta(days=1), last + timedelta(days=1)
+            steps.append(
+                f"{label} has {weekdays} school days, more than {k}: clock stops after "
+                f"{day_name(before)} (day {day_no(before)}) and recommences "
+                f"{day_name(after)} (day {day_no(after)})"
+            )
+        elif names:
+            steps.append(f"{label} has {weekdays} school days, not more than {k}: counted")
+    for a, b in zip(cal.years, cal.years[1:], strict=False):
+        if start < b.first_day and due > a.last_day and start <= a.last_day:
+            steps.append(
+                f"days between school years {a.name} and {b.name} do not count: "
+                f"clock stops after {day_name(a.last_day)} (day {day_no(a.last_day)}) "
+                f"and recommences {day_name(b.first_day)} (day {day_no(b.first_day)})"
+            )
+    steps.append(f"due {day_name(due)} (day {n})")
+    return Count(due, tuple(steps))
+
+
+def school_days_in_attendance(
+    cal: SchoolCalendar, start: date, n: int, absences: Iterable[date]
+) -> Count:
+    absent = np.array(sorted({to_day64(d) for d in absences}), dtype="datetime64[D]")
+    days = cal.instructional_days
+    attended = days[~np.isin(days, absent)] if len(absent) else days
+    due = _nth_after(attended, start, n, cal, "school days in attendance")
+    missed = [
+        d for d in (from_day64(x) for x in absent) if start < d <= due and cal.is_instructional(d)
+    ]
+    steps = [
+        f"counting {n} school days on which the student attended",
+        *_closure_steps(cal, start, due),
+        *[f"absent {day_name(d)}: not counted" for d in missed],
+        f"due {day_name(due)} (school day in attendance {n})",
+    ]
+    return Count(due, tuple(steps))
+
+
+def end_of_school_day(cal: SchoolCalendar, at: date | datetime) -> Count:
+    day = at.date() if isinstance(at, datetime) else at
+    if cal.is_instructional(day):
+        due = cal.school_day_end_at(day)
+        steps = [f"by the end of the school day on {day_name(day)}"]
+        if isinstance(at, datetime):
+            moment = at if at.tzinfo else at.replace(tzinfo=cal.tz)
+            if moment > due:
+                due = datetime.combine(
+                    day, datetime.max.time().replace(microsecond=0), tzinfo=cal.tz
+                )
+                steps.append(
+                    f"it happened after the school day ended ({cal.school_day_end:%H:%M}):"
+                    " due by the end of that day"
+                )
+    else:
+        nxt = _nth_after(cal.instructional_days, day, 1, cal, "school days")
+        due = cal.school_day_end_at(nxt)
+        steps = [
+            f"{day_name(day)} is not a school day: by the end of the next school day, "
+            f"{day_name(nxt)}"
+        ]
+    steps.append(f"due {day_name(due.date())} {due:%H:%M} {due.tzname()}")
+    return Count(due, tuple(steps))
+
+
+def within_school_days(cal: SchoolCalendar, at: date | datetime, n: int) -> Count:
+    day = at.date() if isinstance(at, datetime) else at
+    target = _nth_after(cal.instructional_days, day, n, cal, "school days")
+    due = cal.school_day_end_at(target)
+    steps = [
+        f"within {n} school day(s) of {day_name(day)}: by the end of school day {n} after it",
+        *_closure_steps(cal, day, target),
+        f"due {day_name(target)} {due:%H:%M} {due.tzname()}",
+    ]
+    return Count(due, tuple(steps))
+
+
+def _array_nth(days: np.ndarray, starts: np.ndarray, n, cal: SchoolCalendar) -> np.ndarray:
+    idx = np.searchsorted(days, starts.astype("datetime64[D]"), side="right") + np.asarray(n) - 1
+    if idx.size and (idx.max() >= len(days) or idx.min() < 0):
+        raise CalendarError(
+            cal.source,
+            "years",
+            f"school years covering every count (the calendar ends {cal.coverage[1].isoformat()})",
+        )
+    return days[idx]
+
+
+def school_days_array(cal: SchoolCalendar, starts: np.ndarray, n) -> np.ndarray:
+    """Vectorised :func:`school_days`: due dates only, for many starts at once."""
+    return _array_nth(cal.instructional_days, starts, n, cal)
+
+
+def tolled_days_array(
+    cal: SchoolCalendar, starts: np.ndarray, n, max_vacation_school_days: int = 5
+) -> np.ndarray:
+    """Vectorised :func:`tolled_days`: due dates only, for many starts at once."""
+    return _array_nth(cal.tolled_countable_days(max_vacation_school_days), starts, n, cal)

@@ -1,0 +1,126 @@
+"""Hook specifications: what a jurisdiction or district add-on may contribute.
+
+One hook per kind of contribution, in the manner of datasette's and pytest's ``hookspecs.py``.
+A plugin is a module (or object) with functions decorated by :data:`hookimpl` and named like the
+specs below, registered in the ``spedrules`` entry-point group::
+
+    # pyproject.toml of your plugin
+    [project.entry-points.spedrules]
+    us-xx = "spedrules_us_xx"
+
+Implementations may accept fewer arguments than the spec (pluggy's opt-in arguments), so
+``def spedrules_timeline_rules(): ...`` is fine if the rules do not depend on the district.
+
+spedrules calls each plugin's implementation on its own, stamps every returned rule with the
+plugin's id and validates it; a plugin that raises or returns garbage is reported by name and
+never takes the others down. Order of registration never decides anything: the district's
+configured stack does (DESIGN.md section 4).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spedrules.core.plugins import HookContext
+    from spedrules.core.rules import (
+        EligibilityCategory,
+        FormDefinition,
+        IncidentRule,
+        JurisdictionInfo,
+        MeetingRule,
+        Option,
+        TimelineRule,
+    )
+
+PROJECT = "spedrules"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def spedrules_jurisdiction() -> JurisdictionInfo:
+    """Say who this plugin is. Required of every plugin.
+
+    Return a :class:`~spedrules.core.rules.JurisdictionInfo`: ``id`` (the id districts put in
+    their stack, equal to the entry-point name), ``name``, ``level`` (federal, state, region,
+    district or local), ``parent`` (the id of the plugin this one layers on, or ``None`` for a
+    root such as ``us-idea``), ``sources`` (the documents the rules encode) and any namespaced
+    ``event_types`` / ``obligation_kinds`` the plugin adds to the core vocabulary.
+
+    Example::
+
+        @hookimpl
+        def spedrules_jurisdiction():
+            return JurisdictionInfo(id="us-xx", name="State of XX", level="state",
+                                    parent="us-idea",
+                                    sources=(SourceDocument("XX Admin. Code ch. 7"),))
+    """
+
+
+@hookspec
+def spedrules_options() -> list[Option]:
+    """Declare the district options this plugin reads.
+
+    Return a list of :class:`~spedrules.core.rules.Option` with ids namespaced by the plugin
+    (``florida.fape_end_age_policy``), the allowed ``choices`` and the ``default``. A district
+    sets them in the ``[options]`` table of its config; an option no plugin in the stack declares,
+    or a value outside ``choices``, is a configuration error. Read the resolved values from
+    ``ctx.options`` in the other hooks.
+    """
+
+
+@hookspec
+def spedrules_timeline_rules(ctx: HookContext) -> list[TimelineRule]:
+    """Contribute deadlines: :class:`~spedrules.core.rules.TimelineRule` objects.
+
+    Each rule says what starts the clock (``trigger``: events, a birthday, removals), how far the
+    due date lies (``period``: an amount and a unit such as ``school_days`` or ``tolled_days``),
+    which events meet it (``met_by``) and which make it moot (``cancelled_by``). Give a stable
+    ``id`` (``xx.initial_evaluation``), a ``kind`` from the core vocabulary and a ``citation``.
+
+    To change a more general layer's rule, set ``replaces="idea.initial_evaluation"`` (the rule
+    is gone, yours stands in its place) or ``tightens=...`` (the legal deadline stays visible and
+    yours is a stricter local target beside it; a tightening that falls later than the law is
+    reported with both citations). Rules that change by school year are several objects with the
+    same ``id`` and non-overlapping ``effective_from``/``effective_to``.
+
+    ``ctx`` carries the district config (``ctx.config``, ``None`` when listing without a
+    district), the resolved ``ctx.options`` and the evaluation date ``ctx.as_of``.
+    """
+
+
+@hookspec
+def spedrules_eligibility_categories(ctx: HookContext) -> list[EligibilityCategory]:
+    """Contribute eligibility categories, each a set of named, cited criteria.
+
+    Return :class:`~spedrules.core.rules.EligibilityCategory` objects whose ``criteria`` are
+    :class:`~spedrules.core.rules.Criterion` objects with a ``check`` callable over the case's
+    evaluation data returning met / not_met / insufficient_data with reasons, never a bare yes/no.
+    """
+
+
+@hookspec
+def spedrules_incident_rules(ctx: HookContext) -> list[IncidentRule]:
+    """Contribute restraint, seclusion and emergency-intervention rules.
+
+    Return :class:`~spedrules.core.rules.IncidentRule` objects: duties with a deadline counted
+    from the incident (``period``, ``counted_from``, ``met_by``), or prohibitions
+    (``prohibits={"method": ("mechanical",)}``) that turn a matching incident into a violation.
+    """
+
+
+@hookspec
+def spedrules_meeting_rules(ctx: HookContext) -> list[MeetingRule]:
+    """Contribute IEP-meeting checks: required team roles, notice and agenda lead times,
+    time-of-day windows and maximum duration, as :class:`~spedrules.core.rules.MeetingRule`.
+    """
+
+
+@hookspec
+def spedrules_forms(ctx: HookContext) -> list[FormDefinition]:
+    """Contribute forms as data: :class:`~spedrules.core.rules.FormDefinition` with a ``code``,
+    versioned by effective dates, and fields that name where their value comes from in the case.
+    """

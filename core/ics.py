@@ -1,0 +1,69 @@
+"""Reading a school calendar from iCalendar (.ics); the convention is in spedrules.core.calendar."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import icalendar
+
+from spedrules.core.errors import CalendarError
+
+
+def read_ics(path: Path):
+    """Return (name, timezone, first days, last days, closures) found in an .ics file."""
+    from spedrules.core.calendar import FIRST_DAY, LAST_DAY, Closure
+
+    try:
+        cal = icalendar.Calendar.from_ical(path.read_bytes())
+    except FileNotFoundError:
+        raise CalendarError(path, None, "an existing file", "no such file") from None
+    except ValueError as exc:
+        raise CalendarError(path, None, "a valid iCalendar file", str(exc)) from None
+    name = _text(cal.get("X-WR-CALNAME"))
+    tz = _text(cal.get("X-WR-TIMEZONE"))
+    firsts: list[date] = []
+    lasts: list[date] = []
+    closures: list[Closure] = []
+    for i, event in enumerate(cal.walk("VEVENT")):
+        summary = _text(event.get("SUMMARY")) or f"event {i}"
+        start = event.decoded("DTSTART", None)
+        if start is None or isinstance(start, datetime):
+            continue  # timed events (meetings, assemblies) are not closures
+        end = event.decoded("DTEND", None)
+        last = (end - timedelta(days=1)) if isinstance(end, date) and end > start else start
+        if FIRST_DAY.search(summary):
+            firsts.append(start)
+        elif LAST_DAY.search(summary):
+            lasts.append(start)
+        else:
+            closures.append(Closure(summary, start, last))
+    return name, tz, firsts, lasts, sorted(closures, key=lambda c: c.start)
+
+
+def _text(value) -> str | None:
+    return str(value) if value is not None else None
+
+
+def write_ics(calendar, path: Path) -> None:
+    """Write a calendar as .ics in the same convention (used by tests and exports)."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//spedrules//school calendar//EN")
+    cal.add("version", "2.0")
+    cal.add("X-WR-CALNAME", calendar.name)
+    cal.add("X-WR-TIMEZONE", calendar.timezone)
+
+    def add(summary: str, start: date, last: date) -> None:
+        event = icalendar.Event()
+        event.add("summary", summary)
+        event.add("dtstart", start)
+        event.add("dtend", last + timedelta(days=1))
+        event.add("uid", f"{summary}-{start.isoformat()}@spedrules")
+        cal.add_component(event)
+
+    for year in calendar.years:
+        add("First Day of School", year.first_day, year.first_day)
+        add("Last Day of School", year.last_day, year.last_day)
+        for c in year.closures:
+            add(c.name, c.start, c.end)
+    path.write_bytes(cal.to_ical())

@@ -1,0 +1,116 @@
+"""Incident rules: the notices, reports and prohibitions a restraint or seclusion triggers.
+
+Deadlines are counted with the same units and explained the same way as timeline rules (the
+incident's moment is day 0); prohibitions and missing report contents become violations naming
+the incident, the rule and its citation.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from attrs import evolve
+
+from spedrules.core.layering import RuleSet
+from spedrules.core.model import Event, EventRef, Incident, Obligation, Violation
+from spedrules.core.rules import IncidentRule, TimelineRule, Trigger
+from spedrules.core.timeline import Context, Occurrence, day_name, obligation
+
+
+def evaluate_incidents(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation], list[Violation]]:
+    obligations: list[Obligation] = []
+    violations: list[Violation] = []
+    events = ctx.known_events()
+    for incident in ctx.case.incidents:
+        if incident.started_at.date() > ctx.as_of:
+            continue
+        for entry in ruleset.of_type(IncidentRule):
+            rule = entry.version_on(incident.started_at.date())
+            if not isinstance(rule, IncidentRule) or not applies(rule, incident):
+                continue
+            violations.extend(_prohibited(rule, incident))
+            violations.extend(_missing(rule, incident))
+            if rule.period is not None:
+                obligations.append(_duty(entry, rule, incident, ctx, events))
+    return obligations, violations
+
+
+def value_of(incident: Incident, name: str) -> Any:
+    if name in incident.details:
+        return incident.details[name]
+    return getattr(incident, name, None)
+
+
+def applies(rule: IncidentRule, incident: Incident) -> bool:
+    if incident.type not in rule.applies_to:
+        return False
+    return all(value_of(incident, k) in allowed for k, allowed in rule.when.items())
+
+
+def _violation(rule: IncidentRule, incident: Incident, message: str) -> Violation:
+    return Violation(
+        rule=rule.id,
+        kind=rule.kind,
+        message=f"{incident.id}: {message}",
+        citation=rule.citation,
+        layer=rule.layer or "statutory",
+        source=rule.source or "?",
+        subject=incident.id,
+    )
+
+
+def _prohibited(rule: IncidentRule, incident: Incident) -> list[Violation]:
+    found = []
+    for name, forbidden in rule.prohibits.items():
+        value = value_of(incident, name)
+        if value in forbidden:
+            found.append(_violation(rule, incident, f"{rule.title} ({name} {value})"))
+    return found
+
+
+def _missing(rule: IncidentRule, incident: Incident) -> list[Violation]:
+    return [
+        _violation(rule, incident, f"the report lacks {label}")
+        for name, label in rule.required.items()
+        if value_of(incident, name) in (None, "", [], (), {})
+    ]
+
+
+def _duty(entry, rule: IncidentRule, incident: Incident, ctx: Context, events) -> Obligation:
+    moment: datetime = getattr(incident, rule.counted_from) or incident.started_at
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ctx.tz)
+    what = "release from" if rule.counted_from == "released_at" else "start of"
+    occ = Occurrence(
+        day=moment.date(),
+        at=moment,
+        ref=EventRef(incident.type, moment.date()),
+        event=None,
+        steps=(
+            f"{what} the {incident.type} {incident.id} at {day_name(moment.date())} "
+            f"{moment:%H:%M} (day 0)",
+        ),
+    )
+    linked = [e for e in events if _about(e, incident, moment)]
+    timeline = TimelineRule(
+        id=rule.id,
+        kind=rule.kind,
+        title=rule.title,
+        citation=rule.citation,
+        layer=rule.layer,
+        source=rule.source,
+        trigger=Trigger(),
+        period=rule.period,
+        met_by=rule.met_by,
+    )
+    ob = obligation(entry, timeline, occ, ctx, linked)
+    return evolve(ob, subject=incident.id)
+
+
+def _about(event: Event, incident: Incident, moment: datetime) -> bool:
+    """An event belongs to an incident if it names it, or names none and comes after it."""
+    named = event.get("incident")
+    if named is not None:
+        return named == incident.id
+    return event.day >= incident.started_at.date()

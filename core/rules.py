@@ -1,0 +1,264 @@
+"""Rule types that plugins contribute, and the jurisdiction info every plugin declares.
+
+Every rule has a stable ``id``, a ``kind`` from the core vocabulary (or namespaced), a ``citation``
+(statute/regulation and handbook section), a ``layer`` (statutory | regional | local) and an
+effective interval, so that old versions stay and the one in force on the trigger date applies.
+A more specific layer may ``replaces`` or ``tightens`` a rule of a more general one by id
+(DESIGN.md section 4). ``source`` is stamped by the registry with the id of the plugin that
+returned the rule; plugins leave it empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from attrs import field, frozen
+
+# Units a TimelineRule may count in; each maps to a function in spedrules.core.counting.
+UNITS = (
+    "calendar_days",
+    "school_days",
+    "business_days",
+    "hours",
+    "months",
+    "years",
+    "tolled_days",
+    "school_days_in_attendance",
+    "end_of_school_day",
+    "within_school_days",
+    "after_next_year_start",  # N calendar days after the first day of the next school year
+)
+
+
+@frozen(kw_only=True)
+class RuleBase:
+    id: str
+    kind: str
+    title: str
+    citation: str
+    layer: str | None = None  # defaults from the plugin's level when stamped
+    replaces: str | None = None
+    tightens: str | None = None
+    effective_from: date | None = None
+    effective_to: date | None = None  # last day in force, inclusive
+    verified_on: date | None = None
+    notes: str = ""
+    source: str | None = None  # plugin id, stamped by the registry
+
+    def in_force(self, on: date) -> bool:
+        starts = self.effective_from is None or self.effective_from <= on
+        return starts and (self.effective_to is None or on <= self.effective_to)
+
+    def interval(self) -> str:
+        start = self.effective_from.isoformat() if self.effective_from else "always"
+        end = self.effective_to.isoformat() if self.effective_to else "open-ended"
+        return f"{start} .. {end}"
+
+
+@frozen
+class EventMatch:
+    """Matches events of one ``type`` whose details hold one of the allowed values per key."""
+
+    type: str
+    where: dict[str, tuple[Any, ...]] = field(factory=dict, hash=False)
+
+    def matches(self, event: Any) -> bool:
+        if event.type != self.type:
+            return False
+        return all(event.get(key) in allowed for key, allowed in self.where.items())
+
+    def describe(self) -> str:
+        text = self.type.replace("_", " ")
+        conds = [f"{k} {'/'.join(map(str, v))}" for k, v in self.where.items()]
+        return f"{text} ({', '.join(conds)})" if conds else text
+
+
+@frozen
+class Trigger:
+    """What starts the clock: matching events, a birthday, or removals passing a threshold."""
+
+    events: tuple[EventMatch, ...] = ()
+    birthday: int | None = None  # the student's Nth birthday (from birth_date)
+    removals_over: int | None = None  # school days of disciplinary removal in one school year
+
+    def describe(self) -> str:
+        if self.birthday is not None:
+            return f"{self.birthday}th birthday"
+        if self.removals_over is not None:
+            return f"disciplinary removals totalling more than {self.removals_over} school days"
+        return " or ".join(m.describe() for m in self.events)
+
+
+@frozen
+class Period:
+    """How far from the trigger the due moment lies, and in what unit."""
+
+    amount: int
+    unit: str
+    unit_stated: bool = True  # False: the source says "days" without a unit (counted as calendar)
+    max_vacation_school_days: int = 5  # tolled_days only
+    reopen_rule: bool = False  # hours only: a moment while school is closed moves to reopening
+
+
+@frozen
+class Condition:
+    """When a rule applies to one occurrence of its trigger; every set field must hold.
+
+    Conditions are restated by each rule that uses them (Catala's lesson: an exception does not
+    inherit its base rule's guard), and each one is written into the explanation.
+    """
+
+    days_before_year_end_at_most: int | None = None  # trigger at most N days before last_day
+
+    def describe(self) -> str:
+        return (
+            f"made {self.days_before_year_end_at_most} days or less before the end of the "
+            "regular school year"
+        )
+
+
+@frozen(kw_only=True)
+class TimelineRule(RuleBase):
+    """A deadline: ``period`` after ``trigger``, met by the first ``met_by`` event after it.
+
+    ``applies_when`` limits the rule to some occurrences; with ``exception_to`` set, the rule is
+    an exception that displaces the named rule on those occurrences (the named rule's obligation
+    is then shown as not applicable, saying which exception applied).
+    """
+
+    trigger: Trigger
+    period: Period
+    met_by: tuple[EventMatch, ...] = ()
+    cancelled_by: tuple[EventMatch, ...] = ()  # e.g. consent refused: not applicable
+    requires_iep: bool = False  # age- and IEP-based rules apply only to students with an IEP
+    applies_when: Condition | None = None
+    exception_to: str | None = None
+
+
+@frozen(kw_only=True)
+class Criterion:
+    """One named test of an eligibility category; ``check`` reads the case's evaluation data."""
+
+    id: str
+    title: str
+    citation: str
+    check: Callable[..., Any] | None = field(default=None, eq=False, hash=False)
+
+
+@frozen(kw_only=True)
+class EligibilityCategory(RuleBase):
+    code: str  # the IDEA code the category maps to
+    criteria: tuple[Criterion, ...] = ()
+
+
+@frozen(kw_only=True)
+class IncidentRule(RuleBase):
+    """A duty, prohibition or content requirement triggered by a restraint or seclusion.
+
+    * a duty has a ``period`` counted from the incident's ``counted_from`` moment and is met by
+      a ``met_by`` event about that incident (an event whose ``incident`` attribute is the
+      incident's id, or without one, the first matching event at or after the incident);
+    * a prohibition lists incident fields and forbidden values (``{"method": ("mechanical",)}``);
+      a matching incident is a violation;
+    * ``required`` names incident fields (or ``details`` keys) that must be filled, each with the
+      label the source gives it; an empty one is a violation naming the item.
+    ``when`` restricts the rule to incidents whose fields hold one of the given values.
+    """
+
+    applies_to: tuple[str, ...] = ("restraint", "seclusion")
+    when: dict[str, tuple[Any, ...]] = field(factory=dict, hash=False)
+    period: Period | None = None
+    counted_from: str = "released_at"  # or started_at
+    met_by: tuple[EventMatch, ...] = ()
+    prohibits: dict[str, tuple[Any, ...]] = field(factory=dict, hash=False)
+    required: dict[str, str] = field(factory=dict, hash=False)  # field -> label in the source
+
+
+@frozen
+class LeadTime:
+    """A document due before a meeting: at least ``amount`` ``unit`` before its start, and, when
+    ``at_most`` is set, not earlier than that (a window: an agenda 3 to 5 days before)."""
+
+    field: str  # notice_sent | agenda_sent | draft_sent | a details key holding a date
+    amount: int
+    unit: str = "calendar_days"  # calendar_days | school_days | hours
+    at_most: int | None = None
+    only_if: str | None = None  # a meeting details flag that must be true (draft_requested)
+
+
+@frozen(kw_only=True)
+class MeetingRule(RuleBase):
+    """A check of a held or proposed IEP meeting; each failed part is a violation.
+
+    Team: every role in ``required_roles`` attends, or is excused in writing (attendee
+    ``excused: true`` with ``written_agreement: true``). Lead times: ``lead_times``. Time of day:
+    the meeting starts no later than ``latest_start_after_school_end`` minutes after the school
+    day ends. Duration: at most ``max_minutes`` unless the meeting records ``agreed_extension``.
+    Student: invited (present, or details ``student_invited: true``) from ``invite_student_at``.
+    """
+
+    meeting_types: tuple[str, ...] = ()  # empty: every meeting
+    required_roles: tuple[str, ...] = ()
+    lead_times: tuple[LeadTime, ...] = ()
+    latest_start_after_school_end: int | None = None  # minutes
+    max_minutes: int | None = None
+    invite_student_at: int | None = None  # age in years on the meeting day
+    flag_during_school_day: bool = False
+
+
+@frozen
+class FormField:
+    name: str
+    label: str
+    type: str = "text"
+    required: bool = False
+    source: str | None = None  # path into the case data; None = entered by hand
+
+
+@frozen(kw_only=True)
+class FormDefinition(RuleBase):
+    code: str
+    fields: tuple[FormField, ...] = ()
+
+
+@frozen
+class Option:
+    """A district choice a plugin declares, set in the config's ``[options]`` table."""
+
+    id: str  # namespaced by the plugin: "florida.fape_end_age_policy"
+    title: str
+    choices: tuple[Any, ...]
+    default: Any
+    citation: str = ""
+    description: str = ""
+
+
+@frozen
+class SourceDocument:
+    title: str
+    reference: str = ""  # a path under shared/seeds, a URL or an official citation
+
+
+@frozen
+class JurisdictionInfo:
+    """Who a plugin is: its id, its parent in the stack and the documents it encodes."""
+
+    id: str
+    name: str
+    level: str  # federal | state | region | district | local
+    parent: str | None = None
+    sources: tuple[SourceDocument, ...] = ()
+    event_types: tuple[str, ...] = ()  # namespaced additions to the vocabulary
+    obligation_kinds: tuple[str, ...] = ()
+
+
+# The hook that returns each rule type, for listing and checking.
+RULE_HOOKS: dict[str, type[RuleBase]] = {
+    "spedrules_timeline_rules": TimelineRule,
+    "spedrules_eligibility_categories": EligibilityCategory,
+    "spedrules_incident_rules": IncidentRule,
+    "spedrules_meeting_rules": MeetingRule,
+    "spedrules_forms": FormDefinition,
+}

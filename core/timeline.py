@@ -1,0 +1,386 @@
+"""The timeline engine: from a case and the effective rules, the obligations and their status.
+
+For each effective TimelineRule and each time its trigger happened (on or before ``as_of``), the
+version of the rule in force on the trigger day is counted from that day with the core counting
+units, the first matching event after the trigger meets it, and every step is written down so
+``spedrules explain`` can say why a date is due. Events dated after ``as_of`` are not yet known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from attrs import evolve, frozen
+
+from spedrules.core import counting
+from spedrules.core.calendar import SchoolCalendar
+from spedrules.core.errors import CalendarError
+from spedrules.core.layering import RuleEntry, RuleSet
+from spedrules.core.model import Case, Event, EventRef, Obligation, Violation
+from spedrules.core.rules import EventMatch, TimelineRule
+
+
+def day_name(d: date) -> str:
+    return f"{d:%a} {d.isoformat()}"
+
+
+@frozen
+class Occurrence:
+    """One time a rule's trigger happened: the day (and moment) the clock starts, and why."""
+
+    day: date
+    at: datetime | None
+    ref: EventRef
+    event: Event | None
+    steps: tuple[str, ...]
+    born: date | None = None  # birthday triggers: anniversaries count from the birth date
+    age: int = 0
+
+
+@frozen
+class Context:
+    case: Case
+    calendar: SchoolCalendar | None
+    tz: ZoneInfo
+    as_of: date
+
+    def known_events(self) -> list[Event]:
+        """Events recorded on or before the as-of date, in date order."""
+        return sorted((e for e in self.case.events if e.day <= self.as_of), key=lambda e: e.day)
+
+
+def evaluate_timelines(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation], list[Violation]]:
+    obligations: list[Obligation] = []
+    by_rule_and_day: dict[tuple[str, date], Obligation] = {}
+    events = ctx.known_events()
+    entries = ruleset.of_type(TimelineRule)
+    # Rules that others tighten first, so the legal deadline is known when the target is checked.
+    entries.sort(key=lambda e: e.tightens is not None)
+    violations: list[Violation] = []
+    exceptions: list[Obligation] = []
+    for entry in entries:
+        for occ in occurrences(entry, ctx, events):
+            rule = entry.version_on(occ.day)
+            if not isinstance(rule, TimelineRule):
+                continue  # no version of this rule was in force on the trigger day
+            applies = _condition_steps(rule, occ, ctx)
+            if applies is None:
+                continue
+            occ = evolve(occ, steps=occ.steps + applies)
+            ob = obligation(entry, rule, occ, ctx, events)
+            if entry.exception_to:
+                exceptions.append(ob)
+            if entry.tightens:
+                legal = by_rule_and_day.get((entry.tightens, occ.day))
+                ob, conflict = _beside_legal(ob, rule, legal)
+                if conflict:
+                    violations.append(conflict)
+            by_rule_and_day[(entry.id, occ.day)] = ob
+            obligations.append(ob)
+    obligations = _apply_exceptions(obligations, exceptions, ruleset)
+    obligations.sort(key=by_due)
+    return obligations, violations
+
+
+def _condition_steps(rule: TimelineRule, occ: Occurrence, ctx: Context) -> tuple[str, ...] | None:
+    """The explanation of why the rule's condition holds, or None when it does not."""
+    cond = rule.applies_when
+    if cond is None:
+        return ()
+    limit = cond.days_before_year_end_at_most
+    year = ctx.calendar.year_of(occ.day) if ctx.calendar else None
+    if year is None:
+        return None
+    before_end = (year.last_day - occ.day).days
+    if before_end > limit:
+        return None
+    return (
+        f"{day_name(occ.day)} is {before_end} days before the last day of the regular school "
+        f"year {year.name} ({day_name(year.last_day)}): {limit} days or less, so {rule.id} "
+        "applies",
+    )
+
+
+def _apply_exceptions(obligations, exceptions, ruleset: RuleSet) -> list[Obligation]:
+    """An exception displaces its base rule's obligation for the same trigger day."""
+    displaced = {}
+    for ex in exceptions:
+        target = ruleset.entries[ex.rule].exception_to
+        displaced[(target, ex.trigger)] = ex
+    result = []
+    for ob in obligations:
+        ex = displaced.get((ob.rule, ob.trigger))
+        if ex is not None:
+            line = (
+                f"not applicable: the exception {ex.rule} applies ({ex.citation}), "
+                f"due {_fmt(ex.due)}"
+            )
+            ob = evolve(
+                ob, status="not_applicable", met_by=None, explanation=(*ob.explanation[:-1], line)
+            )
+        result.append(ob)
+    return result
+
+
+def occurrences(entry: RuleEntry, ctx: Context, events: list[Event]) -> Iterator[Occurrence]:
+    trigger = entry.latest.trigger  # type: ignore[attr-defined]
+    rule: TimelineRule = entry.latest  # type: ignore[assignment]
+    if rule.requires_iep and not _has_iep(events):
+        return
+    if trigger.birthday is not None:
+        yield from _birthday(trigger.birthday, ctx)
+    elif trigger.removals_over is not None:
+        yield from _removals(trigger.removals_over, ctx, events)
+    else:
+        seen: set[date] = set()
+        for event in events:
+            if event.day in seen or not any(m.matches(event) for m in trigger.events):
+                continue
+            seen.add(event.day)
+            what = event.type.replace("_", " ")
+            yield Occurrence(
+                event.day,
+                _moment(event, ctx.tz),
+                EventRef(event.type, event.day),
+                event,
+                (f"{what} on {day_name(event.day)} (day 0)",),
+            )
+
+
+def _has_iep(events: list[Event]) -> bool:
+    return any(
+        e.type == "iep_meeting_held" or (e.type == "eligibility_determined" and e.get("eligible"))
+        for e in events
+    )
+
+
+def _birthday(age: int, ctx: Context) -> Iterator[Occurrence]:
+    born = ctx.case.student.birth_date
+    if born is None:
+        return
+    count = counting.anniversary(born, years=age)
+    day = count.due
+    if day <= ctx.as_of:
+        steps = (f"born {day_name(born)}", f"{age}th birthday {day_name(day)} (day 0)")
+        yield Occurrence(day, None, EventRef("birthday", day), None, steps, born, age)
+
+
+def _removals(threshold: int, ctx: Context, events: list[Event]) -> Iterator[Occurrence]:
+    """The removal that takes a school year's total of removed school days past ``threshold``."""
+    totals: dict[str, int] = {}
+    done: set[str] = set()
+    for event in events:
+        if event.type != "disciplinary_removal":
+            continue
+        year = ctx.calendar.year_of(event.day) if ctx.calendar else None
+        key = year.name if year else str(event.day.year)
+        days = int(event.get("days", 1))
+        totals[key] = totals.get(key, 0) + days
+        if totals[key] > threshold and key not in done:
+            done.add(key)
+            consecutive = days > threshold
+            why = (
+                f"a removal of {days} consecutive school days (more than {threshold})"
+                if consecutive
+                else f"removals totalling {totals[key]} school days in {key} "
+                f"(more than {threshold}): a series that may be a pattern"
+            )
+            steps = (
+                f"disciplinary removal starting {day_name(event.day)}: {why}",
+                f"change of placement decided {day_name(event.day)} (day 0)",
+            )
+            yield Occurrence(
+                event.day, None, EventRef("disciplinary_removal", event.day), event, steps
+            )
+
+
+def _moment(event: Event, tz: ZoneInfo) -> datetime | None:
+    if event.at is None:
+        return None
+    return event.at if event.at.tzinfo else event.at.replace(tzinfo=tz)
+
+
+def obligation(
+    entry: RuleEntry, rule: TimelineRule, occ: Occurrence, ctx: Context, events: list[Event]
+) -> Obligation:
+    steps = list(occ.steps)
+    if len(entry.versions) > 1:
+        steps.append(
+            f"version in force on {day_name(occ.day)}: {rule.interval()} ({rule.citation})"
+        )
+    if not rule.period.unit_stated:
+        steps.append(
+            f"the source says {rule.period.amount} days without a unit: counted as calendar days"
+        )
+    due = None
+    try:
+        count = count_period(rule, occ, ctx)
+        due = count.due
+        steps.extend(count.steps)
+    except CalendarError as exc:
+        steps.append(f"cannot compute the due date: {exc}")
+    for old in entry.replaced:
+        steps.append(f"replaces {old.id} of {old.source} ({old.citation})")
+    cancelled = _first_after(rule.cancelled_by, events, occ)
+    met = _first_after(rule.met_by, events, occ)
+    status, line = _status(due, met, cancelled, ctx)
+    steps.append(line)
+    return Obligation(
+        rule=rule.id,
+        kind=rule.kind,
+        title=rule.title,
+        due=due,
+        status=status,
+        citation=rule.citation,
+        layer=rule.layer or "statutory",
+        source=rule.source or "?",
+        explanation=tuple(steps),
+        trigger=occ.ref,
+        met_by=EventRef((cancelled or met).type, (cancelled or met).day)
+        if (cancelled or met)
+        else None,
+        replaces=entry.replaced[0].id if entry.replaced else None,
+        tightens=entry.tightens,
+    )
+
+
+def count_period(rule: TimelineRule, occ: Occurrence, ctx: Context) -> counting.Count:
+    period, unit, n = rule.period, rule.period.unit, rule.period.amount
+    if unit == "calendar_days":
+        return counting.calendar_days(occ.day, n)
+    if unit == "years" and occ.born is not None:
+        # the 16th birthday of a child born on Feb 29 is Feb 29 in a leap year: count from birth
+        return counting.anniversary(occ.born, years=occ.age + n)
+    if unit in ("months", "years"):
+        return counting.anniversary(occ.day, **{unit: n})
+    cal = ctx.calendar
+    if cal is None:
+        raise CalendarError(None, "district.calendar", f"a school calendar to count {unit}")
+    at = occ.at or datetime.combine(occ.day, time(0, 0), tzinfo=ctx.tz)
+    if unit == "school_days":
+        return counting.school_days(cal, occ.day, n)
+    if unit == "after_next_year_start":
+        return _after_next_year_start(cal, occ.day, n)
+    if unit == "business_days":
+        return counting.business_days(cal, occ.day, n)
+    if unit == "tolled_days":
+        return counting.tolled_days(cal, occ.day, n, period.max_vacation_school_days)
+    if unit == "school_days_in_attendance":
+        absences = [e.day for e in ctx.case.events if e.type == "absence"]
+        return counting.school_days_in_attendance(cal, occ.day, n, absences)
+    if unit == "hours":
+        return counting.hours(cal, at, n, period.reopen_rule)
+    if unit == "end_of_school_day":
+        return counting.end_of_school_day(cal, occ.at or occ.day)
+    if unit == "within_school_days":
+        return counting.within_school_days(cal, occ.at or occ.day, n)
+    raise ValueError(f"unknown unit {unit!r}")  # prevented by the layering checks
+
+
+def _after_next_year_start(cal: SchoolCalendar, day: date, n: int) -> counting.Count:
+    following = [y for y in cal.years if y.first_day > day]
+    if not following:
+        raise CalendarError(
+            cal.source,
+            "years",
+            f"a school year starting after {day.isoformat()}",
+            f"the calendar ends {cal.coverage[1].isoformat()}",
+        )
+    year = following[0]
+    count = counting.calendar_days(year.first_day, n)
+    return counting.Count(
+        count.due,
+        (
+            f"the next regular school year {year.name} starts {day_name(year.first_day)}",
+            *count.steps,
+        ),
+    )
+
+
+def _first_after(matches: tuple[EventMatch, ...], events: list[Event], occ: Occurrence):
+    """The first matching event on or after the trigger day, other than the trigger itself."""
+    for event in events:
+        if event is occ.event or event.day < occ.day:
+            continue
+        if any(m.matches(event) for m in matches):
+            return event
+    return None
+
+
+def _status(due, met: Event | None, cancelled: Event | None, ctx: Context) -> tuple[str, str]:
+    if cancelled is not None and (met is None or cancelled.day <= met.day):
+        what = cancelled.type.replace("_", " ")
+        return "not_applicable", f"not applicable: {what} on {day_name(cancelled.day)}"
+    if due is None:
+        return "undetermined", "status undetermined until the due date can be computed"
+    due_day = due.date() if isinstance(due, datetime) else due
+    if met is not None:
+        what = met.type.replace("_", " ")
+        late_by = _late_by(due, met, ctx.tz)
+        if late_by is None:
+            return "met", f"met by {what} on {day_name(met.day)}: on time"
+        return "late", f"met by {what} on {day_name(met.day)}: late by {late_by}"
+    if ctx.as_of > due_day:
+        days = (ctx.as_of - due_day).days
+        return "overdue", f"not met as of {day_name(ctx.as_of)}: overdue by {days} day(s)"
+    days = (due_day - ctx.as_of).days
+    return "open", f"not met as of {day_name(ctx.as_of)}: open, {days} day(s) left"
+
+
+def _late_by(due, met: Event, tz: ZoneInfo) -> str | None:
+    if isinstance(due, datetime):
+        moment = _moment(met, tz)
+        if moment is None:  # recorded as a date only: on time if on the due day
+            return (
+                None
+                if met.day <= due.astimezone(tz).date()
+                else f"{(met.day - due.date()).days} day(s)"
+            )
+        if moment <= due:
+            return None
+        hours = (moment - due).total_seconds() / 3600
+        return f"{hours:.1f} hour(s)"
+    return None if met.day <= due else f"{(met.day - due).days} day(s)"
+
+
+def _beside_legal(ob: Obligation, rule: TimelineRule, legal: Obligation | None):
+    """A local target is shown beside the legal deadline; later than the law is a violation."""
+    if legal is None or legal.due is None or ob.due is None:
+        return ob, None
+    steps = list(ob.explanation)
+    steps.insert(
+        -1,
+        f"local target tightening {legal.rule}: "
+        f"legal deadline {_fmt(legal.due)} ({legal.citation})",
+    )
+    ob = evolve(ob, explanation=tuple(steps))
+    if _as_day(ob.due) <= _as_day(legal.due):
+        return ob, None
+    conflict = Violation(
+        rule=rule.id,
+        kind=rule.kind,
+        message=(
+            f"local target {_fmt(ob.due)} ({rule.citation}) is later than the legal deadline "
+            f"{_fmt(legal.due)} of {legal.rule} ({legal.citation})"
+        ),
+        citation=f"{rule.citation}; {legal.citation}",
+        layer=ob.layer,
+        source=ob.source,
+    )
+    return ob, conflict
+
+
+def _as_day(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _fmt(value) -> str:
+    return value.isoformat()
+
+
+def by_due(ob: Obligation):
+    due = ob.due
+    day = _as_day(due) if due is not None else date.max
+    return (day, ob.rule)

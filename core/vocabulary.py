@@ -1,0 +1,86 @@
+"""The core vocabulary: stable keys shared by every jurisdiction (DESIGN.md section 6).
+
+Plugins may add event types and obligation kinds of their own, but only namespaced
+(``stlucie.postvention_review``), so that a typo in a case file is an error and not a new type.
+"""
+
+from __future__ import annotations
+
+EVENT_TYPES: frozenset[str] = frozenset(
+    """
+    referral_received assessment_plan_provided evaluation_consent_received
+    evaluation_consent_refused evaluation_completed eligibility_determined iep_meeting_held
+    iep_consent_received reevaluation_completed parent_meeting_request_received
+    records_request_received records_provided transfer_enrolled disciplinary_removal
+    placement_change_decision parent_notified parent_contact_attempted incident_report_completed
+    incident_report_sent parent_acknowledgement_received iep_meeting_scheduled absence
+    """.split()
+)
+# ``records_provided`` is the one addition to DESIGN.md's list: without it the records-access
+# obligation could never be met.
+
+OBLIGATION_KINDS: frozenset[str] = frozenset(
+    """
+    assessment_plan initial_evaluation initial_iep_meeting annual_iep_review
+    triennial_reevaluation records_access parent_requested_meeting interim_placement_review
+    manifestation_determination transition_plan age_of_majority_notice incident_parent_notice
+    incident_parent_contact incident_report incident_report_to_parent
+    incident_acknowledgement_followup incident_iep_review meeting_notice meeting_agenda
+    draft_iep_to_parent iep_at_a_glance iep_paperwork_submission
+    """.split()
+)
+
+# IDEA disability categories (34 CFR 300.8); jurisdictions map their own codes onto these.
+DISABILITY_CODES: dict[str, str] = {
+    "AUT": "Autism",
+    "DB": "Deaf-blindness",
+    "DD": "Developmental delay",
+    "ED": "Emotional disturbance",
+    "HI": "Hearing impairment",
+    "DEAF": "Deafness",
+    "ID": "Intellectual disability",
+    "MD": "Multiple disabilities",
+    "OI": "Orthopedic impairment",
+    "OHI": "Other health impairment",
+    "SLD": "Specific learning disability",
+    "SLI": "Speech or language impairment",
+    "TBI": "Traumatic brain injury",
+    "VI": "Visual impairment including blindness",
+}
+
+ATTENDEE_ROLES: frozenset[str] = frozenset(
+    """
+    parent student general_education_teacher special_education_teacher lea_representative
+    school_psychologist speech_language_pathologist related_service_provider interpreter other
+    """.split()
+)
+
+INCIDENT_TYPES = ("restraint", "seclusion")
+RESTRAINT_METHODS = ("physical", "mechanical", "chemical")
+RESTRAINT_POSITIONS = ("standing", "seated", "prone", "supine")
+
+RULE_LAYERS = ("statutory", "regional", "local")
+PLUGIN_LEVELS = ("federal", "state", "region", "district", "local")
+
+
+def is_namespaced(key: str) -> bool:
+    """True for plugin-added keys such as ``stlucie.postvention_review``."""
+    head, dot, tail = key.partition(".")
+    return bool(dot and head and tail)
+
+
+def known_event_type(key: str, extra: frozenset[str] = frozenset()) -> bool:
+    return key in EVENT_TYPES or key in extra
+
+
+def known_kind(key: str, extra: frozenset[str] = frozenset()) -> bool:
+    return key in OBLIGATION_KINDS or key in extra
+
+
+# Kinds of rules that check rather than set a deadline (eligibility, prohibitions, meeting checks).
+CHECK_KINDS: frozenset[str] = frozenset(
+    """
+    eligibility prohibition incident_report_contents team_composition meeting_time
+    meeting_duration meeting_lead_time student_invitation form discipline_limit
+    """.split()
+)

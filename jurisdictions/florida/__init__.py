@@ -1,0 +1,74 @@
+"""Florida: s. 1003.57 and 1003.573 F.S., Rules 6A-6.03011 ff. F.A.C., as in the SP&P template.
+
+The district options the SP&P asks a district to choose are declared now (SP&P Part I, B.1 and
+A.6); restraint and seclusion rules, the evaluation timeline and what the options change arrive
+with issue 5.
+"""
+
+from __future__ import annotations
+
+from spedrules.core.hookspecs import hookimpl
+from spedrules.core.rules import JurisdictionInfo, Option, SourceDocument
+
+SPP = "shared/seeds/004_8a2533d47235dded.txt"
+YES_NO = (True, False)
+
+
+@hookimpl
+def spedrules_jurisdiction():
+    return JurisdictionInfo(
+        id="florida",
+        name="Florida (Florida Statutes ch. 1003, Rules 6A-6 F.A.C.)",
+        level="state",
+        parent="us-idea",
+        sources=(
+            SourceDocument(
+                "Exceptional Student Education Policies and Procedures (SP&P), "
+                "St. Lucie 2016-17 to 2018-19",
+                SPP,
+            ),
+            SourceDocument(
+                "Restraint and seclusion of students with disabilities", "s. 1003.573 F.S."
+            ),
+            SourceDocument("Initial evaluation", "Rule 6A-6.0331 F.A.C."),
+        ),
+    )
+
+
+@hookimpl
+def spedrules_options():
+    def yes_no(key: str, title: str, default: bool, citation: str) -> Option:
+        return Option(
+            id=f"florida.{key}", title=title, choices=YES_NO, default=default, citation=citation
+        )
+
+    a6 = "s. 1003.573 F.S.; SP&P Part I, A.6"
+    return [
+        Option(
+            id="florida.fape_end_age_policy",
+            title="Ages of students served: when services end for students who turn 22",
+            choices=("day_turns_22", "end_of_semester", "end_of_school_year"),
+            default="day_turns_22",
+            citation="s. 1003.57 F.S.; SP&P Part I, B.1 (Ages of Students Served)",
+            description="end_of_school_year applies only if the student was 21 on the first "
+            "instructional day of that school year.",
+        ),
+        yes_no(
+            "serves_infants_toddlers",
+            "Serves infants and toddlers (birth through 2)",
+            False,
+            "SP&P Part I, B.1",
+        ),
+        yes_no(
+            "serves_prekindergarten",
+            "Serves prekindergarten children 3-5",
+            True,
+            "SP&P Part I, B.1",
+        ),
+        yes_no("prohibits_restraint", "District prohibits restraint", False, a6),
+        yes_no("prohibits_prone_restraint", "District prohibits prone restraint", False, a6),
+        yes_no(
+            "prohibits_mechanical_restraint", "District prohibits mechanical restraint", True, a6
+        ),
+        yes_no("prohibits_seclusion", "District prohibits seclusion", False, a6),
+    ]

@@ -1,0 +1,50 @@
+"""The federal baseline: IDEA Part B (20 U.S.C. 1400 ff.; 34 CFR Part 300).
+
+Every state plugin layers on this one. Its timelines are the federal defaults a state may replace
+(34 CFR 300.301(c)(1) lets a state set its own evaluation timeframe) or tighten.
+"""
+
+from __future__ import annotations
+
+from spedrules.core.hookspecs import hookimpl
+from spedrules.core.rules import JurisdictionInfo, Option, SourceDocument
+
+from .timelines import timeline_rules
+
+PLUGIN_ID = "us-idea"
+
+
+@hookimpl
+def spedrules_jurisdiction():
+    return JurisdictionInfo(
+        id=PLUGIN_ID,
+        name="Federal IDEA baseline (34 CFR Part 300)",
+        level="federal",
+        parent=None,
+        sources=(
+            SourceDocument("Individuals with Disabilities Education Act", "20 U.S.C. 1400 et seq."),
+            SourceDocument(
+                "Assistance to States for the Education of Children with Disabilities",
+                "34 CFR Part 300",
+            ),
+        ),
+    )
+
+
+@hookimpl
+def spedrules_options():
+    return [
+        Option(
+            id="us-idea.age_of_majority",
+            title="Age of majority under State law (rights transfer to the student)",
+            choices=(18, 19, 21),
+            default=18,
+            citation="34 CFR 300.320(c), 300.520",
+            description="The notice of rights transferring is due one year before this age.",
+        )
+    ]
+
+
+@hookimpl
+def spedrules_timeline_rules(ctx):
+    return timeline_rules(ctx.options.get("us-idea.age_of_majority", 18))

@@ -1,0 +1,207 @@
+"""Bad input of every kind: exit code 2, one line naming the file and the field, no traceback."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+import pytest
+
+GOOD_CASE = """\
+student: {id: S-1, birth_date: 2016-04-02, disability: SLD}
+events:
+  - {type: referral_received, date: 2026-09-08}
+"""
+
+GOOD_CONFIG = """\
+[district]
+id = "t"
+name = "Test USD"
+state = "CA"
+timezone = "America/Los_Angeles"
+stack = ["us-idea", "california"]
+calendar = "cal.yaml"
+"""
+
+
+@pytest.fixture
+def district(tmp_path, examples):
+    shutil.copy(examples / "mesa-verde-2026-27.yaml", tmp_path / "cal.yaml")
+    (tmp_path / "d.toml").write_text(GOOD_CONFIG)
+    (tmp_path / "case.yaml").write_text(GOOD_CASE)
+    return tmp_path
+
+
+def _write(folder, name, text):
+    path = folder / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+CASES = {
+    "bad date": ("events:\n  - {type: referral_received, date: 2026-13-40}\n", "events[0].date"),
+    "unknown event type": (
+        "events:\n  - {type: absence, date: 2026-10-01}\n"
+        "  - {type: referal_recieved, date: 2026-10-02}\n",
+        "events[1].type",
+    ),
+    "event without date": ("events:\n  - {type: absence}\n", "events[0]"),
+    "bad incident method": (
+        "incidents:\n  - {id: I-1, type: restraint, method: rope,"
+        " started_at: '2026-10-01T10:00:00'}\n",
+        "incidents[0].method",
+    ),
+    "released before started": (
+        "incidents:\n  - {id: I-1, type: restraint, started_at: '2026-10-01T10:00:00',"
+        " released_at: '2026-10-01T09:00:00'}\n",
+        "incidents[0].released_at",
+    ),
+    "bad attendee role": (
+        "meetings:\n  - {id: M-1, type: annual, start: '2026-11-12T15:00:00',"
+        " attendees: [{name: A, role: parent}, {name: B, role: janitor}]}\n",
+        "meetings[0].attendees[1].role",
+    ),
+    "bad disability code": None,  # handled below: a student field
+}
+
+
+@pytest.mark.parametrize("name", [k for k, v in CASES.items() if v])
+def test_bad_case_fields(district, run_cli, name):
+    body, field = CASES[name]
+    case = _write(district, "bad.yaml", "student: {id: S-1, birth_date: 2016-04-02}\n" + body)
+    result = run_cli("evaluate", "--config", district / "d.toml", case, "--format", "json")
+    assert result.exit_code == 2, result.output
+    assert f"bad.yaml: {field}" in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "student, field",
+    [
+        ("{name: No Id}", "student.id"),
+        ("{id: S-1, birth_date: 2016-02-30}", "student.birth_date"),
+        ("{id: S-1, disability: XYZ}", "student.disability"),
+        ("{id: S-1, birthdate: 2016-02-03}", "student"),
+        ("{id: S-1, has_bip: maybe}", "student.has_bip"),
+    ],
+)
+def test_bad_student(district, run_cli, student, field):
+    case = _write(district, "bad.yaml", f"student: {student}\n")
+    result = run_cli("evaluate", "--config", district / "d.toml", case)
+    assert result.exit_code == 2
+    assert f"bad.yaml: {field}:" in result.stderr
+
+
+def test_case_without_student(district, run_cli):
+    case = _write(district, "bad.yaml", "events: []\n")
+    result = run_cli("evaluate", "--config", district / "d.toml", case)
+    assert result.exit_code == 2
+    assert "bad.yaml: student: expected" in result.stderr
+
+
+def test_invalid_yaml_names_the_line(district, run_cli):
+    case = _write(district, "bad.yaml", "student: {id: S-1\nevents: [\n")
+    result = run_cli("evaluate", "--config", district / "d.toml", case)
+    assert result.exit_code == 2
+    assert "bad.yaml: line" in result.stderr and "valid YAML" in result.stderr
+
+
+def test_json_case_is_validated_too(district, run_cli):
+    case = _write(district, "bad.json", '{"student": {"id": "S-1"}, "events": [{"type": 3}]}')
+    result = run_cli("evaluate", "--config", district / "d.toml", case)
+    assert result.exit_code == 2
+    assert "bad.json: events[0]" in result.stderr
+
+
+def test_missing_case_file(district, run_cli):
+    result = run_cli("evaluate", "--config", district / "d.toml", district / "nope.yaml")
+    assert result.exit_code == 2
+    assert "nope.yaml: expected an existing file" in result.stderr
+
+
+CONFIG_ERRORS = [
+    ('stack = ["us-idea", "california", "oregon"]', "district.stack[2]", "installed plugin"),
+    ('stack = ["us-idea", "lahabra-best-practices"]', "district.stack[1]", "parent 'california'"),
+    ('stack = ["california", "us-idea"]', "district.stack[0]", "parent 'us-idea'"),
+    ('stack = "us-idea"', "district.stack", "a non-empty list"),
+    ('timezone = "Mars/Olympus"', "district.timezone", "IANA timezone"),
+    ('calendar = "missing.yaml"', "district.calendar", "an existing file"),
+    ('calendar = "cal.txt"', "district.calendar", ".yaml or .ics"),
+    ('id = ""', "district.id", "a non-empty string"),
+    ('colour = "blue"', "district.colour", "one of id, name"),
+]
+
+
+@pytest.mark.parametrize("line, field, expected", CONFIG_ERRORS)
+def test_bad_config(district, run_cli, line, field, expected):
+    key = line.split(" = ")[0]
+    text = "\n".join(x for x in GOOD_CONFIG.splitlines() if not x.startswith(key + " "))
+    text = text.replace("[district]", f"[district]\n{line}")
+    config = _write(district, "bad.toml", text)
+    result = run_cli("evaluate", "--config", config, district / "case.yaml")
+    assert result.exit_code == 2, result.output
+    assert f"bad.toml: {field}: expected" in result.stderr
+    assert expected in result.stderr
+
+
+@pytest.mark.parametrize(
+    "options, field, expected",
+    [
+        ('"florida.no_such_option" = true', "options.'florida.no_such_option'", "declared"),
+        (
+            '"florida.fape_end_age_policy" = "forever"',
+            "options.'florida.fape_end_age_policy'",
+            "'end_of_semester'",
+        ),
+        ('"us-idea.age_of_majority" = 17', "options.'us-idea.age_of_majority'", "one of 18"),
+    ],
+)
+def test_bad_options(district, run_cli, options, field, expected):
+    text = GOOD_CONFIG.replace('"california"', '"florida"') + f"\n[options]\n{options}\n"
+    config = _write(district, "bad.toml", text.replace('"CA"', '"FL"'))
+    result = run_cli("rules", "--config", config)
+    assert result.exit_code == 2, result.output
+    assert f"bad.toml: {field}: expected" in result.stderr
+    assert expected in result.stderr
+
+
+def test_option_of_a_plugin_outside_the_stack(district, run_cli):
+    config = _write(
+        district, "bad.toml", GOOD_CONFIG + '\n[options]\n"florida.serves_prekindergarten" = true\n'
+    )
+    result = run_cli("rules", "--config", config)
+    assert result.exit_code == 2
+    assert "options.'florida.serves_prekindergarten'" in result.stderr
+
+
+def test_invalid_toml(district, run_cli):
+    config = _write(district, "bad.toml", "[district\nid = 1\n")
+    result = run_cli("rules", "--config", config)
+    assert result.exit_code == 2
+    assert "bad.toml: expected valid TOML" in result.stderr
+
+
+def test_bad_as_of(district, run_cli):
+    result = run_cli(
+        "evaluate", "--config", district / "d.toml", district / "case.yaml", "--as-of", "yesterday"
+    )
+    assert result.exit_code == 2
+    assert "--as-of: expected a date YYYY-MM-DD" in result.stderr
+
+
+def test_malformed_calendar_names_the_calendar_file(district, run_cli):
+    _write(district, "cal.yaml", "name: X\ntimezone: America/Los_Angeles\nyears: nope\n")
+    result = run_cli("evaluate", "--config", district / "d.toml", district / "case.yaml")
+    assert result.exit_code == 2
+    assert "cal.yaml: years" in result.stderr
+
+
+def test_empty_case_via_console_script(examples, run_console):
+    """The conformance check: /dev/null as a case exits 2 with a clear message, no traceback."""
+    proc = run_console(
+        "evaluate", "--config", examples / "mesa-verde.toml", "/dev/null", "--format", "json"
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0  # one line
+    assert "/dev/null: expected a case" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
