@@ -13,7 +13,7 @@ from typing import Any
 from attrs import evolve
 
 from spedrules.core.layering import RuleSet
-from spedrules.core.model import Event, EventRef, Incident, Obligation, Violation
+from spedrules.core.model import Event, EventRef, Incident, Obligation, Student, Violation
 from spedrules.core.rules import IncidentRule, TimelineRule, Trigger
 from spedrules.core.timeline import Context, Occurrence, day_name, obligation
 
@@ -27,10 +27,10 @@ def evaluate_incidents(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
             continue
         for entry in ruleset.of_type(IncidentRule):
             rule = entry.version_on(incident.started_at.date())
-            if not isinstance(rule, IncidentRule) or not applies(rule, incident):
+            if not isinstance(rule, IncidentRule) or not applies(rule, incident, ctx.case.student):
                 continue
             violations.extend(_prohibited(rule, incident))
-            violations.extend(_missing(rule, incident))
+            violations.extend(_missing(rule, incident, ctx.case.student))
             if rule.period is not None:
                 obligations.append(_duty(entry, rule, incident, ctx, events))
     return obligations, violations
@@ -42,8 +42,10 @@ def value_of(incident: Incident, name: str) -> Any:
     return getattr(incident, name, None)
 
 
-def applies(rule: IncidentRule, incident: Incident) -> bool:
+def applies(rule: IncidentRule, incident: Incident, student: Student) -> bool:
     if incident.type not in rule.applies_to:
+        return False
+    if not all(getattr(student, k, None) in allowed for k, allowed in rule.student_when.items()):
         return False
     return all(value_of(incident, k) in allowed for k, allowed in rule.when.items())
 
@@ -64,16 +66,22 @@ def _prohibited(rule: IncidentRule, incident: Incident) -> list[Violation]:
     found = []
     for name, forbidden in rule.prohibits.items():
         value = value_of(incident, name)
-        if value in forbidden:
-            found.append(_violation(rule, incident, f"{rule.title} ({name} {value})"))
+        values = value if isinstance(value, list | tuple) else [value]
+        for hit in [v for v in values if v in forbidden]:
+            found.append(_violation(rule, incident, f"prohibited: {rule.title} ({name}: {hit})"))
     return found
 
 
-def _missing(rule: IncidentRule, incident: Incident) -> list[Violation]:
+def _missing(rule: IncidentRule, incident: Incident, student: Student) -> list[Violation]:
+    def value(name: str) -> Any:
+        if name.startswith("student."):
+            return getattr(student, name.removeprefix("student."), None)
+        return value_of(incident, name)
+
     return [
         _violation(rule, incident, f"the report lacks {label}")
         for name, label in rule.required.items()
-        if value_of(incident, name) in (None, "", [], (), {})
+        if value(name) in (None, "", [], (), {})
     ]
 
 

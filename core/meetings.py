@@ -22,7 +22,7 @@ def evaluate_meetings(ruleset: RuleSet, ctx: Context) -> list[Violation]:
             rule = entry.version_on(meeting.start.date())
             if not isinstance(rule, MeetingRule):
                 continue
-            if rule.meeting_types and meeting.type not in rule.meeting_types:
+            if not _applies(rule, meeting, ctx):
                 continue
             found.extend(
                 Violation(
@@ -39,6 +39,15 @@ def evaluate_meetings(ruleset: RuleSet, ctx: Context) -> list[Violation]:
     return found
 
 
+def _applies(rule: MeetingRule, meeting: Meeting, ctx: Context) -> bool:
+    if rule.meeting_types and meeting.type not in rule.meeting_types:
+        return False
+    student = ctx.case.student
+    if not all(getattr(student, k, None) in v for k, v in rule.student_when.items()):
+        return False
+    return all(meeting.details.get(k) in v for k, v in rule.when.items())
+
+
 def check_meeting(rule: MeetingRule, meeting: Meeting, ctx: Context) -> list[str]:
     problems = [*_team(rule, meeting), *(_lead(lt, meeting) for lt in rule.lead_times)]
     problems += [
@@ -51,11 +60,23 @@ def check_meeting(rule: MeetingRule, meeting: Meeting, ctx: Context) -> list[str
 
 def _team(rule: MeetingRule, meeting: Meeting) -> list[str]:
     missing = []
+    if rule.required_one_of and not any(
+        a.role in rule.required_one_of and not a.excused for a in meeting.attendees
+    ):
+        roles = " or ".join(r.replace("_", " ") for r in rule.required_one_of)
+        missing.append(f"no {roles} attended")
     for role in rule.required_roles:
         present = [a for a in meeting.attendees if a.role == role]
         if any(not a.excused for a in present):
             continue
-        if any(a.excused and a.details.get("written_agreement") for a in present):
+        excused_ok = [a for a in present if a.excused and a.details.get("written_agreement")]
+        if excused_ok:
+            missing += [
+                f"{role.replace('_', ' ')} {a.name} excused while their area was discussed "
+                "without written input"
+                for a in excused_ok
+                if a.details.get("area_discussed") and not a.details.get("written_input")
+            ]
             continue
         label = role.replace("_", " ")
         excused = [a for a in present if a.excused]

@@ -164,11 +164,15 @@ class IncidentRule(RuleBase):
       a matching incident is a violation;
     * ``required`` names incident fields (or ``details`` keys) that must be filled, each with the
       label the source gives it; an empty one is a violation naming the item.
-    ``when`` restricts the rule to incidents whose fields hold one of the given values.
+    ``when`` restricts the rule to incidents whose fields hold one of the given values, and
+    ``student_when`` to students whose fields do (``{"has_bip": (False,)}``). A list-valued
+    incident field (``techniques: [...]``) matches a prohibition when any element does; a
+    ``required`` field named ``student.name`` is read from the case's student.
     """
 
     applies_to: tuple[str, ...] = ("restraint", "seclusion")
     when: dict[str, tuple[Any, ...]] = field(factory=dict, hash=False)
+    student_when: dict[str, tuple[Any, ...]] = field(factory=dict, hash=False)  # has_bip: (False,)
     period: Period | None = None
     counted_from: str = "released_at"  # or started_at
     met_by: tuple[EventMatch, ...] = ()
@@ -192,15 +196,23 @@ class LeadTime:
 class MeetingRule(RuleBase):
     """A check of a held or proposed IEP meeting; each failed part is a violation.
 
-    Team: every role in ``required_roles`` attends, or is excused in writing (attendee
-    ``excused: true`` with ``written_agreement: true``). Lead times: ``lead_times``. Time of day:
-    the meeting starts no later than ``latest_start_after_school_end`` minutes after the school
-    day ends. Duration: at most ``max_minutes`` unless the meeting records ``agreed_extension``.
-    Student: invited (present, or details ``student_invited: true``) from ``invite_student_at``.
+    * Team: every role in ``required_roles`` attends or is excused in writing (attendee
+      ``excused: true`` with ``written_agreement: true``, plus ``written_input: true`` when the
+      attendee's ``area_discussed`` is true); someone in one of ``required_one_of`` attends.
+    * Lead times: each of ``lead_times`` (notice, agenda, draft) before the start.
+    * Time of day: starts no later than ``latest_start_after_school_end`` minutes after the
+      school day ends.
+    * Duration: at most ``max_minutes`` unless the meeting records ``agreed_extension``.
+    * Student: invited (present, or ``student_invited: true``) from ``invite_student_at``.
+    ``when`` and ``student_when`` restrict the rule to meetings (details) and students holding
+    those values.
     """
 
     meeting_types: tuple[str, ...] = ()  # empty: every meeting
+    when: dict[str, tuple[Any, ...]] = field(factory=dict, hash=False)  # meeting details filter
+    student_when: dict[str, tuple[Any, ...]] = field(factory=dict, hash=False)
     required_roles: tuple[str, ...] = ()
+    required_one_of: tuple[str, ...] = ()  # at least one attendee in one of these roles
     lead_times: tuple[LeadTime, ...] = ()
     latest_start_after_school_end: int | None = None  # minutes
     max_minutes: int | None = None

@@ -104,14 +104,19 @@ def _condition_steps(rule: TimelineRule, occ: Occurrence, ctx: Context) -> tuple
 
 
 def _apply_exceptions(obligations, exceptions, ruleset: RuleSet) -> list[Obligation]:
-    """An exception displaces its base rule's obligation for the same trigger day."""
-    displaced = {}
-    for ex in exceptions:
+    """An exception displaces the first obligation of its base rule triggered on or after its own
+    trigger day (the same day when both share a trigger; the consent that follows a referral
+    when the exception counts from the referral)."""
+    displaced: dict[int, Obligation] = {}
+    for ex in sorted(exceptions, key=lambda o: o.trigger.date):
         target = ruleset.entries[ex.rule].exception_to
-        displaced[(target, ex.trigger)] = ex
+        for i, ob in enumerate(obligations):
+            if ob.rule == target and ob.trigger.date >= ex.trigger.date and i not in displaced:
+                displaced[i] = ex
+                break
     result = []
-    for ob in obligations:
-        ex = displaced.get((ob.rule, ob.trigger))
+    for i, ob in enumerate(obligations):
+        ex = displaced.get(i)
         if ex is not None:
             line = (
                 f"not applicable: the exception {ex.rule} applies ({ex.citation}), "

@@ -1,12 +1,21 @@
-"""California: Education Code part 30, 5 CCR, as practised in the NW SELPA handbook.
+"""California: Education Code part 30 and 5 CCR, as practised in the NW SELPA handbook.
 
-Timelines, eligibility, emergency interventions and team rules arrive with issue 4; the plugin is
-registered now so that districts can name it in their stack."""
+Layered on ``us-idea``: replaces the federal 60-day evaluation and 45-day records rules with the
+state's (tolled) 60 days and 5 business days, adds the assessment-plan, parent-request and transfer
+timelines, the emergency-intervention rules of EC 56521.1 and handbook 14.24, and the IEP team
+rules of EC 56341. Eligibility criteria arrive separately (issue 4, item 3).
+"""
 
 from __future__ import annotations
 
 from spedrules.core.hookspecs import hookimpl
-from spedrules.core.rules import JurisdictionInfo, SourceDocument
+from spedrules.core.rules import JurisdictionInfo, Option, SourceDocument
+
+from .emergency import incident_rules
+from .team import meeting_rules
+from .timelines import CUTOFFS, timeline_rules
+
+SEED = "shared/seeds/001_911b07c5e4e92852.txt"
 
 
 @hookimpl
@@ -17,11 +26,56 @@ def spedrules_jurisdiction():
         level="state",
         parent="us-idea",
         sources=(
-            SourceDocument(
-                "NW SELPA Special Education Procedural Handbook",
-                "shared/seeds/001_911b07c5e4e92852.txt",
-            ),
+            SourceDocument("NW SELPA Special Education Procedural Handbook", SEED),
             SourceDocument("California Education Code, Part 30", "EC 56000 et seq."),
             SourceDocument("California Code of Regulations, Title 5", "5 CCR 3000 et seq."),
         ),
+        event_types=(
+            "ca.assessment_exempt",
+            "ca.reassessment_requested",
+            "ca.reassessment_request_declined",
+            "ca.ber_forwarded",
+            "ca.expedited_hearing_requested",
+            "ca.expedited_hearing_held",
+        ),
+        obligation_kinds=(
+            "ca.parent_decision_window",
+            "ca.reassessment_response",
+            "ca.transfer_iep",
+            "ca.expedited_hearing",
+            "ca.ber_review",
+        ),
     )
+
+
+@hookimpl
+def spedrules_options():
+    return [
+        Option(
+            id="california.end_of_year_referral_cutoff",
+            title="Referrals this close to the end of the school year get an assessment plan "
+            "10 days after the next year starts",
+            choices=tuple(CUTOFFS),
+            default="ec_56321_10_days",
+            citation="EC 56321(a); NW SELPA Handbook 1.5.B (L670-672)",
+            description="EC 56321(a) says 10 days or less before the end of the regular school "
+            "year; the handbook says 20. The statute is the default.",
+        )
+    ]
+
+
+@hookimpl
+def spedrules_timeline_rules(ctx):
+    return timeline_rules(
+        ctx.options.get("california.end_of_year_referral_cutoff", "ec_56321_10_days")
+    )
+
+
+@hookimpl
+def spedrules_incident_rules():
+    return incident_rules()
+
+
+@hookimpl
+def spedrules_meeting_rules():
+    return meeting_rules()

@@ -32,9 +32,12 @@ def test_examples_follow_the_json_contract(run_console, examples, config, case):
     assert data["warnings"] == []
 
 
-def test_initial_referral_under_the_federal_default(run_console, examples):
-    # Until the California plugin contributes its timelines the federal 60 calendar days apply:
-    # consent Mon 2026-12-14 + 60: Dec 31 is day 17, Jan 31 day 48, Fri 2027-02-12 day 60.
+def test_initial_referral_under_california(run_console, examples):
+    # California replaces the federal 60 days with 60 days not counting vacations of more than
+    # five school days (EC 56043(f)). Consent Mon 2026-12-14 (day 0): Dec 15-17 are days 1-3;
+    # Mesa Verde's winter break Fri Dec 18 - Mon Jan 4 holds 12 school days, so the clock stops
+    # and recommences Tue 2027-01-05 (day 4); Jan 31 is day 30, Feb 28 day 58 (the Lincoln/
+    # Presidents weekend, 2 school days, counts), Tue 2027-03-02 day 60.
     proc = run_console(
         "evaluate",
         "--config",
@@ -45,8 +48,15 @@ def test_initial_referral_under_the_federal_default(run_console, examples):
         "--format",
         "json",
     )
-    (ob,) = [o for o in json.loads(proc.stdout)["obligations"] if o["kind"] == "initial_evaluation"]
-    assert (ob["due"], ob["status"], ob["source"]) == ("2027-02-12", "open", "us-idea")
+    obs = {o["rule"]: o for o in json.loads(proc.stdout)["obligations"]}
+    ob = obs["ca.initial_evaluation"]
+    assert (ob["due"], ob["status"], ob["source"]) == ("2027-03-02", "open", "california")
+    assert "idea.initial_evaluation" not in obs
+    assert any("clock stops after Thu 2026-12-17 (day 3)" in s for s in ob["explanation"])
+    # the plan: referral Mon 2026-11-30 + 15 counted days: Dec 1-15 (no break) -> Tue 2026-12-15;
+    # provided Wed 2026-12-09, on time.
+    plan = obs["ca.assessment_plan"]
+    assert (plan["due"], plan["status"]) == ("2026-12-15", "met")
 
 
 def test_annual_meeting_example(run_console, examples):

@@ -173,7 +173,9 @@ def test_rules_lists_effective_rules_with_provenance(run_cli, examples):
     result = run_cli("rules", "--config", examples / "mesa-verde.toml", "--format", "json")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
-    assert {r["rule"] for r in rows} >= {"idea.initial_evaluation", "idea.annual_review"}
+    ids = {r["rule"] for r in rows}
+    assert {"ca.initial_evaluation", "idea.annual_review"} <= ids
+    assert "idea.initial_evaluation" not in ids  # replaced by California
     assert all(r["citation"] and r["source"] and r["layer"] for r in rows)
     only = json.loads(
         run_cli(
@@ -186,7 +188,9 @@ def test_rules_lists_effective_rules_with_provenance(run_cli, examples):
             "json",
         ).stdout
     )
-    assert [r["rule"] for r in only] == ["idea.records_access"]
+    assert [(r["rule"], r["replaces"]) for r in only] == [
+        ("ca.records_access", ["idea.records_access"])
+    ]
 
 
 def test_version_and_help(run_cli):
