@@ -94,6 +94,11 @@ def _lead(lt: LeadTime, meeting: Meeting) -> str | None:
     sent = sent if sent is not None else meeting.details.get(lt.field)
     if sent is None:
         return f"no {what} date recorded (due {lt.amount} {_unit(lt)} before the meeting)"
+    if isinstance(sent, str):  # details keep case-file text: parse the ISO date here
+        try:
+            sent = date.fromisoformat(sent[:10])
+        except ValueError:
+            return f"{what}: expected a date YYYY-MM-DD, got {sent!r}"
     if isinstance(sent, datetime):
         sent = sent.date()
     if not isinstance(sent, date):
