@@ -20,7 +20,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from spedrules.core.errors import InputError
 from spedrules.core.model import Attendee, Event, Incident, Meeting
-from spedrules.core.rules import Criterion
+from spedrules.core.rules import Criterion, TimelineRule
 
 
 class Expected(ValueError):
@@ -101,6 +101,9 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook_func(_is_sequence_tuple, _sequence_hook(conv))
     conv.register_unstructure_hook(
         Criterion, make_dict_unstructure_fn(Criterion, conv, check=override(omit=True))
+    )
+    conv.register_unstructure_hook(
+        TimelineRule, make_dict_unstructure_fn(TimelineRule, conv, compute=override(omit=True))
     )
     return conv
 

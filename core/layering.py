@@ -203,6 +203,8 @@ def _check_rule(rule: RuleBase, events: frozenset[str], kinds: frozenset[str], p
             problems.append(
                 Problem(rule.source, f"{where} counts in unknown unit {rule.period.unit!r}")
             )
+        if rule.period.unit == "custom" and rule.compute is None:
+            problems.append(Problem(rule.source, f"{where} counts in unit custom without compute"))
         for match in (*rule.trigger.events, *rule.met_by, *rule.cancelled_by):
             if match.type not in EVENT_TYPES | events:
                 problems.append(

@@ -29,6 +29,7 @@ UNITS = (
     "end_of_school_day",
     "within_school_days",
     "after_next_year_start",  # N calendar days after the first day of the next school year
+    "custom",  # the rule's own ``compute`` function gives the due date (logic, not a number)
 )
 
 
@@ -135,6 +136,8 @@ class TimelineRule(RuleBase):
     requires_iep: bool = False  # age- and IEP-based rules apply only to students with an IEP
     applies_when: Condition | None = None
     exception_to: str | None = None
+    # unit "custom": compute(occurrence_day, born, calendar) -> spedrules.core.counting.Count
+    compute: Callable[..., Any] | None = field(default=None, eq=False, hash=False)
 
 
 @frozen(kw_only=True)

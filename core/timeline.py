@@ -260,6 +260,8 @@ def count_period(rule: TimelineRule, occ: Occurrence, ctx: Context) -> counting.
         return counting.anniversary(occ.born, years=occ.age + n)
     if unit in ("months", "years"):
         return counting.anniversary(occ.day, **{unit: n})
+    if unit == "custom" and rule.compute is not None:
+        return rule.compute(occ.day, ctx.case.student.birth_date, ctx.calendar)
     cal = ctx.calendar
     if cal is None:
         raise CalendarError(None, "district.calendar", f"a school calendar to count {unit}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from spedrules.core.hookspecs import hookimpl
 from spedrules.core.rules import JurisdictionInfo, Option, SourceDocument
 
+from .age import age_rules
 from .emergency import incident_rules
 from .team import meeting_rules
 from .timelines import CUTOFFS, timeline_rules
@@ -37,6 +38,7 @@ def spedrules_jurisdiction():
             "ca.ber_forwarded",
             "ca.expedited_hearing_requested",
             "ca.expedited_hearing_held",
+            "ca.services_ended",
         ),
         obligation_kinds=(
             "ca.parent_decision_window",
@@ -44,6 +46,7 @@ def spedrules_jurisdiction():
             "ca.transfer_iep",
             "ca.expedited_hearing",
             "ca.ber_review",
+            "ca.age_22_exit",
         ),
     )
 
@@ -66,9 +69,8 @@ def spedrules_options():
 
 @hookimpl
 def spedrules_timeline_rules(ctx):
-    return timeline_rules(
-        ctx.options.get("california.end_of_year_referral_cutoff", "ec_56321_10_days")
-    )
+    cutoff = ctx.options.get("california.end_of_year_referral_cutoff", "ec_56321_10_days")
+    return [*timeline_rules(cutoff), *age_rules()]
 
 
 @hookimpl

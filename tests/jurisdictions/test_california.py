@@ -243,3 +243,27 @@ def test_recording_notice_and_student_invitation(ca):
     assert rules == ["ca.team.audio_recording_notice", "ca.team.student_invited_for_transition"]
     ok = dict(m, recording_notice_sent="2026-12-01", student_invited=True)
     assert evaluate(ca, "2026-12-03", meetings=[ok]).violations == ()
+
+
+@pytest.mark.parametrize(
+    "born, exit_day",
+    [
+        # 22nd birthday Mon 2027-03-15 (January-June): end of the fiscal year, Wed 2027-06-30
+        ("2005-03-15", date(2027, 6, 30)),
+        # 22nd birthday Sun 2027-08-01 (July-September): may not start the new fiscal year, so
+        # services end Wed 2027-06-30, before the birthday
+        ("2005-08-01", date(2027, 6, 30)),
+        # 22nd birthday Wed 2027-11-10 (October-December): Fri 2027-12-31
+        ("2005-11-10", date(2027, 12, 31)),
+    ],
+)
+def test_age_22_exit_by_birthday_month(ca, born, exit_day):
+    student = {"id": "A", "birth_date": born}
+    r = evaluate(
+        ca,
+        "2027-01-01",
+        ("iep_meeting_held", "2026-10-01", {"meeting_type": "annual"}),
+        student=student,
+    )
+    ob = due(r, "ca.age_22_exit")
+    assert ob.due == exit_day and ob.citation.startswith("EC 56026(c)(4)")

@@ -1,0 +1,52 @@
+"""The age-22 exit rules of NW SELPA Handbook 7.18 (EC 56026(c)(4); seed L6800-6827): the month
+of the 22nd birthday decides when services end. California's fiscal year ends June 30."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from spedrules.core.counting import Count, anniversary, day_name
+from spedrules.core.rules import EventMatch, Period, TimelineRule, Trigger
+
+
+def age_22_exit(_day: date, born: date, _calendar) -> Count:
+    birthday = anniversary(born, years=22).due
+    steps = [f"22nd birthday {day_name(birthday)}"]
+    if birthday.month <= 6:
+        exit_day = date(birthday.year, 6, 30)
+        steps.append(
+            "born January-June: the student stays until the end of the current fiscal "
+            "year, extended school year included (7.18 A)"
+        )
+    elif birthday.month <= 9:
+        exit_day = date(birthday.year, 6, 30)
+        steps.append(
+            "born July-September: the student may not start the new fiscal year "
+            "(7.18 B; a year-round pupil may finish an IEP term that runs into it)"
+        )
+    else:
+        exit_day = date(birthday.year, 12, 31)
+        steps.append(
+            "born October-December: the student exits on December 31 of the current "
+            "fiscal year (7.18 C), or at its end if the IEP ends then or no individual "
+            "transition plan was carried out from age 20"
+        )
+    steps.append(f"services end {day_name(exit_day)}")
+    return Count(exit_day, tuple(steps))
+
+
+def age_rules() -> list[TimelineRule]:
+    return [
+        TimelineRule(
+            id="ca.age_22_exit",
+            kind="ca.age_22_exit",
+            title="Eligibility ends by age (22nd birthday month decides)",
+            citation="EC 56026(c)(4); NW SELPA Handbook 7.18 (L6800-6827)",
+            trigger=Trigger(birthday=21),
+            period=Period(0, "custom"),
+            compute=age_22_exit,
+            met_by=(EventMatch("ca.services_ended"),),
+            requires_iep=True,
+            notes="Shown from the 21st birthday so the exit can be planned a year ahead.",
+        )
+    ]
