@@ -30,7 +30,8 @@ def evaluate_incidents(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
             if not isinstance(rule, IncidentRule) or not applies(rule, incident, ctx.case.student):
                 continue
             violations.extend(_prohibited(rule, incident))
-            violations.extend(_missing(rule, incident, ctx.case.student))
+            if _report_completed(incident, events):
+                violations.extend(_missing(rule, incident, ctx.case.student))
             if rule.period is not None:
                 obligations.append(_duty(entry, rule, incident, ctx, events))
     return obligations, violations
@@ -114,6 +115,15 @@ def _duty(entry, rule: IncidentRule, incident: Incident, ctx: Context, events) -
     )
     ob = obligation(entry, timeline, occ, ctx, linked)
     return evolve(ob, subject=incident.id)
+
+
+def _report_completed(incident: Incident, events: list[Event]) -> bool:
+    """Report contents are checked once the report is recorded as completed: before that an empty
+    field is work to do (the report obligation shows it), not a violation."""
+    return any(
+        e.type == "incident_report_completed" and _about(e, incident, incident.started_at)
+        for e in events
+    )
 
 
 def _about(event: Event, incident: Incident, moment: datetime) -> bool:

@@ -166,7 +166,8 @@ class IncidentRule(RuleBase):
     * a prohibition lists incident fields and forbidden values (``{"method": ("mechanical",)}``);
       a matching incident is a violation;
     * ``required`` names incident fields (or ``details`` keys) that must be filled, each with the
-      label the source gives it; an empty one is a violation naming the item.
+      label the source gives it; once an ``incident_report_completed`` event is recorded for the
+      incident, an empty one is a violation naming the item.
     ``when`` restricts the rule to incidents whose fields hold one of the given values, and
     ``student_when`` to students whose fields do (``{"has_bip": (False,)}``). A list-valued
     incident field (``techniques: [...]``) matches a prohibition when any element does; a

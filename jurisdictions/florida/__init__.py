@@ -1,14 +1,16 @@
 """Florida: s. 1003.57 and 1003.573 F.S., Rules 6A-6.03011 ff. F.A.C., as in the SP&P template.
 
-The district options the SP&P asks a district to choose are declared now (SP&P Part I, B.1 and
-A.6); restraint and seclusion rules, the evaluation timeline and what the options change arrive
-with issue 5.
+The district options the SP&P asks a district to choose (SP&P Part I, B.1 and A.6) and the
+restraint and seclusion rules of s. 1003.573 F.S. in both versions (see restraint.py). The
+evaluation timeline of Rule 6A-6.0331 and the ages-served exit date are not encoded yet.
 """
 
 from __future__ import annotations
 
 from spedrules.core.hookspecs import hookimpl
 from spedrules.core.rules import JurisdictionInfo, Option, SourceDocument
+
+from .restraint import restraint_rules
 
 SPP = "shared/seeds/004_8a2533d47235dded.txt"
 YES_NO = (True, False)
@@ -33,6 +35,11 @@ def spedrules_jurisdiction():
             SourceDocument("Initial evaluation", "Rule 6A-6.0331 F.A.C."),
         ),
     )
+
+
+@hookimpl
+def spedrules_incident_rules(ctx):
+    return restraint_rules(ctx.options)
 
 
 @hookimpl

@@ -184,7 +184,7 @@ def test_prohibited_techniques_and_missing_report_contents(ca):
     bad = dict(
         RESTRAINT, techniques=["prone_hands_behind_back"], description=None, monitor_present=False
     )
-    r = evaluate(ca, "2026-11-20", incidents=[bad])
+    r = evaluate(ca, "2026-11-20", ("incident_report_completed", "2026-11-20"), incidents=[bad])
     messages = {v.rule: v for v in r.violations}
     prone = messages["ca.ei.prohibited.prone_hands_behind_back"]
     assert "prohibited item 5" in prone.citation and prone.subject == "BER-1"

@@ -1,0 +1,149 @@
+"""Florida restraint and seclusion (s. 1003.573 F.S.) on the Gulf Shore calendar
+(America/New_York, school day 07:45-14:45; Fall Break Mon 2026-10-19..Tue 10-20; Thanksgiving
+Break Mon 2026-11-23..Fri 11-27)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import spedrules
+from spedrules.jurisdictions.florida.restraint import fdoe_restraint_type
+
+DATA = Path(__file__).parent / "data"
+STUDENT = {
+    "id": "GS-1",
+    "name": "Riley Stone",
+    "birth_date": "2016-07-08",
+    "grade": "4",
+    "disability": "ED",
+    "ethnicity": "white",
+}
+
+
+@pytest.fixture(scope="module")
+def fl():
+    return spedrules.load_district(DATA / "florida.toml")
+
+
+def restraint(start, end, **extra):
+    return {
+        "id": "R-1",
+        "type": "restraint",
+        "method": "physical",
+        "position": "standing",
+        "started_at": start,
+        "released_at": end,
+        "location": "Classroom 7",
+        "staff": [{"name": "T. Nguyen"}],
+        "witnesses": [{"name": "M. Diaz"}],
+        "injuries": "none",
+        **extra,
+    }
+
+
+def run(fl, as_of, incident, *events):
+    case = {
+        "student": STUDENT,
+        "incidents": [incident],
+        "events": [
+            dict(type=t, at=a, **x) for t, a, *rest in events for x in [rest[0] if rest else {}]
+        ],
+    }
+    result = spedrules.evaluate(fl, case, as_of)
+    return result, {o.rule: o for o in result.obligations}
+
+
+def test_friday_afternoon_restraint(fl):
+    # Fri 2026-10-09, released 13:20. Written notice and phone efforts: by 14:45 that day.
+    # Report: 24 h -> Sat 10-10 13:20, school closed, so the end of the school day on the day
+    # school reopens, Mon 2026-10-12 14:45 EDT. Mailing: 3 school days after Fri: Mon 12 (1),
+    # Tue 13 (2), Wed 2026-10-14 (3).
+    _, obs = run(
+        fl,
+        "2026-10-09",
+        restraint("2026-10-09T13:05:00", "2026-10-09T13:20:00"),
+        ("parent_notified", "2026-10-09T13:40:00", {"method": "phone"}),
+    )
+    assert obs["fl.rs.parent_written_notice"].due.isoformat() == "2026-10-09T14:45:00-04:00"
+    assert obs["fl.rs.parent_contact"].status == "met"
+    report = obs["fl.rs.incident_report"]
+    assert report.due.isoformat() == "2026-10-12T14:45:00-04:00"
+    assert any("the day school reopens, Mon 2026-10-12" in s for s in report.explanation)
+    assert obs["fl.rs.report_to_parent"].due == date(2026, 10, 14)
+    assert report.citation.startswith("s. 1003.573(7) F.S.")
+
+
+def test_friday_before_thanksgiving_week(fl):
+    # Fri 2026-11-20 released 13:00: 24 h is Sat; Thanksgiving Break closes Mon 23 - Fri 27, so
+    # the report is due Mon 2026-11-30 14:45 EST; mailing Mon 30 (1), Tue 12-01 (2), Wed 12-02 (3)
+    _, obs = run(fl, "2026-11-20", restraint("2026-11-20T12:50:00", "2026-11-20T13:00:00"))
+    assert obs["fl.rs.incident_report"].due.isoformat() == "2026-11-30T14:45:00-05:00"
+    assert obs["fl.rs.report_to_parent"].due == date(2026, 12, 2)
+
+
+def test_seclusion_after_the_2021_prohibition_is_a_violation(fl):
+    seclusion = {
+        "id": "S-1",
+        "type": "seclusion",
+        "started_at": "2026-10-14T10:00:00",
+        "released_at": "2026-10-14T10:10:00",
+        "room_meets_69A_58_0084": True,
+    }
+    result, _ = run(fl, "2026-10-14", seclusion)
+    rules = {v.rule: v for v in result.violations}
+    assert "fl.rs.no_seclusion" in rules
+    assert "ch. 2021-140" in rules["fl.rs.no_seclusion"].citation
+    # in 2019 the same seclusion in a compliant room broke no prohibition
+    older = dict(seclusion, started_at="2019-10-14T10:00:00", released_at="2019-10-14T10:10:00")
+    result, _ = run(fl, "2019-10-14", older)
+    assert [v.rule for v in result.violations if v.kind == "prohibition"] == []
+    bad_room = dict(older, room_meets_69A_58_0084=False)
+    result, _ = run(fl, "2019-10-14", bad_room)
+    assert [v.rule for v in result.violations] == ["fl.rs.seclusion_room"]
+
+
+@pytest.mark.parametrize("day", ["2019-03-05", "2026-10-14"])
+def test_mechanical_restraint_is_a_violation_under_every_version(fl, day):
+    incident = restraint(f"{day}T09:00:00", f"{day}T09:10:00", method="mechanical")
+    result, _ = run(fl, day, incident)
+    assert "fl.rs.no_mechanical" in {v.rule for v in result.violations}
+
+
+def test_district_option_prohibits_prone(fl):
+    incident = restraint("2026-10-14T09:00:00", "2026-10-14T09:05:00", position="prone")
+    result, _ = run(fl, "2026-10-14", incident)
+    (v,) = [v for v in result.violations if v.rule == "fl.district.prohibits_prone_restraint"]
+    assert v.layer == "local" and "florida.prohibits_prone_restraint" in v.citation
+
+
+def test_report_contents_checked_once_completed(fl):
+    incident = restraint(
+        "2026-10-14T09:00:00",
+        "2026-10-14T09:05:00",
+        context="math class",
+        behavior_leading_up="hit peers",
+        de_escalation="verbal redirection",
+        after="calmed",
+        parent_notification_evidence="call log",
+        staff_last_pbis_training="2026-08-01",
+    )
+    done = ("incident_report_completed", "2026-10-14T12:00:00", {"incident": "R-1"})
+    result, _ = run(fl, "2026-10-14", incident, done)
+    assert [v for v in result.violations if v.kind == "incident_report_contents"] == []
+    missing = {k: v for k, v in incident.items() if k not in ("witnesses", "de_escalation")}
+    result, _ = run(fl, "2026-10-14", missing, done)
+    messages = sorted(v.message for v in result.violations)
+    assert messages == [
+        "R-1: the report lacks (g) the name of any nonstudent witness",
+        "R-1: the report lacks (h)(3) the positive behavioral strategies used to prevent and "
+        "de-escalate",
+    ]
+
+
+def test_fdoe_restraint_types():
+    assert fdoe_restraint_type("physical", "standing") == "standing"
+    assert fdoe_restraint_type("mechanical", "seated") == "mechanical"
+    assert fdoe_restraint_type("physical", "supine") == "immobilization"
