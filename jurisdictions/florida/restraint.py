@@ -131,7 +131,8 @@ def restraint_rules(options: dict) -> list[IncidentRule]:
             effective_from=V2_FROM,
             required={
                 **CONTENTS,
-                "staff_last_pbis_training": "(f) the date the person was last trained in positive behavior supports",
+                "staff_last_pbis_training": "(f) the date the person was last trained in "
+                "positive behavior supports",
             },
         )
     )
