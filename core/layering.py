@@ -72,11 +72,11 @@ def check_stack(registry: Registry, stack: Iterable[str], file: Any = None) -> N
     seen: list[str] = []
     for i, plugin_id in enumerate(stack):
         plugin = registry.get(plugin_id)
-        failed = [p for p in registry.problems if p.plugin == plugin_id]
+        failed = [p for p in registry.problems if p.plugin == plugin_id] or [
+            p for p in registry.problems if str(p.plugin).endswith(".py")
+        ]  # a local add-on file that failed to load cannot say its id: name the file
         if plugin is None and failed:
-            raise ConfigError(
-                file, f"district.stack[{i}]", "a plugin that loads", f"{failed[0].message}"
-            )
+            raise ConfigError(file, f"district.stack[{i}]", "a plugin that loads", str(failed[0]))
         if plugin is None:
             installed = ", ".join(sorted(registry.plugins)) or "none"
             raise ConfigError(

@@ -1,11 +1,32 @@
-"""Locally negotiated best practices of a California elementary district, layered on California.
+"""Locally negotiated Special Education Best Practices of a California elementary district
+(seed shared/seeds/000_3c030d13ce65e17a.txt, 2019-20; line numbers L...), layered on California.
 
-Meeting-time, notice, agenda and IEP-at-a-Glance targets arrive with issue 6."""
+Encoded: the team, the meeting's start and length, notice, agenda and draft lead times, and the
+IEP at a Glance. Not yet: the roundtable within two weeks of the first day of school (needs a
+calendar-anchored trigger), the school-day coverage flag and the inclusion staffing threshold
+(not student-level deadlines).
+"""
 
 from __future__ import annotations
 
 from spedrules.core.hookspecs import hookimpl
-from spedrules.core.rules import JurisdictionInfo, SourceDocument
+from spedrules.core.rules import (
+    EventMatch,
+    JurisdictionInfo,
+    LeadTime,
+    MeetingRule,
+    Period,
+    SourceDocument,
+    TimelineRule,
+    Trigger,
+)
+
+SOURCE = "Special Education Best Practices (negotiated, 2019-20)"
+SEED = "shared/seeds/000_3c030d13ce65e17a.txt"
+
+
+def cite(lines: str) -> str:
+    return f"{SOURCE}, {lines}"
 
 
 @hookimpl
@@ -15,10 +36,67 @@ def spedrules_jurisdiction():
         name="Negotiated Special Education Best Practices (California elementary district)",
         level="district",
         parent="california",
-        sources=(
-            SourceDocument(
-                "Special Education Best Practices (negotiated, 2019-20)",
-                "shared/seeds/000_3c030d13ce65e17a.txt",
+        sources=(SourceDocument(SOURCE, SEED),),
+        event_types=("lahabra.iep_at_a_glance_sent",),
+    )
+
+
+@hookimpl
+def spedrules_meeting_rules():
+    return [
+        MeetingRule(
+            id="lahabra.team",
+            kind="team_composition",
+            title="IEP team of the negotiated practices",
+            citation=cite("IEP team (L28-31)"),
+            required_roles=(
+                "general_education_teacher",
+                "special_education_teacher",
+                "parent",
+                "lea_representative",
             ),
         ),
-    )
+        MeetingRule(
+            id="lahabra.meeting_start",
+            kind="meeting_time",
+            title="IEP meeting begins no later than 15 minutes after the school day ends",
+            citation=cite("IEP meetings (L36)"),
+            latest_start_after_school_end=15,
+        ),
+        MeetingRule(
+            id="lahabra.meeting_length",
+            kind="meeting_duration",
+            title="IEP meeting ends no later than 1 hour after it starts unless the team agrees",
+            citation=cite("IEP meetings (L36-37)"),
+            max_minutes=60,
+        ),
+        MeetingRule(
+            id="lahabra.notice",
+            kind="meeting_lead_time",
+            title="Meeting notification at least 10 days in advance",
+            citation=cite("IEP meetings (L44-45)"),
+            lead_times=(LeadTime("notice_sent", 10),),
+        ),
+        MeetingRule(
+            id="lahabra.agenda_and_draft",
+            kind="meeting_lead_time",
+            title="Agenda and draft IEP at least 24 hours in advance",
+            citation=cite("IEP meetings (L47-49)"),
+            lead_times=(LeadTime("agenda_sent", 24, "hours"), LeadTime("draft_sent", 24, "hours")),
+        ),
+    ]
+
+
+@hookimpl
+def spedrules_timeline_rules():
+    return [
+        TimelineRule(
+            id="lahabra.iep_at_a_glance",
+            kind="iep_at_a_glance",
+            title="IEP at a Glance distributed to the team",
+            citation=cite("IEP Implementation (L53-54)"),
+            trigger=Trigger(events=(EventMatch("iep_meeting_held"),)),
+            period=Period(5, "calendar_days", unit_stated=False),
+            met_by=(EventMatch("lahabra.iep_at_a_glance_sent"),),
+        )
+    ]

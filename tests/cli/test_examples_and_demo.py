@@ -72,8 +72,12 @@ def test_annual_meeting_example(run_console, examples):
         "--format",
         "json",
     )
-    (ob,) = json.loads(proc.stdout)["obligations"]
-    assert (ob["rule"], ob["due"], ob["status"]) == ("idea.annual_review", "2026-12-03", "overdue")
+    data = json.loads(proc.stdout)
+    obs = {o["rule"]: o for o in data["obligations"]}
+    ob = obs["idea.annual_review"]
+    assert (ob["due"], ob["status"]) == ("2026-12-03", "overdue")
+    # the meeting had no general education teacher: flagged by law and by the negotiated team
+    assert {v["rule"] for v in data["violations"]} == {"ca.team.required_members", "lahabra.team"}
 
 
 def test_demo_runs_and_explains(run_console):

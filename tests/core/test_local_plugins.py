@@ -1,0 +1,72 @@
+"""A district's own add-on as a plain .py file named in its config, loaded and checked like a
+published plugin (DESIGN.md section 3)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import spedrules
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+LOCAL = """
+from spedrules import hookimpl
+from spedrules.core.rules import (EventMatch, JurisdictionInfo, Period, TimelineRule, Trigger)
+
+@hookimpl
+def spedrules_jurisdiction():
+    return JurisdictionInfo(id="mesa-local", name="Mesa Verde MOU", level="local",
+                            parent="california")
+
+@hookimpl
+def spedrules_timeline_rules():
+    return [TimelineRule(
+        id="mesa.records_fast", kind="records_access", title="Records in 3 business days",
+        citation="Mesa Verde MOU art. 4", tightens="idea.records_access",
+        trigger=Trigger(events=(EventMatch("records_request_received"),)),
+        period=Period({days}, "business_days"), met_by=(EventMatch("records_provided"),))]
+"""
+
+
+def district(tmp_path, days: int) -> Path:
+    shutil.copy(EXAMPLES / "mesa-verde-2026-27.yaml", tmp_path)
+    (tmp_path / "our_practices.py").write_text(LOCAL.replace("{days}", str(days)))
+    config = (
+        (EXAMPLES / "mesa-verde.toml")
+        .read_text()
+        .replace('"lahabra-best-practices"]', '"mesa-local"]\nlocal_plugins = ["our_practices.py"]')
+    )
+    (tmp_path / "d.toml").write_text(config)
+    return tmp_path / "d.toml"
+
+
+def test_local_add_on_tightens_the_state_rule(tmp_path):
+    config = district(tmp_path, 3)
+    assert spedrules.check_plugins(config) == []
+    case = {
+        "student": {"id": "S"},
+        "events": [{"type": "records_request_received", "date": "2026-11-02"}],
+    }
+    obs = {o.rule: o for o in spedrules.evaluate(config, case, "2026-11-03").obligations}
+    # the tightening follows California's replacement of the federal rule; Mon 11-02 + 3
+    # business days = Thu 11-05 locally, + 5 = Mon 11-09 (Veterans Day Wed 11-11 is later)
+    assert obs["mesa.records_fast"].tightens == "ca.records_access"
+    assert obs["mesa.records_fast"].due.isoformat() == "2026-11-05"
+    assert obs["ca.records_access"].due.isoformat() == "2026-11-09"
+    assert obs["mesa.records_fast"].source == "mesa-local"
+
+
+def test_local_add_on_laxer_than_the_law_is_rejected_with_both_citations(tmp_path):
+    config = district(tmp_path, 8)
+    problems = [str(p) for p in spedrules.check_plugins(config)]
+    assert len(problems) == 1
+    assert "Mesa Verde MOU art. 4" in problems[0] and "EC 56504" in problems[0]
+
+
+def test_broken_local_file_is_named(tmp_path, run_cli):
+    config = district(tmp_path, 3)
+    (tmp_path / "our_practices.py").write_text("import nonexistent_module\n")
+    result = run_cli("plugins", "check", "--config", config)
+    assert result.exit_code == 2
+    assert "our_practices.py" in result.stderr and "Traceback" not in result.output
