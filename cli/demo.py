@@ -32,7 +32,10 @@ def run_demo(echo: Callable[[str], None]) -> None:
             stack = " -> ".join(district.config.stack)
             echo(f"== {district.config.name}: {case_name} (stack {stack})")
             echo(render.evaluation_table(result) + "\n")
-            explained = explained or next(iter(result.obligations), None)
+            # explain the obligation with the most steps: the one a person would ask about
+            for ob in result.obligations:
+                if explained is None or len(ob.explanation) > len(explained.explanation):
+                    explained = ob
         if explained is not None:
             echo("== one obligation explained (spedrules explain ...):")
             echo(render.explanation(explained))

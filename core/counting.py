@@ -165,7 +165,8 @@ def tolled_days(
                 f"{day_name(after)} (day {day_no(after)})"
             )
         elif names:
-            steps.append(f"{label} has {weekdays} school days, not more than {k}: counted")
+            noun = "school day" if weekdays == 1 else "school days"
+            steps.append(f"{label} has {weekdays} {noun}, not more than {k}: counted")
     for a, b in zip(cal.years, cal.years[1:], strict=False):
         if start < b.first_day and due > a.last_day and start <= a.last_day:
             steps.append(
