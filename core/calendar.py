@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from attrs import field, frozen
 
+from spedrules.core.convert import Expected, parse_date, parse_time
 from spedrules.core.errors import CalendarError
 from spedrules.core.files import read_data
 
@@ -281,25 +282,17 @@ def _weekday(days: np.ndarray) -> np.ndarray:
 
 
 def _time(value: Any, err, fld: str) -> time:
-    if isinstance(value, int) and 0 <= value < 24 * 3600:  # YAML 1.1 sexagesimal 08:00
-        return time(value // 3600, value % 3600 // 60)
-    if isinstance(value, str):
-        try:
-            return time.fromisoformat(value)
-        except ValueError:
-            pass
-    raise err(fld, "a time HH:MM", value)
+    try:
+        return parse_time(value, time)
+    except Expected as exc:
+        raise err(fld, exc.expected, exc.got) from None
 
 
 def _date(value: Any, err, fld: str) -> date:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise err(fld, "a date YYYY-MM-DD", value)
+    try:
+        return parse_date(value, date)
+    except Expected as exc:
+        raise err(fld, exc.expected, exc.got) from None
 
 
 def _year(raw: Any, i: int, err) -> SchoolYear:

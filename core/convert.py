@@ -32,7 +32,7 @@ class Expected(ValueError):
         super().__init__(f"expected {expected}, got {got!r}")
 
 
-def _date(value: Any, _: type) -> date:
+def parse_date(value: Any, _: type = date) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     if isinstance(value, str):
@@ -54,7 +54,7 @@ def _datetime(value: Any, _: type) -> datetime:
     raise Expected("a date and time YYYY-MM-DDTHH:MM[:SS]", value)
 
 
-def _time(value: Any, _: type) -> time:
+def parse_time(value: Any, _: type = time) -> time:
     if isinstance(value, time):
         return value
     if isinstance(value, int) and 0 <= value < 24 * 3600:  # YAML 1.1 reads 08:00 as sexagesimal
@@ -87,9 +87,9 @@ def _int(value: Any, _: type) -> int:
 
 def make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True)
-    conv.register_structure_hook(date, _date)
+    conv.register_structure_hook(date, parse_date)
     conv.register_structure_hook(datetime, _datetime)
-    conv.register_structure_hook(time, _time)
+    conv.register_structure_hook(time, parse_time)
     conv.register_structure_hook(str, _str)
     conv.register_structure_hook(bool, _bool)
     conv.register_structure_hook(int, _int)

@@ -51,25 +51,15 @@ def applies(rule: IncidentRule, incident: Incident, student: Student) -> bool:
     return all(value_of(incident, k) in allowed for k, allowed in rule.when.items())
 
 
-def _violation(rule: IncidentRule, incident: Incident, message: str) -> Violation:
-    return Violation(
-        rule=rule.id,
-        kind=rule.kind,
-        message=f"{incident.id}: {message}",
-        citation=rule.citation,
-        layer=rule.layer or "statutory",
-        source=rule.source or "?",
-        subject=incident.id,
-    )
-
-
 def _prohibited(rule: IncidentRule, incident: Incident) -> list[Violation]:
     found = []
     for name, forbidden in rule.prohibits.items():
         value = value_of(incident, name)
         values = value if isinstance(value, list | tuple) else [value]
         for hit in [v for v in values if v in forbidden]:
-            found.append(_violation(rule, incident, f"prohibited: {rule.title} ({name}: {hit})"))
+            found.append(
+                Violation.of(rule, incident.id, f"prohibited: {rule.title} ({name}: {hit})")
+            )
     return found
 
 
@@ -80,7 +70,7 @@ def _missing(rule: IncidentRule, incident: Incident, student: Student) -> list[V
         return value_of(incident, name)
 
     return [
-        _violation(rule, incident, f"the report lacks {label}")
+        Violation.of(rule, incident.id, f"the report lacks {label}")
         for name, label in rule.required.items()
         if value(name) in (None, "", [], (), {})
     ]

@@ -25,15 +25,7 @@ def evaluate_meetings(ruleset: RuleSet, ctx: Context) -> list[Violation]:
             if not _applies(rule, meeting, ctx):
                 continue
             found.extend(
-                Violation(
-                    rule=rule.id,
-                    kind=rule.kind,
-                    message=f"{meeting.id}: {message}",
-                    citation=rule.citation,
-                    layer=rule.layer or "statutory",
-                    source=rule.source or "?",
-                    subject=meeting.id,
-                )
+                Violation.of(rule, meeting.id, message)
                 for message in check_meeting(rule, meeting, ctx)
             )
     return found

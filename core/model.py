@@ -163,6 +163,19 @@ class Violation:
     source: str
     subject: str | None = None
 
+    @classmethod
+    def of(cls, rule: Any, subject: str, message: str) -> Violation:
+        """The violation of ``rule`` by an incident or meeting, prefixed with its id."""
+        return cls(
+            rule=rule.id,
+            kind=rule.kind,
+            message=f"{subject}: {message}",
+            citation=rule.citation,
+            layer=rule.layer or "statutory",
+            source=rule.source or "?",
+            subject=subject,
+        )
+
 
 STATUSES = ("met", "late", "open", "overdue", "not_applicable", "undetermined")
 
