@@ -220,6 +220,18 @@ class SchoolCalendar:
             keep &= (days < to_day64(c.start)) | (days > to_day64(c.end))
         return days[keep]
 
+    @cached_property
+    def session_days(self) -> np.ndarray:
+        """Every calendar day inside a school year that is not a named closure (weekends count)."""
+        chunks = []
+        for year in self.years:
+            days = np.arange(to_day64(year.first_day), to_day64(year.last_day) + 1)
+            keep = np.ones(len(days), dtype=bool)
+            for c in year.closures:
+                keep &= (days < to_day64(c.start)) | (days > to_day64(c.end))
+            chunks.append(days[keep])
+        return np.concatenate(chunks)
+
     @property
     def closures(self) -> tuple[Closure, ...]:
         return tuple(c for y in self.years for c in y.closures)

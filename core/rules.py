@@ -30,6 +30,7 @@ UNITS = (
     "within_school_days",
     "after_next_year_start",  # N calendar days after the first day of the next school year
     "custom",  # the rule's own ``compute`` function gives the due date (logic, not a number)
+    "calendar_days_in_session",  # calendar days inside school years, closures and summer excluded
 )
 
 
@@ -101,6 +102,7 @@ class Period:
     unit_stated: bool = True  # False: the source says "days" without a unit (counted as calendar)
     max_vacation_school_days: int = 5  # tolled_days only
     reopen_rule: bool = False  # hours only: a moment while school is closed moves to reopening
+    absence_allowance: int | None = None  # in-session days: absences beyond this extend the count
 
 
 @frozen

@@ -63,8 +63,11 @@ def evaluate_timelines(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
     for entry in entries:
         for occ in occurrences(entry, ctx, events):
             rule = entry.version_on(occ.day)
+            if rule is None and _between_versions(entry, occ.day):
+                obligations.append(_unknown_version(entry, occ))
+                continue
             if not isinstance(rule, TimelineRule):
-                continue  # no version of this rule was in force on the trigger day
+                continue  # the rule did not exist yet, or had ended, on the trigger day
             applies = _condition_steps(rule, occ, ctx)
             if applies is None:
                 continue
@@ -82,6 +85,25 @@ def evaluate_timelines(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
     obligations = _apply_exceptions(obligations, exceptions, ruleset)
     obligations.sort(key=by_due)
     return obligations, violations
+
+
+def _between_versions(entry: RuleEntry, day: date) -> bool:
+    starts = [v.effective_from or date.min for v in entry.versions]
+    ends = [v.effective_to or date.max for v in entry.versions]
+    return min(starts) <= day <= max(ends)
+
+
+def _unknown_version(entry: RuleEntry, occ: Occurrence) -> Obligation:
+    """No version is known to be in force on the trigger day: say so, never reuse another."""
+    rule = entry.latest
+    known = "; ".join(f"{v.interval()} ({v.citation})" for v in entry.versions)
+    return Obligation(
+        rule=rule.id, kind=rule.kind, title=rule.title, due=None, status="undetermined",
+        citation=rule.citation, layer=rule.layer or "statutory", source=rule.source or "?",
+        explanation=(*occ.steps, f"no version of {rule.id} is known to be in force on "
+                     f"{day_name(occ.day)}; known versions: {known}"),
+        trigger=occ.ref,
+    )
 
 
 def _condition_steps(rule: TimelineRule, occ: Occurrence, ctx: Context) -> tuple[str, ...] | None:
@@ -274,6 +296,10 @@ def count_period(rule: TimelineRule, occ: Occurrence, ctx: Context) -> counting.
         return counting.business_days(cal, occ.day, n)
     if unit == "tolled_days":
         return counting.tolled_days(cal, occ.day, n, period.max_vacation_school_days)
+    if unit == "calendar_days_in_session":
+        absences = [e.day for e in ctx.case.events if e.type == "absence"]
+        return counting.calendar_days_in_session(cal, occ.day, n, absences,
+                                                 period.absence_allowance)
     if unit == "school_days_in_attendance":
         absences = [e.day for e in ctx.case.events if e.type == "absence"]
         return counting.school_days_in_attendance(cal, occ.day, n, absences)

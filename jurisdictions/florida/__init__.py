@@ -2,7 +2,7 @@
 
 The district options the SP&P asks a district to choose (SP&P Part I, B.1 and A.6) and the
 restraint and seclusion rules of s. 1003.573 F.S. in both versions (see restraint.py). The
-evaluation timeline of Rule 6A-6.0331 and the ages-served exit date are not encoded yet.
+initial evaluation of Rule 6A-6.0331 and the ages-served exit date are in timelines.py.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from spedrules.core.hookspecs import hookimpl
 from spedrules.core.rules import JurisdictionInfo, Option, SourceDocument
 
 from .restraint import restraint_rules
+from .timelines import evaluation_rules, exit_rule
 
 SPP = "shared/seeds/004_8a2533d47235dded.txt"
 YES_NO = (True, False)
@@ -34,7 +35,15 @@ def spedrules_jurisdiction():
             ),
             SourceDocument("Initial evaluation", "Rule 6A-6.0331 F.A.C."),
         ),
+        event_types=("fl.services_ended",),
+        obligation_kinds=("fl.fape_end",),
     )
+
+
+@hookimpl
+def spedrules_timeline_rules(ctx):
+    policy = ctx.options.get("florida.fape_end_age_policy", "day_turns_22")
+    return [*evaluation_rules(), exit_rule(policy)]
 
 
 @hookimpl

@@ -147,3 +147,50 @@ def test_fdoe_restraint_types():
     assert fdoe_restraint_type("physical", "standing") == "standing"
     assert fdoe_restraint_type("mechanical", "seated") == "mechanical"
     assert fdoe_restraint_type("physical", "supine") == "immobilization"
+
+
+def test_initial_evaluation_current_rule(fl):
+    # consent Mon 2026-11-02: Nov 3-22 are days 1-20, Thanksgiving Break (23-27) does not count,
+    # Nov 28 day 21 ... Dec 20 day 43, Winter Break (Dec 21 - Jan 5) does not count, Jan 6 day 44
+    # ... Jan 17 day 55, MLK Day Jan 18 does not count, Jan 19 day 56 ... Sat 2027-01-23 day 60.
+    case = {"student": STUDENT,
+            "events": [{"type": "evaluation_consent_received", "date": "2026-11-02"}]}
+    (ob,) = [o for o in spedrules.evaluate(fl, case, "2026-11-03").obligations
+             if o.kind == "initial_evaluation"]
+    assert (ob.rule, ob.due, ob.replaces) == ("fl.initial_evaluation", date(2027, 1, 23),
+                                              "idea.initial_evaluation")
+    assert "6A-6.0331(3)(g)" in ob.citation
+    # ten school days absent in November: 8 are allowed, 2 extend the count -> Mon 2027-01-25
+    absent = ["2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06", "2026-11-09",
+              "2026-11-10", "2026-11-12", "2026-11-13", "2026-11-16", "2026-11-17"]
+    case["events"] += [{"type": "absence", "date": d} for d in absent]
+    (ob,) = [o for o in spedrules.evaluate(fl, case, "2026-11-20").obligations
+             if o.kind == "initial_evaluation"]
+    assert ob.due == date(2027, 1, 25)
+    assert any("absent 10 school day(s)" in s for s in ob.explanation)
+
+
+def test_a_consent_between_known_versions_is_undetermined(fl):
+    case = {"student": STUDENT,
+            "events": [{"type": "evaluation_consent_received", "date": "2015-03-02"}]}
+    (ob,) = [o for o in spedrules.evaluate(fl, case, "2015-03-03").obligations
+             if o.kind == "initial_evaluation"]
+    assert ob.status == "undetermined" and ob.due is None
+    assert "no version of fl.initial_evaluation is known to be in force" in ob.explanation[-1]
+
+
+def test_ages_served_option_changes_the_exit_date(fl, examples):
+    # born Wed 2004-12-01: 22nd birthday Tue 2026-12-01, 21 on Gulf Shore's first day
+    # (Tue 2026-08-11)
+    case = {"student": dict(STUDENT, birth_date="2004-12-01"),
+            "events": [{"type": "iep_meeting_held", "date": "2026-09-01",
+                        "meeting_type": "annual"}]}
+
+    def exit_day(district):
+        (ob,) = [o for o in spedrules.evaluate(district, case, "2026-09-02").obligations
+                 if o.rule == "fl.fape_end"]
+        return ob.due
+
+    assert exit_day(fl) == date(2026, 12, 1)  # default: the day the student turns 22
+    # gulf-shore.toml chooses end_of_school_year: the last instructional day, Fri 2027-05-28
+    assert exit_day(spedrules.load_district(examples / "gulf-shore.toml")) == date(2027, 5, 28)
