@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -140,6 +141,43 @@ def explain(config: str, case: str, rule_or_kind: str, as_of: str | None) -> Non
     """Explain, step by step, how a rule's due date was computed for a case."""
     for ob in api.explain(config, case, rule_or_kind, as_of):
         click.echo(render.explanation(ob))
+
+
+@cli.group("report", cls=Shell)
+def report() -> None:
+    """District reports over many cases."""
+
+
+@report.command("restraint")
+@CONFIG
+@click.option("--year", required=True, metavar="YYYY-YY", help="School year, e.g. 2015-16.")
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    type=click.Path(exists=False),
+    help="A folder of case files, or one YAML/JSON file with 'cases: [...]'.",
+)
+@click.option("--goal", type=int, help="The reduction goal for the year, in percent.")
+@click.option("--next-goal", type=int, help="Next year's reduction goal, in percent.")
+@click.option(
+    "--chart",
+    "chart_path",
+    type=click.Path(dir_okay=False),
+    help="Write incidents by month and type as a chart (.png or .svg).",
+)
+@_format("table", "json")
+def report_restraint(config, year, source, goal, next_goal, chart_path, fmt) -> None:
+    """Restraint-reduction figures: year against year, goal, breakdowns (SP&P A.6)."""
+    result = api.restraint_report(config, source, year, goal, next_goal)
+    if chart_path:
+        from spedrules.core.restraint_report import chart
+
+        chart(result, Path(chart_path))
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        click.echo(render.restraint_report(result))
 
 
 @cli.command("demo")

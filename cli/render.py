@@ -85,3 +85,32 @@ def explanation(ob: Obligation) -> str:
     lines = [head, f"  due {_due(ob)} - {ob.status}", f"  citation: {ob.citation}"]
     lines += [f"  {i}. {step}" for i, step in enumerate(ob.explanation, 1)]
     return "\n".join(lines) + "\n"
+
+
+def restraint_report(report) -> str:
+    change = report.change_percent
+    lines = [
+        f"Restraint incidents {report.previous}: {report.previous_incidents}",
+        f"Restraint incidents {report.year}: {report.incidents}",
+    ]
+    if change is not None:
+        word = "decrease" if change < 0 else "increase"
+        lines.append(f"Change: {abs(change)}% {word}")
+    if report.goal_percent is not None and report.goal_met is not None:
+        verdict = "met" if report.goal_met else "not met"
+        lines.append(
+            f"Goal: {report.goal_percent}% reduction - {verdict}, "
+            f"{'exceeded' if report.goal_margin_points >= 0 else 'missed'} by "
+            f"{abs(report.goal_margin_points)} point(s)"
+        )
+    if report.next_goal_percent is not None:
+        lines.append(f"Next year's goal: {report.next_goal_percent}% reduction")
+    for name, rows in report.breakdowns.items():
+        lines += [
+            "",
+            table(
+                [name.replace("_", " "), "incidents", "%"],
+                [[k, v["count"], v["percent"]] for k, v in rows.items()],
+            ),
+        ]
+    return "\n".join(lines)

@@ -248,3 +248,16 @@ def rule_summaries(config, kind: str | None = None) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def restraint_report(
+    config, source, year: str, goal: int | None = None, next_goal: int | None = None
+):
+    """The restraint-reduction figures of one school year over the cases in ``source``."""
+    from spedrules.core.restraint_report import load_cases
+    from spedrules.core.restraint_report import restraint_report as build
+
+    if len(year) != 7 or not (year[:4].isdigit() and year[4] == "-" and year[5:].isdigit()):
+        raise InputError(None, "--year", "a school year such as 2015-16", year)
+    district = load_district(config)
+    return build(load_cases(source, district.event_types), year, goal, next_goal)

@@ -178,15 +178,21 @@ def tolled_days(
     return Count(due, tuple(steps))
 
 
-def calendar_days_in_session(cal: SchoolCalendar, start: date, n: int,
-                             absences: Iterable[date] = (),
-                             absence_allowance: int | None = None) -> Count:
+def calendar_days_in_session(
+    cal: SchoolCalendar,
+    start: date,
+    n: int,
+    absences: Iterable[date] = (),
+    absence_allowance: int | None = None,
+) -> Count:
     """Calendar days inside school years, not counting closures (holidays and breaks) nor the
     days between school years; with an allowance, school days missed beyond it extend the count."""
     countable = cal.session_days
     due = _nth_after(countable, start, n, cal, "days in session")
-    steps = [f"counting {n} calendar days, not counting school holidays, breaks and summer",
-             *_closure_steps(cal, start, due)]
+    steps = [
+        f"counting {n} calendar days, not counting school holidays, breaks and summer",
+        *_closure_steps(cal, start, due),
+    ]
     if absence_allowance is not None:
         missed = sorted({d for d in absences if cal.is_instructional(d) and d > start})
         extra = 0
@@ -198,8 +204,10 @@ def calendar_days_in_session(cal: SchoolCalendar, start: date, n: int,
             extra = new_extra
             due = _nth_after(countable, start, n + extra, cal, "days in session")
         if within:
-            steps.append(f"absent {len(within)} school day(s) in the period; "
-                         f"{absence_allowance} are allowed, {extra} extend the count")
+            steps.append(
+                f"absent {len(within)} school day(s) in the period; "
+                f"{absence_allowance} are allowed, {extra} extend the count"
+            )
     steps.append(f"due {day_name(due)}")
     return Count(due, tuple(steps))
 

@@ -102,6 +102,7 @@ def _duty(entry, rule: IncidentRule, incident: Incident, ctx: Context, events) -
         trigger=Trigger(),
         period=rule.period,
         met_by=rule.met_by,
+        responsible=rule.responsible,
     )
     ob = obligation(entry, timeline, occ, ctx, linked)
     return evolve(ob, subject=incident.id)

@@ -149,6 +149,7 @@ class Obligation:
     replaces: str | None = None
     tightens: str | None = None
     subject: str | None = None  # incident or meeting id, when the obligation is about one
+    responsible: str | None = None  # the role that must act, when the source names one
 
 
 @frozen

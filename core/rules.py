@@ -47,6 +47,7 @@ class RuleBase:
     effective_to: date | None = None  # last day in force, inclusive
     verified_on: date | None = None
     notes: str = ""
+    responsible: str = ""  # the role that must act ("ESE Specialist - School Based")
     source: str | None = None  # plugin id, stamped by the registry
 
     def in_force(self, on: date) -> bool:

@@ -98,10 +98,19 @@ def _unknown_version(entry: RuleEntry, occ: Occurrence) -> Obligation:
     rule = entry.latest
     known = "; ".join(f"{v.interval()} ({v.citation})" for v in entry.versions)
     return Obligation(
-        rule=rule.id, kind=rule.kind, title=rule.title, due=None, status="undetermined",
-        citation=rule.citation, layer=rule.layer or "statutory", source=rule.source or "?",
-        explanation=(*occ.steps, f"no version of {rule.id} is known to be in force on "
-                     f"{day_name(occ.day)}; known versions: {known}"),
+        rule=rule.id,
+        kind=rule.kind,
+        title=rule.title,
+        due=None,
+        status="undetermined",
+        citation=rule.citation,
+        layer=rule.layer or "statutory",
+        source=rule.source or "?",
+        explanation=(
+            *occ.steps,
+            f"no version of {rule.id} is known to be in force on "
+            f"{day_name(occ.day)}; known versions: {known}",
+        ),
         trigger=occ.ref,
     )
 
@@ -270,6 +279,7 @@ def obligation(
         else None,
         replaces=entry.replaced[0].id if entry.replaced else None,
         tightens=entry.tightens,
+        responsible=rule.responsible or None,
     )
 
 
@@ -298,8 +308,9 @@ def count_period(rule: TimelineRule, occ: Occurrence, ctx: Context) -> counting.
         return counting.tolled_days(cal, occ.day, n, period.max_vacation_school_days)
     if unit == "calendar_days_in_session":
         absences = [e.day for e in ctx.case.events if e.type == "absence"]
-        return counting.calendar_days_in_session(cal, occ.day, n, absences,
-                                                 period.absence_allowance)
+        return counting.calendar_days_in_session(
+            cal, occ.day, n, absences, period.absence_allowance
+        )
     if unit == "school_days_in_attendance":
         absences = [e.day for e in ctx.case.events if e.type == "absence"]
         return counting.school_days_in_attendance(cal, occ.day, n, absences)

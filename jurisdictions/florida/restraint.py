@@ -21,7 +21,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from spedrules.core.restraint_report import restraint_type as fdoe_restraint_type
 from spedrules.core.rules import EventMatch, IncidentRule, Period
+
+__all__ = ["fdoe_restraint_type", "restraint_rules"]
 
 E = EventMatch
 V1_FROM, V1_TO, V2_FROM = date(2011, 7, 1), date(2021, 6, 30), date(2021, 7, 1)
@@ -238,17 +241,3 @@ def _district_options(options: dict) -> list[IncidentRule]:
         for key, title, applies_to, prohibits in chosen
         if options.get(f"florida.{key}")
     ]
-
-
-def fdoe_restraint_type(method: str | None, position: str | None) -> str | None:
-    """The incident report's type of restraint in FDOE terms (SP&P A.6 categories: standing,
-    seated, prone, immobilization, mechanical). Supine is reported as immobilization
-    (inferred: FDOE lists no supine category)."""
-    if method == "mechanical":
-        return "mechanical"
-    return {
-        "standing": "standing",
-        "seated": "seated",
-        "prone": "prone",
-        "supine": "immobilization",
-    }.get(position or "")

@@ -26,17 +26,24 @@ DONE = (E("evaluation_completed"), E("eligibility_determined"))
 
 
 def evaluation_rules() -> list[TimelineRule]:
-    common = dict(id="fl.initial_evaluation", kind="initial_evaluation",
-                  title="Initial evaluation completed", replaces="idea.initial_evaluation",
-                  trigger=CONSENT, met_by=DONE)
+    common = dict(
+        id="fl.initial_evaluation",
+        kind="initial_evaluation",
+        title="Initial evaluation completed",
+        replaces="idea.initial_evaluation",
+        trigger=CONSENT,
+        met_by=DONE,
+    )
     return [
         TimelineRule(
-            **common, citation="Rule 6A-6.0331(4)(b), F.A.C. (60 school days in attendance)",
+            **common,
+            citation="Rule 6A-6.0331(4)(b), F.A.C. (60 school days in attendance)",
             period=Period(60, "school_days_in_attendance"),
             effective_to=date(2014, 10, 15),
         ),
         TimelineRule(
-            **common, citation="Rule 6A-6.0331(3)(g), F.A.C. (60 calendar days; holidays, breaks "
+            **common,
+            citation="Rule 6A-6.0331(3)(g), F.A.C. (60 calendar days; holidays, breaks "
             "and summer excluded)",
             period=Period(60, "calendar_days_in_session", absence_allowance=8),
             effective_from=date(2015, 11, 20),
@@ -53,20 +60,33 @@ def exit_rule(policy: str) -> TimelineRule:
         if policy == "day_turns_22":
             return Count(birthday, (*steps, f"services end {day_name(birthday)}"))
         if policy == "end_of_semester":
-            raise CalendarError(getattr(calendar, "source", None), "semesters",
-                                "semester dates in the calendar (the format has none yet)")
+            raise CalendarError(
+                getattr(calendar, "source", None),
+                "semesters",
+                "semester dates in the calendar (the format has none yet)",
+            )
         year = calendar.year_of(birthday) if calendar else None
         if year is None or anniversary(born, years=21).due > year.first_day:
-            raise CalendarError(getattr(calendar, "source", None), "years",
-                                f"a school year on whose first day the student was 21 and in "
-                                f"which the 22nd birthday ({birthday}) falls")
-        steps.append(f"21 on the first instructional day of {year.name}: services continue "
-                     f"through its last instructional day")
+            raise CalendarError(
+                getattr(calendar, "source", None),
+                "years",
+                f"a school year on whose first day the student was 21 and in "
+                f"which the 22nd birthday ({birthday}) falls",
+            )
+        steps.append(
+            f"21 on the first instructional day of {year.name}: services continue "
+            f"through its last instructional day"
+        )
         return Count(year.last_day, (*steps, f"services end {day_name(year.last_day)}"))
 
     return TimelineRule(
-        id="fl.fape_end", kind="fl.fape_end", title="Services end (ages served)",
+        id="fl.fape_end",
+        kind="fl.fape_end",
+        title="Services end (ages served)",
         citation="s. 1003.57 F.S.; SP&P Part I B.1 (Ages of Students Served)",
-        trigger=Trigger(birthday=21), period=Period(0, "custom"), compute=compute,
-        met_by=(E("fl.services_ended"),), requires_iep=True,
+        trigger=Trigger(birthday=21),
+        period=Period(0, "custom"),
+        compute=compute,
+        met_by=(E("fl.services_ended"),),
+        requires_iep=True,
     )

@@ -4,7 +4,7 @@ Break Mon 2026-11-23..Fri 11-27)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -144,37 +144,70 @@ def test_report_contents_checked_once_completed(fl):
 
 
 def test_fdoe_restraint_types():
-    assert fdoe_restraint_type("physical", "standing") == "standing"
-    assert fdoe_restraint_type("mechanical", "seated") == "mechanical"
-    assert fdoe_restraint_type("physical", "supine") == "immobilization"
+    from spedrules.core.model import Incident
+
+    def kind(method, position):
+        return fdoe_restraint_type(
+            Incident("I", "restraint", datetime(2026, 10, 1, 9), method=method, position=position)
+        )
+
+    assert kind("physical", "standing") == "standing"
+    assert kind("mechanical", "seated") == "mechanical"
+    assert kind("physical", "supine") == "immobilization"
 
 
 def test_initial_evaluation_current_rule(fl):
     # consent Mon 2026-11-02: Nov 3-22 are days 1-20, Thanksgiving Break (23-27) does not count,
     # Nov 28 day 21 ... Dec 20 day 43, Winter Break (Dec 21 - Jan 5) does not count, Jan 6 day 44
     # ... Jan 17 day 55, MLK Day Jan 18 does not count, Jan 19 day 56 ... Sat 2027-01-23 day 60.
-    case = {"student": STUDENT,
-            "events": [{"type": "evaluation_consent_received", "date": "2026-11-02"}]}
-    (ob,) = [o for o in spedrules.evaluate(fl, case, "2026-11-03").obligations
-             if o.kind == "initial_evaluation"]
-    assert (ob.rule, ob.due, ob.replaces) == ("fl.initial_evaluation", date(2027, 1, 23),
-                                              "idea.initial_evaluation")
+    case = {
+        "student": STUDENT,
+        "events": [{"type": "evaluation_consent_received", "date": "2026-11-02"}],
+    }
+    (ob,) = [
+        o
+        for o in spedrules.evaluate(fl, case, "2026-11-03").obligations
+        if o.kind == "initial_evaluation"
+    ]
+    assert (ob.rule, ob.due, ob.replaces) == (
+        "fl.initial_evaluation",
+        date(2027, 1, 23),
+        "idea.initial_evaluation",
+    )
     assert "6A-6.0331(3)(g)" in ob.citation
     # ten school days absent in November: 8 are allowed, 2 extend the count -> Mon 2027-01-25
-    absent = ["2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06", "2026-11-09",
-              "2026-11-10", "2026-11-12", "2026-11-13", "2026-11-16", "2026-11-17"]
+    absent = [
+        "2026-11-03",
+        "2026-11-04",
+        "2026-11-05",
+        "2026-11-06",
+        "2026-11-09",
+        "2026-11-10",
+        "2026-11-12",
+        "2026-11-13",
+        "2026-11-16",
+        "2026-11-17",
+    ]
     case["events"] += [{"type": "absence", "date": d} for d in absent]
-    (ob,) = [o for o in spedrules.evaluate(fl, case, "2026-11-20").obligations
-             if o.kind == "initial_evaluation"]
+    (ob,) = [
+        o
+        for o in spedrules.evaluate(fl, case, "2026-11-20").obligations
+        if o.kind == "initial_evaluation"
+    ]
     assert ob.due == date(2027, 1, 25)
     assert any("absent 10 school day(s)" in s for s in ob.explanation)
 
 
 def test_a_consent_between_known_versions_is_undetermined(fl):
-    case = {"student": STUDENT,
-            "events": [{"type": "evaluation_consent_received", "date": "2015-03-02"}]}
-    (ob,) = [o for o in spedrules.evaluate(fl, case, "2015-03-03").obligations
-             if o.kind == "initial_evaluation"]
+    case = {
+        "student": STUDENT,
+        "events": [{"type": "evaluation_consent_received", "date": "2015-03-02"}],
+    }
+    (ob,) = [
+        o
+        for o in spedrules.evaluate(fl, case, "2015-03-03").obligations
+        if o.kind == "initial_evaluation"
+    ]
     assert ob.status == "undetermined" and ob.due is None
     assert "no version of fl.initial_evaluation is known to be in force" in ob.explanation[-1]
 
@@ -182,15 +215,43 @@ def test_a_consent_between_known_versions_is_undetermined(fl):
 def test_ages_served_option_changes_the_exit_date(fl, examples):
     # born Wed 2004-12-01: 22nd birthday Tue 2026-12-01, 21 on Gulf Shore's first day
     # (Tue 2026-08-11)
-    case = {"student": dict(STUDENT, birth_date="2004-12-01"),
-            "events": [{"type": "iep_meeting_held", "date": "2026-09-01",
-                        "meeting_type": "annual"}]}
+    case = {
+        "student": dict(STUDENT, birth_date="2004-12-01"),
+        "events": [{"type": "iep_meeting_held", "date": "2026-09-01", "meeting_type": "annual"}],
+    }
 
     def exit_day(district):
-        (ob,) = [o for o in spedrules.evaluate(district, case, "2026-09-02").obligations
-                 if o.rule == "fl.fape_end"]
+        (ob,) = [
+            o
+            for o in spedrules.evaluate(district, case, "2026-09-02").obligations
+            if o.rule == "fl.fape_end"
+        ]
         return ob.due
 
     assert exit_day(fl) == date(2026, 12, 1)  # default: the day the student turns 22
     # gulf-shore.toml chooses end_of_school_year: the last instructional day, Fri 2027-05-28
     assert exit_day(spedrules.load_district(examples / "gulf-shore.toml")) == date(2027, 5, 28)
+
+
+def test_st_lucie_add_on(examples):
+    district = spedrules.load_district(examples / "gulf-shore.toml")
+    case = {
+        "student": STUDENT,
+        "incidents": [restraint("2026-10-09T13:05:00", "2026-10-09T13:20:00")],
+        "events": [
+            {"type": "stlucie.followup_call", "date": "2026-10-12", "call": 1},
+            {"type": "parent_acknowledgement_received", "date": "2026-10-14"},
+        ],
+    }
+    obs = {o.rule: o for o in spedrules.evaluate(district, case, "2026-10-13").obligations}
+    # PostVention: 48 hours after the start, Fri 13:05 -> Sun 2026-10-11 13:05 EDT
+    assert obs["stlucie.postvention_meeting"].due.isoformat() == "2026-10-11T13:05:00-04:00"
+    # IEP meeting within 10 days (no unit: calendar) -> Mon 2026-10-19
+    iep = obs["stlucie.iep_meeting_after_restraint"]
+    assert iep.due == date(2026, 10, 19) and iep.responsible == "ESE Specialist - School Based"
+    assert obs["stlucie.principal_notice"].due.isoformat() == "2026-10-09T14:45:00-04:00"
+    # first call Mon 10-12 -> second call due Sat 2026-10-17, open on the 13th
+    assert obs["stlucie.second_followup_call"].status == "open"
+    later = {o.rule: o for o in spedrules.evaluate(district, case, "2026-10-15").obligations}
+    assert later["stlucie.second_followup_call"].status == "not_applicable"  # acknowledged
+    assert {o.layer for o in later.values() if o.source == "st-lucie"} == {"local"}

@@ -1,0 +1,170 @@
+"""Restraint-reduction statistics over many cases: the figures a district plan reports (e.g.
+Florida SP&P Part I A.6): incidents per school year, the change against the prior year and the
+district's goal, and breakdowns by disability, restraint type, race/ethnicity and grade band.
+
+School years run July 1 to June 30 ("2015-16") so that years outside any loaded calendar still
+count. Percentages are rounded to whole numbers as published; a share above 0 and below 1% is
+shown as "<1".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from attrs import frozen
+
+from spedrules.core.case import case_from_dict, load_case
+from spedrules.core.errors import InputError
+from spedrules.core.files import read_data
+from spedrules.core.model import Case, Incident, Student
+
+
+def school_year(d: date) -> str:
+    start = d.year if d.month >= 7 else d.year - 1
+    return f"{start}-{str(start + 1)[-2:]}"
+
+
+def previous_year(name: str) -> str:
+    start = int(name[:4]) - 1
+    return f"{start}-{str(start + 1)[-2:]}"
+
+
+def restraint_type(incident: Incident) -> str:
+    """Standing, seated, prone, immobilization (supine) or mechanical: the categories of the
+    Florida incident report, derived from method and position."""
+    if incident.method == "mechanical":
+        return "mechanical"
+    return {
+        "standing": "standing",
+        "seated": "seated",
+        "prone": "prone",
+        "supine": "immobilization",
+    }.get(incident.position or "", "unspecified")
+
+
+def grade_band(student: Student) -> str:
+    grade = (student.grade or "").upper()
+    if grade in ("PK", "K", "1", "2", "3"):
+        return "PK-3"
+    return "4-12" if grade else "unspecified"
+
+
+def percent(part: int, whole: int) -> str:
+    if whole == 0:
+        return "0"
+    share = 100 * part / whole
+    return "<1" if 0 < share < 1 else str(round(share))
+
+
+@frozen
+class RestraintReport:
+    year: str
+    previous: str
+    incidents: int
+    previous_incidents: int
+    change_percent: int | None  # negative is a decrease
+    goal_percent: int | None
+    goal_met: bool | None
+    goal_margin_points: int | None
+    next_goal_percent: int | None
+    breakdowns: dict[str, dict[str, dict[str, Any]]]
+    by_month: dict[str, dict[str, int]]
+
+    def to_dict(self) -> dict[str, Any]:
+        from attrs import asdict
+
+        return asdict(self)
+
+
+def restraint_report(
+    cases: Iterable[Case], year: str, goal: int | None = None, next_goal: int | None = None
+) -> RestraintReport:
+    previous = previous_year(year)
+    rows = [
+        (case.student, inc) for case in cases for inc in case.incidents if inc.type == "restraint"
+    ]
+    this_year = [(s, i) for s, i in rows if school_year(i.started_at.date()) == year]
+    last_year = [(s, i) for s, i in rows if school_year(i.started_at.date()) == previous]
+    n, m = len(this_year), len(last_year)
+    change = round(100 * (n - m) / m) if m else None
+    met = margin = None
+    if goal is not None and change is not None:
+        decrease = -change
+        met, margin = decrease >= goal, decrease - goal
+
+    def breakdown(label) -> dict[str, dict[str, Any]]:
+        counts = Counter(label(s, i) for s, i in this_year)
+        return {k: {"count": c, "percent": percent(c, n)} for k, c in counts.most_common()}
+
+    months: dict[str, Counter] = {}
+    for _, inc in this_year:
+        months.setdefault(inc.started_at.strftime("%Y-%m"), Counter())[restraint_type(inc)] += 1
+    return RestraintReport(
+        year=year,
+        previous=previous,
+        incidents=n,
+        previous_incidents=m,
+        change_percent=change,
+        goal_percent=goal,
+        goal_met=met,
+        goal_margin_points=margin,
+        next_goal_percent=next_goal,
+        breakdowns={
+            "primary_disability": breakdown(lambda s, i: s.disability or "unspecified"),
+            "restraint_type": breakdown(lambda s, i: restraint_type(i)),
+            "ethnicity": breakdown(lambda s, i: s.ethnicity or "unspecified"),
+            "grade_band": breakdown(lambda s, i: grade_band(s)),
+        },
+        by_month={k: dict(v) for k, v in sorted(months.items())},
+    )
+
+
+def load_cases(path: str | Path, extra_event_types: frozenset[str] = frozenset()) -> list[Case]:
+    """Cases from a folder of case files, or from one YAML/JSON file holding ``cases: [...]``."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
+        return [load_case(p, extra_event_types) for p in files]
+    data = read_data(path, "a mapping with a list of 'cases'")
+    items = data.get("cases")
+    if not isinstance(items, list):
+        raise InputError(path, "cases", "a list of case mappings", type(items).__name__)
+    cases = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise InputError(path, f"cases[{i}]", "a case mapping", item)
+        try:
+            cases.append(case_from_dict(item, str(path), extra_event_types))
+        except InputError as exc:  # name the case inside the file
+            field = f"cases[{i}].{exc.field}" if exc.field else f"cases[{i}]"
+            raise InputError(path, field, exc.expected, exc.got) from None
+    return cases
+
+
+def chart(report: RestraintReport, out: Path) -> Path:
+    """Incidents by month and restraint type as a stacked bar chart (PNG or SVG by suffix)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    months = list(report.by_month)
+    kinds = sorted({k for v in report.by_month.values() for k in v})
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    bottom = [0] * len(months)
+    for kind in kinds:
+        values = [report.by_month[m].get(kind, 0) for m in months]
+        ax.bar(months, values, bottom=bottom, label=kind)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_title(f"Restraint incidents by month and type, {report.year} ({report.incidents})")
+    ax.set_ylabel("incidents")
+    ax.legend(fontsize="small")
+    plt.setp(ax.get_xticklabels(), rotation=45, ha="right")
+    fig.tight_layout()
+    fig.savefig(out)
+    plt.close(fig)
+    return out
