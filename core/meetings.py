@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from spedrules.core.counting import anniversary
 from spedrules.core.layering import RuleSet
 from spedrules.core.model import Meeting, Violation
 from spedrules.core.rules import LeadTime, MeetingRule
@@ -46,6 +47,7 @@ def check_meeting(rule: MeetingRule, meeting: Meeting, ctx: Context) -> list[str
         _late_start(rule, meeting, ctx),
         _too_long(rule, meeting),
         _student(rule, meeting, ctx),
+        _contacts(rule, meeting),
     ]
     return [p for p in problems if p]
 
@@ -97,7 +99,10 @@ def _lead(lt: LeadTime, meeting: Meeting) -> str | None:
         return f"{what}: expected a date, got {sent!r}"
     start = meeting.start.date()
     # hours are counted in whole days: a document sent on a date counts as sent that day
-    need = lt.amount if lt.unit != "hours" else -(-lt.amount // 24)
+    if lt.unit == "months":  # "a month before": the same date a month earlier
+        need = (start - anniversary(start, months=-lt.amount).due).days
+    else:
+        need = lt.amount if lt.unit != "hours" else -(-lt.amount // 24)
     ahead = (start - sent).days
     if ahead < need:
         return (
@@ -140,6 +145,20 @@ def _too_long(rule: MeetingRule, meeting: Meeting) -> str | None:
         return (
             f"lasts {minutes} minutes, more than {rule.max_minutes} without a recorded "
             "agreement of the team (agreed_extension)"
+        )
+    return None
+
+
+def _contacts(rule: MeetingRule, meeting: Meeting) -> str | None:
+    need = rule.min_parent_contact_methods
+    if need is None:
+        return None
+    contacts = meeting.details.get("parent_contacts") or []
+    methods = {c.get("method") for c in contacts if isinstance(c, dict) and c.get("method")}
+    if len(methods) < need:
+        return (
+            f"{len(contacts)} parent contact(s) in {len(methods)} way(s) recorded; "
+            f"{need} different ways required"
         )
     return None
 

@@ -194,7 +194,7 @@ class LeadTime:
 
     field: str  # notice_sent | agenda_sent | draft_sent | a details key holding a date
     amount: int
-    unit: str = "calendar_days"  # calendar_days | school_days | hours
+    unit: str = "calendar_days"  # calendar_days | hours | months
     at_most: int | None = None
     only_if: str | None = None  # a meeting details flag that must be true (draft_requested)
 
@@ -211,6 +211,8 @@ class MeetingRule(RuleBase):
       school day ends.
     * Duration: at most ``max_minutes`` unless the meeting records ``agreed_extension``.
     * Student: invited (present, or ``student_invited: true``) from ``invite_student_at``.
+    * Parent contacts: ``parent_contacts`` in the meeting details use at least
+      ``min_parent_contact_methods`` different methods.
     ``when`` and ``student_when`` restrict the rule to meetings (details) and students holding
     those values.
     """
@@ -224,6 +226,7 @@ class MeetingRule(RuleBase):
     latest_start_after_school_end: int | None = None  # minutes
     max_minutes: int | None = None
     invite_student_at: int | None = None  # age in years on the meeting day
+    min_parent_contact_methods: int | None = None  # details parent_contacts: [{method, date}]
     flag_during_school_day: bool = False
 
 

@@ -1,25 +1,122 @@
-"""Case-manager expectations of a Kansas cooperative, layered directly on the federal baseline.
+"""Case-manager expectations of the Wyandotte Comprehensive Special Education Cooperative
+(Kansas), layered directly on the federal baseline (seed shared/seeds/002_3f674b55049ea3c1.txt;
+line numbers L...).
 
-Planning, parent-contact and paperwork targets arrive with issue 6."""
+The seed states progress monitoring twice: "weekly" (L18) and "at least every two weeks" (L45);
+the district picks with the option ``wyandotte-case-management.progress_monitoring``. Progress
+reports "as often as general education peers receive a grade report" (L25) need grading periods,
+which the calendar format does not hold yet: not encoded.
+"""
 
 from __future__ import annotations
 
 from spedrules.core.hookspecs import hookimpl
-from spedrules.core.rules import JurisdictionInfo, SourceDocument
+from spedrules.core.rules import (
+    EventMatch,
+    JurisdictionInfo,
+    LeadTime,
+    MeetingRule,
+    Option,
+    Period,
+    SourceDocument,
+    TimelineRule,
+    Trigger,
+)
+
+SOURCE = "Wyandotte Comprehensive Special Education Cooperative, case manager expectations"
+PLUGIN = "wyandotte-case-management"
+E = EventMatch
+IEP_MEETINGS = ("initial", "annual", "amendment", "triennial", "transition", "other")
+
+
+def cite(lines: str) -> str:
+    return f"{SOURCE} ({lines})"
 
 
 @hookimpl
 def spedrules_jurisdiction():
     return JurisdictionInfo(
-        id="wyandotte-case-management",
+        id=PLUGIN,
         name="Wyandotte Comprehensive Special Education Cooperative case management (Kansas)",
         level="region",
         parent="us-idea",
-        sources=(
-            SourceDocument(
-                "Case manager roles and expectations, "
-                "Wyandotte Comprehensive Special Education Cooperative",
-                "shared/seeds/002_3f674b55049ea3c1.txt",
+        sources=(SourceDocument(SOURCE, "shared/seeds/002_3f674b55049ea3c1.txt"),),
+        event_types=("wyandotte.paperwork_submitted", "wyandotte.progress_monitored"),
+        obligation_kinds=("wyandotte.progress_monitoring",),
+    )
+
+
+@hookimpl
+def spedrules_options():
+    return [
+        Option(
+            id=f"{PLUGIN}.progress_monitoring",
+            title="How often progress on IEP goals is monitored",
+            choices=("every_two_weeks", "weekly"),
+            default="every_two_weeks",
+            citation=cite("L18 weekly; L45 at least every two weeks"),
+        )
+    ]
+
+
+@hookimpl
+def spedrules_meeting_rules():
+    return [
+        MeetingRule(
+            id="wyandotte.preparation",
+            kind="meeting_lead_time",
+            title="IEP development and drafting ahead of the meeting",
+            citation=cite("L23, L50, L57"),
+            meeting_types=IEP_MEETINGS,
+            lead_times=(
+                LeadTime("development_started", 1, "months"),
+                LeadTime("draft_in_system", 14),
+                LeadTime("draft_sent", 2),
             ),
         ),
-    )
+        MeetingRule(
+            id="wyandotte.parent_contact",
+            kind="meeting_lead_time",
+            title="Parents contacted two weeks ahead, written notice to both, two contacts in two "
+            "different ways",
+            citation=cite("L51, L53"),
+            meeting_types=IEP_MEETINGS,
+            lead_times=(LeadTime("notice_sent", 14),),
+            min_parent_contact_methods=2,
+        ),
+        MeetingRule(
+            id="wyandotte.student_invitation",
+            kind="student_invitation",
+            title="Student invited from age 14",
+            citation=cite("L52"),
+            meeting_types=IEP_MEETINGS,
+            invite_student_at=14,
+        ),
+    ]
+
+
+@hookimpl
+def spedrules_timeline_rules(ctx):
+    weekly = ctx.options.get(f"{PLUGIN}.progress_monitoring") == "weekly"
+    return [
+        TimelineRule(
+            id="wyandotte.paperwork",
+            kind="iep_paperwork_submission",
+            title="Error-free IEP paperwork turned in",
+            citation=cite("L26, L64"),
+            trigger=Trigger(events=(E("iep_meeting_held"),)),
+            period=Period(10, "school_days"),
+            met_by=(E("wyandotte.paperwork_submitted"),),
+            responsible="case manager",
+        ),
+        TimelineRule(
+            id="wyandotte.progress_monitoring",
+            kind="wyandotte.progress_monitoring",
+            title="Progress on all IEP goals monitored",
+            citation=cite("L18" if weekly else "L45"),
+            trigger=Trigger(events=(E("iep_meeting_held"), E("wyandotte.progress_monitored"))),
+            period=Period(7 if weekly else 14, "calendar_days"),
+            met_by=(E("wyandotte.progress_monitored"),),
+            responsible="case manager",
+        ),
+    ]
