@@ -98,6 +98,14 @@ def _lead(lt: LeadTime, meeting: Meeting) -> str | None:
     if not isinstance(sent, date):
         return f"{what}: expected a date, got {sent!r}"
     start = meeting.start.date()
+    if lt.unit == "day_of_prior_month":  # "by the 10th of the month before the meeting month"
+        deadline = anniversary(start.replace(day=1), months=-1).due.replace(day=lt.amount)
+        if sent > deadline:
+            return (
+                f"{what} {day_name(sent)} is after {day_name(deadline)}, the "
+                f"{lt.amount}th of the month before the meeting on {day_name(start)}"
+            )
+        return None
     # hours are counted in whole days: a document sent on a date counts as sent that day
     if lt.unit == "months":  # "a month before": the same date a month earlier
         need = (start - anniversary(start, months=-lt.amount).due).days

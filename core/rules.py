@@ -194,7 +194,7 @@ class LeadTime:
 
     field: str  # notice_sent | agenda_sent | draft_sent | a details key holding a date
     amount: int
-    unit: str = "calendar_days"  # calendar_days | hours | months
+    unit: str = "calendar_days"  # calendar_days | hours | months | day_of_prior_month
     at_most: int | None = None
     only_if: str | None = None  # a meeting details flag that must be true (draft_requested)
 
