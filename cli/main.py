@@ -180,6 +180,25 @@ def report_restraint(config, year, source, goal, next_goal, chart_path, fmt) -> 
         click.echo(render.restraint_report(result))
 
 
+@cli.command("new-plugin")
+@click.argument("name")
+@click.option("--parent", required=True, help="The plugin id this one layers on.")
+@click.option(
+    "--dir",
+    "folder",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where to write the package folder.",
+)
+def new_plugin(name: str, parent: str, folder: str) -> None:
+    """Write a ready-to-edit plugin package (entry point, one rule, a passing test)."""
+    from spedrules.core.scaffold import new_plugin as scaffold
+
+    target = scaffold(name, parent, folder)
+    click.echo(f"wrote {target}: cd {target} && pip install -e '.[test]' && pytest")
+
+
 @cli.command("demo")
 def demo() -> None:
     """Run the bundled example districts and cases and explain one obligation."""

@@ -1,0 +1,36 @@
+"""`spedrules new-plugin` writes a package that installs and passes its own tests in a fresh
+virtual environment (spedrules installed there from this checkout)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_scaffold_installs_and_passes_in_a_fresh_venv(tmp_path, run_cli):
+    result = run_cli("new-plugin", "oakview-practices", "--parent", "california", "--dir", tmp_path)
+    assert result.exit_code == 0, result.output
+    package = tmp_path / "spedrules-oakview-practices"
+    assert (package / "spedrules_oakview_practices" / "__init__.py").is_file()
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
+    subprocess.run([*pip, str(ROOT), f"{package}[test]"], check=True)
+    run = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=package,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "2 passed" in run.stdout
+
+
+def test_scaffold_refuses_bad_names(tmp_path, run_cli):
+    bad = run_cli("new-plugin", "Oakview Practices", "--parent", "california", "--dir", tmp_path)
+    assert bad.exit_code == 2 and "NAME: expected a lower-case id" in bad.stderr
+    unknown = run_cli("new-plugin", "oakview", "--parent", "oregon", "--dir", tmp_path)
+    assert unknown.exit_code == 2 and "--parent: expected an installed plugin id" in unknown.stderr
