@@ -15,6 +15,7 @@ def meeting_rules() -> list[MeetingRule]:
             kind="team_composition",
             title="Required IEP team members",
             citation="EC 56341(b); 34 CFR 300.321(a); NW SELPA Handbook 7.2.B (L6215-6259)",
+            replaces="idea.team.required_members",
             meeting_types=IEP_MEETINGS,
             required_roles=(
                 "parent",

@@ -7,7 +7,7 @@ Every state plugin layers on this one. Its timelines are the federal defaults a 
 from __future__ import annotations
 
 from spedrules.core.hookspecs import hookimpl
-from spedrules.core.rules import JurisdictionInfo, Option, SourceDocument
+from spedrules.core.rules import JurisdictionInfo, MeetingRule, Option, SourceDocument
 
 from .timelines import timeline_rules
 
@@ -48,3 +48,25 @@ def spedrules_options():
 @hookimpl
 def spedrules_timeline_rules(ctx):
     return timeline_rules(ctx.options.get("us-idea.age_of_majority", 18))
+
+
+@hookimpl
+def spedrules_meeting_rules():
+    return [
+        MeetingRule(
+            id="idea.team.required_members",
+            kind="team_composition",
+            title="Required IEP team members",
+            citation="34 CFR 300.321(a), (e)",
+            meeting_types=("initial", "annual", "amendment", "triennial", "transition", "other"),
+            required_roles=(
+                "parent",
+                "general_education_teacher",
+                "special_education_teacher",
+                "lea_representative",
+            ),
+            notes="The regular education teacher when the child is, or may be, participating in "
+            "the regular education environment; a member may be excused only with the parent's "
+            "written agreement (and written input when their area is discussed), 300.321(e).",
+        )
+    ]

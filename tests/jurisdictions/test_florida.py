@@ -255,3 +255,12 @@ def test_st_lucie_add_on(examples):
     later = {o.rule: o for o in spedrules.evaluate(district, case, "2026-10-15").obligations}
     assert later["stlucie.second_followup_call"].status == "not_applicable"  # acknowledged
     assert {o.layer for o in later.values() if o.source == "st-lucie"} == {"local"}
+
+
+def test_exceptionality_codes_map_to_idea():
+    from spedrules.core.vocabulary import DISABILITY_CODES
+    from spedrules.jurisdictions.florida.codes import EXCEPTIONALITIES, IDEA_TO_FLORIDA, to_idea
+
+    assert to_idea("EBD") == "ED" and to_idea("ASD") == "AUT" and to_idea("InD") == "ID"
+    assert {idea for idea, _, _ in EXCEPTIONALITIES.values()} <= set(DISABILITY_CODES)
+    assert all(to_idea(IDEA_TO_FLORIDA[code]) in (code, "HI", "SLI") for code in IDEA_TO_FLORIDA)

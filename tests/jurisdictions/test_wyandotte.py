@@ -36,7 +36,13 @@ MEETING = {
         {"method": "phone", "date": "2026-11-20"},
         {"method": "email", "date": "2026-11-21"},
     ],
-    "attendees": [{"name": "P", "role": "parent"}, {"name": "S", "role": "student"}],
+    "attendees": [
+        {"name": "P", "role": "parent"},
+        {"name": "S", "role": "student"},
+        {"name": "G", "role": "general_education_teacher"},
+        {"name": "T", "role": "special_education_teacher"},
+        {"name": "L", "role": "lea_representative"},
+    ],
 }
 
 
@@ -55,7 +61,7 @@ def test_each_expectation_is_checked(tmp_path):
         draft_in_system="2026-12-01",
         draft_sent="2026-12-09",
         parent_contacts=[{"method": "phone"}, {"method": "phone"}],
-        attendees=[{"name": "P", "role": "parent"}],
+        attendees=MEETING["attendees"][:1] + MEETING["attendees"][2:],
     )
     case = {"student": {"id": "W", "birth_date": "2011-06-01"}, "meetings": [late]}
     messages = sorted(
