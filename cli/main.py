@@ -143,6 +143,20 @@ def explain(config: str, case: str, rule_or_kind: str, as_of: str | None) -> Non
         click.echo(render.explanation(ob))
 
 
+@cli.command("eligibility")
+@CONFIG
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.option("--category", required=True, help="IDEA code (SLD, SLI, ...) or category id.")
+@_format("table", "json")
+def eligibility(config: str, case: str, category: str, fmt: str) -> None:
+    """Decide one eligibility category: met / not_met / insufficient_data, with each criterion."""
+    result = api.eligibility(config, case, category)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        click.echo(render.eligibility(result))
+
+
 @cli.group("report", cls=Shell)
 def report() -> None:
     """District reports over many cases."""

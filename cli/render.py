@@ -114,3 +114,13 @@ def restraint_report(report) -> str:
             ),
         ]
     return "\n".join(lines)
+
+
+def eligibility(result) -> str:
+    lines = [f"{result.title} ({result.code}): {result.status}", f"  {result.citation}"]
+    for c in result.criteria:
+        lines.append(f"  [{c.status}] {c.title} - {c.citation}")
+        lines += [f"      {reason}" for reason in c.reasons]
+        if c.missing:
+            lines.append(f"      missing: {', '.join('evaluation.' + m for m in c.missing)}")
+    return "\n".join(lines)

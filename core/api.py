@@ -261,3 +261,23 @@ def restraint_report(
         raise InputError(None, "--year", "a school year such as 2015-16", year)
     district = load_district(config)
     return build(load_cases(source, district.event_types), year, goal, next_goal)
+
+
+def eligibility(config, case, category: str):
+    """Determine one eligibility category (its id, or the IDEA code it maps to) for a case."""
+    from spedrules.core.eligibility import determine
+    from spedrules.core.rules import EligibilityCategory
+
+    district = load_district(config)
+    case = as_case(case, district)
+    entries = district.ruleset.of_type(EligibilityCategory)
+    wanted = category.lower()
+    matches = [
+        e.latest
+        for e in entries
+        if e.latest.id.lower() == wanted or e.latest.code.lower() == wanted
+    ]
+    if not matches:
+        known = ", ".join(sorted({e.latest.code for e in entries})) or "none in this stack"
+        raise InputError(None, "--category", f"a category code or id ({known})", category)
+    return determine(matches[0], case.evaluation, case.student)

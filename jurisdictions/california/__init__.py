@@ -3,7 +3,7 @@
 Layered on ``us-idea``: replaces the federal 60-day evaluation and 45-day records rules with the
 state's (tolled) 60 days and 5 business days, adds the assessment-plan, parent-request and transfer
 timelines, the emergency-intervention rules of EC 56521.1 and handbook 14.24, and the IEP team
-rules of EC 56341. Eligibility criteria arrive separately (issue 4, item 3).
+rules of EC 56341, and the eligibility criteria of the 13 categories (5 CCR 3030).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from spedrules.core.hookspecs import hookimpl
 from spedrules.core.rules import JurisdictionInfo, Option, SourceDocument
 
 from .age import age_rules
+from .eligibility import eligibility_categories
 from .emergency import incident_rules
 from .team import meeting_rules
 from .timelines import CUTOFFS, timeline_rules
@@ -81,3 +82,8 @@ def spedrules_incident_rules():
 @hookimpl
 def spedrules_meeting_rules():
     return meeting_rules()
+
+
+@hookimpl
+def spedrules_eligibility_categories():
+    return eligibility_categories()
