@@ -272,11 +272,12 @@ def eligibility(config, case, category: str):
     case = as_case(case, district)
     entries = district.ruleset.of_type(EligibilityCategory)
     wanted = category.lower()
-    matches = [
-        e.latest
-        for e in entries
-        if e.latest.id.lower() == wanted or e.latest.code.lower() == wanted
+    matches = [e.latest for e in entries if e.latest.id.lower() == wanted] or [
+        e.latest for e in entries if e.latest.code.lower() == wanted
     ]
+    if len(matches) > 1:
+        ids = ", ".join(m.id for m in matches)
+        raise InputError(None, "--category", f"one of the category ids {ids}", category)
     if not matches:
         known = ", ".join(sorted({e.latest.code for e in entries})) or "none in this stack"
         raise InputError(None, "--category", f"a category code or id ({known})", category)

@@ -12,7 +12,7 @@ from spedrules.core.hookspecs import hookimpl
 from spedrules.core.rules import JurisdictionInfo, Option, SourceDocument
 
 from .age import age_rules
-from .eligibility import eligibility_categories
+from .eligibility import early_childhood, eligibility_categories
 from .emergency import incident_rules
 from .team import meeting_rules
 from .timelines import CUTOFFS, timeline_rules
@@ -86,4 +86,4 @@ def spedrules_meeting_rules():
 
 @hookimpl
 def spedrules_eligibility_categories():
-    return eligibility_categories()
+    return [*eligibility_categories(), *early_childhood()]

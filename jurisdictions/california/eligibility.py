@@ -738,6 +738,114 @@ def eligibility_categories() -> list[EligibilityCategory]:
     ]
 
 
+# ---- early childhood ------------------------------------------------------------------------
+def age_in_months(ev: Evidence) -> int:
+    on = date.fromisoformat(str(ev.need("date")))
+    born = getattr(ev.student, "birth_date", None)
+    if born is None:
+        raise Lacking("student.birth_date")
+    return (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)
+
+
+def age_band(low: int, high: int, label: str) -> Callable[[Evidence], Finding]:
+    def check(ev: Evidence) -> Finding:
+        months = age_in_months(ev)
+        return judge(
+            low <= months < high,
+            f"{months} months old: {label}",
+            f"{months} months old: outside {label}",
+        )
+
+    return check
+
+
+def early_start_delay(ev: Evidence) -> Finding:
+    """Handbook 2.7 (L1307-1326; 17 CCR 52022, GC 95014 as cited there): an age equivalent one
+    third below age expectation in one of five areas, or an established risk condition."""
+    if ev.get("early_start.established_risk") is True:
+        return met("established risk condition of known etiology")
+    months = age_in_months(ev)
+    areas = ev.need("early_start.age_equivalents")  # {area: months}
+    delayed = [a for a, m in areas.items() if float(m) <= months * 2 / 3 + 1e-9]
+    reasons = "; ".join(
+        f"{a}: age equivalent {m} months at {months} months" for a, m in areas.items()
+    )
+    return judge(
+        bool(delayed),
+        f"{reasons} - one third below in {', '.join(delayed)}",
+        f"{reasons} - no area one third below age expectation",
+    )
+
+
+def early_childhood() -> list[EligibilityCategory]:
+    preschool_cite = f"EC 56441.11; 5 CCR 3030, 3031; {HB} 2.10.C (L1470-1508)"
+    return [
+        EligibilityCategory(
+            id="ca.eligibility.preschool_emd",
+            kind="eligibility",
+            code="DD",
+            title="Preschool: established medical disability (ages 3-5)",
+            citation=preschool_cite,
+            criteria=(
+                Criterion(
+                    id="ca.preschool.age",
+                    title="Ages three through five",
+                    citation="EC 56441.11(a)",
+                    check=age_band(36, 72, "ages 3 to 5"),
+                ),
+                Criterion(
+                    id="ca.preschool.emd",
+                    title="Disabling medical condition or congenital "
+                    "syndrome highly likely to require special education",
+                    citation="EC 56441.11(b)",
+                    check=flag(
+                        "preschool.established_medical_disability",
+                        "an established medical disability",
+                        "no established medical disability",
+                    ),
+                ),
+                Criterion(
+                    id="ca.preschool.ongoing_support",
+                    title="Needs cannot be met in a "
+                    "regular environment without ongoing monitoring or support",
+                    citation=preschool_cite,
+                    check=flag(
+                        "preschool.needs_ongoing_support",
+                        "needs cannot be met by modifying a regular environment without "
+                        "ongoing monitoring or support",
+                        "modifications would meet the needs",
+                    ),
+                ),
+                *general("preschool", "2.10.C"),
+            ),
+        ),
+        EligibilityCategory(
+            id="ca.eligibility.early_start",
+            kind="eligibility",
+            code="DD",
+            title="Early Start (Part C), birth through 2",
+            citation=f"34 CFR 303.21; 17 CCR 52022; GC 95014; {HB} 2.7 (L1307-1326)",
+            criteria=(
+                Criterion(
+                    id="ca.early_start.age",
+                    title="Birth through two years",
+                    citation=f"{HB} 2.7",
+                    check=age_band(0, 36, "under 36 months"),
+                ),
+                Criterion(
+                    id="ca.early_start.delay",
+                    title="Delay one third below age expectation "
+                    "in an area, or an established risk condition",
+                    citation=f"17 CCR 52022; GC 95014 (as cited in {HB} 2.7)",
+                    check=early_start_delay,
+                ),
+            ),
+            notes="The one-third threshold is the handbook's; GC 95014 was amended later "
+            "(not verified here).",
+        ),
+    ]
+
+
 # CALPADS disability codes (California's state reporting) to IDEA codes. The numbers are not in
 # the seed: they are CALPADS' published code set (external, to verify against the current CALPADS
 # code sets before relying on them).

@@ -316,3 +316,42 @@ def test_unknown_category(run_cli):
         "XYZ",
     )
     assert result.exit_code == 2 and "--category: expected a category code" in result.stderr
+
+
+def test_preschool_established_medical_disability():
+    from spedrules.jurisdictions.california.eligibility import early_childhood
+
+    emd, early_start = early_childhood()
+    preschooler = Student(id="P", birth_date=date(2022, 9, 1))  # 4 years 1 month on 2026-10-01
+    data = {
+        "date": "2026-10-01",
+        "general": GENERAL,
+        "preschool": {"established_medical_disability": True, "needs_ongoing_support": True},
+    }
+    assert determine(emd, data, preschooler).status == "met"
+    assert determine(emd, data, CHILD).status == "not_met"  # 8 years old
+    # Early Start: at 24 months an age equivalent of 16 months is exactly one third below
+    toddler = Student(id="T", birth_date=date(2024, 10, 1))
+    es = {
+        "date": "2026-10-01",
+        "early_start": {"age_equivalents": {"communication": 16, "motor": 22}},
+    }
+    result = determine(early_start, es, toddler)
+    assert (
+        result.status == "met"
+        and "one third below in communication" in (result.criteria[1].reasons[0])
+    )
+    es["early_start"]["age_equivalents"]["communication"] = 17
+    assert determine(early_start, es, toddler).status == "not_met"
+
+
+def test_ambiguous_code_asks_for_the_id(run_cli):
+    result = run_cli(
+        "eligibility",
+        "--config",
+        EXAMPLES / "mesa-verde.toml",
+        EXAMPLES / "case-eligibility-sld.yaml",
+        "--category",
+        "DD",
+    )
+    assert result.exit_code == 2 and "ca.eligibility.early_start" in result.stderr
