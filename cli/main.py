@@ -213,12 +213,117 @@ def new_plugin(name: str, parent: str, folder: str) -> None:
     click.echo(f"wrote {target}: cd {target} && pip install -e '.[test]' && pytest")
 
 
+DB = click.option(
+    "--db",
+    help="Database URL or SQLite file (default: SPEDRULES_DATABASE_URL, else ./spedrules.sqlite).",
+)
+
+
+@cli.command("init")
+@DB
+def init(db: str | None) -> None:
+    """Create the database tables (SQLite file by default)."""
+    from spedrules.core.store import Store
+
+    store = Store(db)
+    store.init()
+    click.echo(f"initialised {store.url}")
+
+
+@cli.group("district", cls=Shell)
+def district_group() -> None:
+    """Districts kept in the store."""
+
+
+@district_group.command("add")
+@click.argument("config", type=click.Path(dir_okay=False))
+@DB
+def district_add(config: str, db: str | None) -> None:
+    """Check a district config and its calendar, then store them."""
+    from spedrules.core.store import Store
+
+    api.load_district(config)  # every check first: nothing is stored for a bad config
+    store = Store(db)
+    store.init()
+    click.echo(f"district {store.add_district(Path(config), who=_who())} stored")
+
+
+@cli.command("import")
+@click.argument("source", type=click.Path())
+@click.option("--district", "district_id", required=True, help="The district the cases belong to.")
+@DB
+def import_cases(source: str, district_id: str, db: str | None) -> None:
+    """Import case files (a folder, or one file with 'cases: [...]'): all or nothing."""
+    from spedrules.core.store import Store
+    from spedrules.core.sweep import district_from_store
+
+    store = Store(db)
+    district = district_from_store(store.url, district_id)
+    cases = api.read_cases(source, district)
+    count = store.add_cases(district_id, cases, who=_who())
+    click.echo(f"imported {count} case(s) into {district_id}")
+
+
+@cli.command("sweep")
+@AS_OF
+@click.option("--district", "district_id", help="Only this district.")
+@click.option("--workers", default=1, show_default=True, help="Parallel processes.")
+@DB
+@_format("table", "json", "csv")
+def sweep_command(as_of, district_id, workers, db, fmt) -> None:
+    """Evaluate every student, store the obligations and print the compliance dashboard."""
+    from datetime import date as _date
+
+    from spedrules.core.store import Store
+    from spedrules.core.sweep import dashboard, sweep
+
+    store = Store(db)
+    day = _date.fromisoformat(as_of) if as_of else _date.today()
+    sweep(store, day, [district_id] if district_id else None, workers)
+    board = dashboard(store.obligations(day, district_id), day)
+    click.echo(json.dumps(board, indent=2) if fmt == "json" else render.dashboard(board, fmt))
+
+
+@cli.group("export", cls=Shell)
+def export() -> None:
+    """Exports for other tools."""
+
+
+@export.command("ics")
+@AS_OF
+@click.option("--student", help="Only this student's deadlines.")
+@click.option("--role", help="Only deadlines of this responsible role.")
+@click.option("--out", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+@DB
+def export_ics(as_of, student, role, out, db) -> None:
+    """Upcoming deadlines as an iCalendar file a case manager subscribes to."""
+    from datetime import date as _date
+
+    from spedrules.core.export import deadlines_ics
+    from spedrules.core.store import Store
+
+    day = _date.fromisoformat(as_of) if as_of else _date.today()
+    text = deadlines_ics(Store(db).obligations(day), day, student=student, role=role)
+    if out:
+        Path(out).write_bytes(text)
+    else:
+        click.echo(text.decode())
+
+
+def _who() -> str:
+    return os.environ.get("USER") or os.environ.get("USERNAME") or "spedrules"
+
+
 @cli.command("demo")
-def demo() -> None:
-    """Run the bundled example districts and cases and explain one obligation."""
+@click.option(
+    "--students", default=1500, show_default=True, help="Synthetic students per district."
+)
+@click.option("--workers", default=2, show_default=True, help="Parallel processes for the sweep.")
+def demo(students: int, workers: int) -> None:
+    """The main job on a fresh SQLite store: two districts, a synthetic population, a sweep."""
     from spedrules.cli.demo import run_demo
 
-    run_demo(click.echo)
+    run_demo(click.echo, students, workers)
 
 
 def main() -> None:

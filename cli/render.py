@@ -124,3 +124,30 @@ def eligibility(result) -> str:
         if c.missing:
             lines.append(f"      missing: {', '.join('evaluation.' + m for m in c.missing)}")
     return "\n".join(lines)
+
+
+def dashboard(board: dict, fmt: str = "table") -> str:
+    if fmt == "csv":
+        lines = ["measure,value"] + [
+            f"{k},{v}" for k, v in board.items() if not isinstance(v, dict)
+        ]
+        for group in ("by_school", "by_responsible_role"):
+            for name, counts in board[group].items():
+                lines += [f"{group}:{name}:{status},{n}" for status, n in sorted(counts.items())]
+        return "\n".join(lines)
+    head = [
+        f"Compliance dashboard as of {board['as_of']}: {board['obligations']} obligations "
+        f"of {board['students']} students",
+        f"  overdue            {board['overdue']}",
+        f"  due in 7 days      {board['due_in_7_days']}",
+        f"  due in 14 days     {board['due_in_14_days']}",
+        f"  due in 30 days     {board['due_in_30_days']}",
+        f"  met late           {board['met_late']}",
+    ]
+    statuses = ["overdue", "open", "late", "met", "not_applicable", "undetermined"]
+    for group, title in (("by_school", "school"), ("by_responsible_role", "responsible role")):
+        rows = [
+            [name, *[counts.get(s, 0) for s in statuses]] for name, counts in board[group].items()
+        ]
+        head += ["", table([title, *statuses], rows)]
+    return "\n".join(head)

@@ -88,8 +88,11 @@ class Evaluation:
 
 
 def load_district(
-    config: str | Path | DistrictConfig | District, registry: Registry | None = None
+    config: str | Path | DistrictConfig | District,
+    registry: Registry | None = None,
+    calendar: SchoolCalendar | None = None,
 ) -> District:
+    """Load a district: its plugins, options, calendar (or the one given) and effective rules."""
     if isinstance(config, District):
         return config
     if not isinstance(config, DistrictConfig):
@@ -98,7 +101,8 @@ def load_district(
         registry = Registry.discover(config.local_plugins)
     check_stack(registry, config.stack, config.source)
     options = resolve_options(registry, config.stack, config.options, config.source)
-    calendar = SchoolCalendar.load(config.calendar) if config.calendar else None
+    if calendar is None and config.calendar:
+        calendar = SchoolCalendar.load(config.calendar)
     if calendar is not None and calendar.timezone != config.timezone:
         raise InputError(
             config.source,
@@ -282,3 +286,18 @@ def eligibility(config, case, category: str):
         known = ", ".join(sorted({e.latest.code for e in entries})) or "none in this stack"
         raise InputError(None, "--category", f"a category code or id ({known})", category)
     return determine(matches[0], case.evaluation, case.student)
+
+
+def read_cases(source, config) -> list[dict[str, Any]]:
+    """Case mappings from a folder of case files or a file with ``cases: [...]``, each validated
+    first: a bad one names the file and the field, and nothing is imported."""
+    from spedrules.core.files import read_data
+    from spedrules.core.restraint_report import load_cases
+
+    district = load_district(config)
+    load_cases(source, district.event_types)  # validation, with file and field in the error
+    path = Path(source)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
+        return [read_data(p) for p in files]
+    return list(read_data(path)["cases"])

@@ -59,3 +59,11 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         raise InputError(path, None, "an existing file", "no such file") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(path, None, "valid TOML", str(exc)) from None
+
+
+def parse_yaml(text: str, source: str | Path | None = None) -> Any:
+    """YAML text read the same way as files (dates stay text for the converter to check)."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
+    except yaml.YAMLError as exc:
+        raise InputError(source, None, "valid YAML", getattr(exc, "problem", str(exc))) from None

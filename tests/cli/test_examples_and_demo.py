@@ -81,7 +81,8 @@ def test_annual_meeting_example(run_console, examples):
 
 
 def test_demo_runs_and_explains(run_console):
-    proc = run_console("demo")
+    proc = run_console("demo", "--students", "200", "--workers", "1")
     assert proc.returncode == 0, proc.stderr
-    assert "Mesa Verde Unified School District" in proc.stdout
+    assert "mesa-verde: 200 synthetic students imported" in proc.stdout
+    assert "Compliance dashboard as of 2027-01-15" in proc.stdout
     assert "one obligation explained" in proc.stdout and "citation:" in proc.stdout

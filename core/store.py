@@ -1,0 +1,305 @@
+"""The store: districts, students, append-only case events, incidents, meetings, derived
+obligations and an audit trail, in SQLAlchemy 2 (SQLite by default; any SQLAlchemy URL works).
+
+Every write happens in one transaction: an import that fails half-way leaves nothing behind.
+Obligations are derived: a sweep replaces a student's obligations for one as-of date, so running
+it again gives the same rows (idempotent) and an interrupted sweep is simply run again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    select,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from spedrules.core.convert import converter
+
+DEFAULT_DB = "spedrules.sqlite"
+
+
+def database_url(db: str | None = None) -> str:
+    """``--db`` or ``SPEDRULES_DATABASE_URL``, else a SQLite file in the current folder."""
+    url = db or os.environ.get("SPEDRULES_DATABASE_URL") or DEFAULT_DB
+    return url if "://" in url else f"sqlite:///{Path(url).resolve()}"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DistrictRow(Base):
+    __tablename__ = "districts"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    config_toml: Mapped[str] = mapped_column(Text)  # the config as given, calendar path dropped
+    calendar_yaml: Mapped[str] = mapped_column(Text)  # the calendar, so the store is complete
+
+
+class StudentRow(Base):
+    __tablename__ = "students"
+    __table_args__ = (UniqueConstraint("district_id", "student_id"),)
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    district_id: Mapped[str] = mapped_column(ForeignKey("districts.id"), index=True)
+    student_id: Mapped[str] = mapped_column(String(64))
+    school: Mapped[str | None] = mapped_column(String(200))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # the student mapping of the case file
+    evaluation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class EventRow(Base):
+    """Append-only: events are recorded, never updated."""
+
+    __tablename__ = "events"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    student_pk: Mapped[int] = mapped_column(ForeignKey("students.pk"), index=True)
+    type: Mapped[str] = mapped_column(String(100))
+    day: Mapped[date] = mapped_column(Date)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # the event mapping of the case file
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RecordRow(Base):
+    """Incidents and meetings, kept as the case file gives them."""
+
+    __tablename__ = "records"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    student_pk: Mapped[int] = mapped_column(ForeignKey("students.pk"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # incident | meeting
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ObligationRow(Base):
+    """Derived by a sweep; rebuilt at will."""
+
+    __tablename__ = "obligations"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    student_pk: Mapped[int] = mapped_column(ForeignKey("students.pk"), index=True)
+    as_of: Mapped[date] = mapped_column(Date, index=True)
+    rule: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))
+    due_day: Mapped[date | None] = mapped_column(Date)
+    responsible: Mapped[str | None] = mapped_column(String(200))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # the obligation as in the JSON contract
+
+
+class AuditRow(Base):
+    __tablename__ = "audit"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    who: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(50))
+    what: Mapped[str] = mapped_column(String(300))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Store:
+    def __init__(self, url: str | None = None):
+        self.url = database_url(url)
+        self.engine = create_engine(self.url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def init(self) -> None:
+        Base.metadata.create_all(self.engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self.sessions.begin() as session:
+            yield session
+
+    # ---- writes (each one transaction, each one audited) ---------------------------------
+    def add_district(self, config_path: Path, who: str) -> str:
+        from spedrules.core.files import read_toml
+
+        data = read_toml(config_path)
+        district = data["district"]
+        calendar = (config_path.parent / district["calendar"]).read_text(encoding="utf-8")
+        config_text = config_path.read_text(encoding="utf-8")
+        with self.transaction() as s:
+            row = s.get(DistrictRow, district["id"])
+            before = {"name": row.name} if row else None
+            if row is None:
+                row = DistrictRow(id=district["id"])
+                s.add(row)
+            row.name, row.config_toml, row.calendar_yaml = district["name"], config_text, calendar
+            audit(s, who, "district", district["id"], before, {"name": row.name})
+        return district["id"]
+
+    def add_cases(
+        self,
+        district_id: str,
+        cases: Iterable[dict[str, Any]],
+        who: str,
+        fail_after: int | None = None,
+    ) -> int:
+        """Add (or extend) students' cases; events are appended, never replaced. All or nothing.
+
+        ``fail_after`` injects a failure after that many cases (to test that nothing is kept).
+        """
+        count = 0
+        with self.transaction() as s:
+            for case in cases:
+                if fail_after is not None and count >= fail_after:
+                    raise RuntimeError(f"injected failure after {count} cases")
+                self._add_case(s, district_id, case, who)
+                count += 1
+        return count
+
+    def _add_case(self, s: Session, district_id: str, case: dict[str, Any], who: str) -> None:
+        student = case["student"]
+        row = s.scalar(
+            select(StudentRow).where(
+                StudentRow.district_id == district_id, StudentRow.student_id == str(student["id"])
+            )
+        )
+        before = dict(row.data) if row else None
+        if row is None:
+            row = StudentRow(district_id=district_id, student_id=str(student["id"]), data={})
+            s.add(row)
+        row.data, row.school = student, student.get("school")
+        row.evaluation = case.get("evaluation") or {}
+        s.flush()
+        now = datetime.now(UTC).replace(tzinfo=None)
+        for event in case.get("events", []):
+            day = str(event.get("date") or event.get("at"))[:10]
+            s.add(
+                EventRow(
+                    student_pk=row.pk,
+                    type=event["type"],
+                    day=date.fromisoformat(day),
+                    data=event,
+                    recorded_at=now,
+                )
+            )
+        s.execute(delete(RecordRow).where(RecordRow.student_pk == row.pk))
+        for kind in ("incidents", "meetings"):
+            for item in case.get(kind, []):
+                s.add(RecordRow(student_pk=row.pk, kind=kind[:-1], data=item))
+        audit(s, who, "case", f"{district_id}/{student['id']}", before, student)
+
+    # ---- reads ----------------------------------------------------------------------------
+    def district(self, district_id: str) -> DistrictRow | None:
+        with self.sessions() as s:
+            return s.get(DistrictRow, district_id)
+
+    def districts(self) -> list[str]:
+        with self.sessions() as s:
+            return list(s.scalars(select(DistrictRow.id).order_by(DistrictRow.id)))
+
+    def student_keys(self, district_id: str) -> list[int]:
+        with self.sessions() as s:
+            return list(
+                s.scalars(
+                    select(StudentRow.pk)
+                    .where(StudentRow.district_id == district_id)
+                    .order_by(StudentRow.pk)
+                )
+            )
+
+    def cases(self, district_id: str, lo: int, hi: int) -> Iterator[tuple[int, dict[str, Any]]]:
+        """The case mappings of students ``lo <= pk < hi`` in one district, as in a case file."""
+        with self.sessions() as s:
+            students = s.scalars(
+                select(StudentRow)
+                .where(
+                    StudentRow.district_id == district_id, StudentRow.pk >= lo, StudentRow.pk < hi
+                )
+                .order_by(StudentRow.pk)
+            ).all()
+            pks = [st.pk for st in students]
+            events: dict[int, list] = {pk: [] for pk in pks}
+            for ev in s.scalars(
+                select(EventRow).where(EventRow.student_pk.in_(pks)).order_by(EventRow.pk)
+            ):
+                events[ev.student_pk].append(ev.data)
+            records: dict[int, dict[str, list]] = {
+                pk: {"incidents": [], "meetings": []} for pk in pks
+            }
+            for rec in s.scalars(select(RecordRow).where(RecordRow.student_pk.in_(pks))):
+                records[rec.student_pk][rec.kind + "s"].append(rec.data)
+            for st in students:
+                yield (
+                    st.pk,
+                    {
+                        "student": st.data,
+                        "events": events[st.pk],
+                        "evaluation": st.evaluation,
+                        **records[st.pk],
+                    },
+                )
+
+    def replace_obligations(self, rows: list[dict[str, Any]], as_of: date) -> None:
+        """Store a partition's obligations, replacing what an earlier sweep stored (idempotent)."""
+        pks = sorted({r["student_pk"] for r in rows})
+        with self.transaction() as s:
+            if pks:
+                s.execute(
+                    delete(ObligationRow).where(
+                        ObligationRow.as_of == as_of, ObligationRow.student_pk.in_(pks)
+                    )
+                )
+            s.add_all(ObligationRow(**r) for r in rows)
+
+    def obligations(self, as_of: date, district_id: str | None = None) -> list[dict[str, Any]]:
+        with self.sessions() as s:
+            query = (
+                select(ObligationRow, StudentRow)
+                .join(StudentRow, StudentRow.pk == ObligationRow.student_pk)
+                .where(ObligationRow.as_of == as_of)
+            )
+            if district_id:
+                query = query.where(StudentRow.district_id == district_id)
+            return [
+                {
+                    **o.data,
+                    "student": st.student_id,
+                    "district": st.district_id,
+                    "school": st.school,
+                    "due_day": o.due_day,
+                    "responsible": o.responsible,
+                }
+                for o, st in s.execute(query.order_by(ObligationRow.pk))
+            ]
+
+    def audit_rows(self) -> list[AuditRow]:
+        with self.sessions() as s:
+            return list(s.scalars(select(AuditRow).order_by(AuditRow.pk)))
+
+
+def audit(s: Session, who: str, action: str, what: str, before, after) -> None:
+    s.add(
+        AuditRow(
+            at=datetime.now(UTC).replace(tzinfo=None),
+            who=who,
+            action=action,
+            what=what,
+            before=_plain(before),
+            after=_plain(after),
+        )
+    )
+
+
+def _plain(value: Any) -> Any:
+    return (
+        None if value is None else json.loads(json.dumps(converter.unstructure(value), default=str))
+    )

@@ -1,0 +1,144 @@
+"""The store and the sweep: transactional imports, idempotent and partition-independent sweeps,
+the dashboard, the audit trail and the iCalendar export (SQLite)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from spedrules.core.store import Store
+from spedrules.core.sweep import dashboard, partitions, sweep, sweep_partition
+from spedrules.core.synthetic import population
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+AS_OF = date(2027, 1, 15)
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = Store(str(tmp_path / "t.sqlite"))
+    store.init()
+    store.add_district(EXAMPLES / "mesa-verde.toml", who="test")
+    return store
+
+
+def cases(n=60):
+    return list(population("T", n, ["North", "South"], AS_OF))
+
+
+def snapshot(store):
+    return sorted(json.dumps(r, sort_keys=True, default=str) for r in store.obligations(AS_OF))
+
+
+def test_a_failing_import_leaves_nothing(store):
+    with pytest.raises(RuntimeError, match="injected failure after 30 cases"):
+        store.add_cases("mesa-verde", cases(), who="test", fail_after=30)
+    assert store.student_keys("mesa-verde") == []
+    assert [a.action for a in store.audit_rows()] == ["district"]  # the failed import left no audit
+
+
+def test_sweep_is_idempotent_and_independent_of_partitions(store, monkeypatch):
+    store.add_cases("mesa-verde", cases(), who="test")
+    sweep(store, AS_OF)
+    first = snapshot(store)
+    assert first
+    sweep(store, AS_OF)  # again: the same rows, no duplicates
+    assert snapshot(store) == first
+    # smaller partitions, two processes: identical results
+    monkeypatch.setattr("spedrules.core.sweep.PARTITION_SIZE", 7)
+    sweep(store, AS_OF, workers=2)
+    assert snapshot(store) == first
+
+
+def test_an_interrupted_sweep_is_run_again(store, monkeypatch):
+    store.add_cases("mesa-verde", cases(), who="test")
+    sweep(store, AS_OF)
+    expected = snapshot(store)
+    monkeypatch.setattr("spedrules.core.sweep.PARTITION_SIZE", 10)
+    fresh = Store(store.url.removeprefix("sqlite:///") + ".2")
+    fresh.init()
+    fresh.add_district(EXAMPLES / "mesa-verde.toml", who="test")
+    fresh.add_cases("mesa-verde", cases(), who="test")
+    lo, hi = partitions(fresh, "mesa-verde")[0]
+    sweep_partition(fresh.url, "mesa-verde", lo, hi, AS_OF)  # killed after one partition
+    assert 0 < len(fresh.obligations(AS_OF)) < len(expected)
+    sweep(fresh, AS_OF)  # run again: nothing lost, nothing twice
+    assert snapshot(fresh) == expected
+
+
+def test_dashboard_counts(store):
+    store.add_cases("mesa-verde", cases(), who="test")
+    sweep(store, AS_OF)
+    rows = store.obligations(AS_OF)
+    board = dashboard(rows, AS_OF)
+    assert board["overdue"] == sum(r["status"] == "overdue" for r in rows)
+    assert board["due_in_7_days"] <= board["due_in_14_days"] <= board["due_in_30_days"]
+    assert set(board["by_school"]) <= {"North", "South"}
+    assert sum(sum(c.values()) for c in board["by_school"].values()) == len(rows)
+
+
+def test_events_are_appended_and_audited(store):
+    case = {
+        "student": {"id": "A-1", "birth_date": "2016-01-01"},
+        "events": [{"type": "referral_received", "date": "2026-11-30"}],
+    }
+    store.add_cases("mesa-verde", [case], who="alice")
+    later = dict(case, events=[{"type": "assessment_plan_provided", "date": "2026-12-09"}])
+    store.add_cases("mesa-verde", [later], who="bob")
+    ((_, data),) = list(store.cases("mesa-verde", 0, 10**9))
+    assert [e["type"] for e in data["events"]] == ["referral_received", "assessment_plan_provided"]
+    audit = [(a.who, a.action, a.what) for a in store.audit_rows()]
+    assert audit[-2:] == [("alice", "case", "mesa-verde/A-1"), ("bob", "case", "mesa-verde/A-1")]
+
+
+def test_cli_end_to_end_and_ics_export(tmp_path, run_cli):
+    db = str(tmp_path / "e2e.sqlite")
+    assert run_cli("init", "--db", db).exit_code == 0
+    assert run_cli("district", "add", EXAMPLES / "mesa-verde.toml", "--db", db).exit_code == 0
+    source = tmp_path / "cases.json"
+    source.write_text(
+        json.dumps(
+            {
+                "cases": [
+                    {
+                        "student": {"id": "E-1", "birth_date": "2017-01-23"},
+                        "events": [{"type": "referral_received", "date": "2027-01-11"}],
+                    }
+                ]
+            }
+        )
+    )
+    result = run_cli("import", source, "--district", "mesa-verde", "--db", db)
+    assert result.exit_code == 0, result.output
+    board = json.loads(
+        run_cli("sweep", "--as-of", "2027-01-15", "--db", db, "--format", "json").stdout
+    )
+    assert board["obligations"] == 1 and board["due_in_14_days"] == 1
+    # referral Mon 2027-01-11 + 15 counted days = Tue 2027-01-26 (MLK Day counts)
+    first = run_cli("export", "ics", "--as-of", "2027-01-15", "--db", db).stdout
+    assert "DTSTART;VALUE=DATE:20270126" in first
+    assert "UID:mesa-verde-E-1-ca.assessment_plan-2027-01-11@spedrules" in first
+    assert run_cli("export", "ics", "--as-of", "2027-01-15", "--db", db).stdout == first
+    assert (
+        "BEGIN:VEVENT"
+        not in run_cli(
+            "export", "ics", "--as-of", "2027-01-15", "--db", db, "--student", "nobody"
+        ).stdout
+    )
+
+
+def test_bad_import_names_the_case_and_writes_nothing(tmp_path, run_cli):
+    db = str(tmp_path / "bad.sqlite")
+    run_cli("district", "add", EXAMPLES / "mesa-verde.toml", "--db", db)
+    source = tmp_path / "cases.yaml"
+    source.write_text(
+        "cases:\n  - {student: {id: G-1}}\n"
+        "  - {student: {id: B-2}, events: [{type: typo_event, date: 2027-01-02}]}\n"
+    )
+    result = run_cli("import", source, "--district", "mesa-verde", "--db", db)
+    assert result.exit_code == 2
+    assert "cases.yaml: cases[1].events[0].type: expected" in result.stderr
+    assert Store(db).student_keys("mesa-verde") == []
