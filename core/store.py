@@ -120,7 +120,13 @@ class Store:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def init(self) -> None:
-        Base.metadata.create_all(self.engine)
+        """Create or upgrade the schema with the Alembic migrations shipped in the package."""
+        from alembic import command
+
+        with self.engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -284,6 +290,14 @@ class Store:
     def audit_rows(self) -> list[AuditRow]:
         with self.sessions() as s:
             return list(s.scalars(select(AuditRow).order_by(AuditRow.pk)))
+
+
+def alembic_config():
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    return config
 
 
 def audit(s: Session, who: str, action: str, what: str, before, after) -> None:
