@@ -248,20 +248,84 @@ def district_add(config: str, db: str | None) -> None:
     click.echo(f"district {store.add_district(Path(config), who=_who())} stored")
 
 
-@cli.command("import")
+@cli.group("import", cls=Shell)
+def import_group() -> None:
+    """Import cases, students or events into the store: all or nothing (or --skip-bad)."""
+
+
+SKIP_BAD = click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="Write the good rows and report the bad ones instead of writing none.",
+)
+DISTRICT = click.option(
+    "--district", "district_id", required=True, help="The district the records belong to."
+)
+
+
+@import_group.command("cases")
 @click.argument("source", type=click.Path())
-@click.option("--district", "district_id", required=True, help="The district the cases belong to.")
+@DISTRICT
 @DB
 def import_cases(source: str, district_id: str, db: str | None) -> None:
-    """Import case files (a folder, or one file with 'cases: [...]'): all or nothing."""
+    """Case files: a folder of YAML/JSON cases, or one file with 'cases: [...]'."""
     from spedrules.core.store import Store
     from spedrules.core.sweep import district_from_store
 
     store = Store(db)
     district = district_from_store(store.url, district_id)
-    cases = api.read_cases(source, district)
-    count = store.add_cases(district_id, cases, who=_who())
+    count = store.add_cases(district_id, api.read_cases(source, district), who=_who())
     click.echo(f"imported {count} case(s) into {district_id}")
+
+
+@import_group.command("students")
+@click.argument("source", type=click.Path(dir_okay=False))
+@DISTRICT
+@SKIP_BAD
+@DB
+def import_students(source: str, district_id: str, skip_bad: bool, db: str | None) -> None:
+    """Students from CSV (columns in spedrules/core/imports.py, sample in examples/)."""
+    from spedrules.core.imports import read_students
+    from spedrules.core.store import Store
+    from spedrules.core.sweep import district_from_store
+
+    store = Store(db)
+    district = district_from_store(store.url, district_id)
+    good, bad = read_students(Path(source), district.event_types)
+    _report_bad(bad, skip_bad)
+    count = store.add_cases(district_id, [{"student": s} for s in good], who=_who())
+    click.echo(f"imported {count} student(s) into {district_id}")
+
+
+@import_group.command("events")
+@click.argument("source", type=click.Path(dir_okay=False))
+@DISTRICT
+@SKIP_BAD
+@DB
+def import_events(source: str, district_id: str, skip_bad: bool, db: str | None) -> None:
+    """Events from CSV, appended to students already in the store."""
+    from spedrules.core.imports import read_events
+    from spedrules.core.store import Store
+    from spedrules.core.sweep import district_from_store
+
+    store = Store(db)
+    district = district_from_store(store.url, district_id)
+    good, bad = read_events(Path(source), district.event_types)
+    _report_bad(bad, skip_bad)
+    count = store.add_events(district_id, good, who=_who())
+    click.echo(f"imported {count} event(s) into {district_id}")
+
+
+def _report_bad(bad, skip_bad: bool) -> None:
+    for row in bad:
+        click.echo(f"spedrules: bad row: {row.message}", err=True)
+    if bad and not skip_bad:
+        click.echo(
+            f"spedrules: error: {len(bad)} bad row(s); nothing was written "
+            "(--skip-bad writes the good rows)",
+            err=True,
+        )
+        sys.exit(2)
 
 
 @cli.command("sweep")

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from spedrules.core.convert import converter
+from spedrules.core.errors import InputError
 
 DEFAULT_DB = "spedrules.sqlite"
 
@@ -169,6 +170,40 @@ class Store:
                     raise RuntimeError(f"injected failure after {count} cases")
                 self._add_case(s, district_id, case, who)
                 count += 1
+        return count
+
+    def add_events(
+        self, district_id: str, events: dict[str, list[dict[str, Any]]], who: str
+    ) -> int:
+        """Append events to existing students, all or nothing; an unknown student is an error."""
+        count = 0
+        now = datetime.now(UTC).replace(tzinfo=None)
+        with self.transaction() as s:
+            for sid, items in events.items():
+                row = s.scalar(
+                    select(StudentRow).where(
+                        StudentRow.district_id == district_id, StudentRow.student_id == sid
+                    )
+                )
+                if row is None:
+                    raise InputError(
+                        None,
+                        f"student_id {sid}",
+                        f"a student of {district_id} (import students first)",
+                    )
+                for event in items:
+                    day = str(event.get("date") or event.get("at"))[:10]
+                    s.add(
+                        EventRow(
+                            student_pk=row.pk,
+                            type=event["type"],
+                            day=date.fromisoformat(day),
+                            data=event,
+                            recorded_at=now,
+                        )
+                    )
+                    count += 1
+                audit(s, who, "events", f"{district_id}/{sid}", None, {"added": len(items)})
         return count
 
     def _add_case(self, s: Session, district_id: str, case: dict[str, Any], who: str) -> None:

@@ -136,7 +136,7 @@ def test_cli_end_to_end_and_ics_export(tmp_path, run_cli):
             }
         )
     )
-    result = run_cli("import", source, "--district", "mesa-verde", "--db", db)
+    result = run_cli("import", "cases", source, "--district", "mesa-verde", "--db", db)
     assert result.exit_code == 0, result.output
     board = json.loads(
         run_cli("sweep", "--as-of", "2027-01-15", "--db", db, "--format", "json").stdout
@@ -163,7 +163,48 @@ def test_bad_import_names_the_case_and_writes_nothing(tmp_path, run_cli):
         "cases:\n  - {student: {id: G-1}}\n"
         "  - {student: {id: B-2}, events: [{type: typo_event, date: 2027-01-02}]}\n"
     )
-    result = run_cli("import", source, "--district", "mesa-verde", "--db", db)
+    result = run_cli("import", "cases", source, "--district", "mesa-verde", "--db", db)
     assert result.exit_code == 2
     assert "cases.yaml: cases[1].events[0].type: expected" in result.stderr
     assert Store(db).student_keys("mesa-verde") == []
+
+
+def test_csv_imports_all_or_nothing_and_skip_bad(tmp_path, run_cli):
+    db = str(tmp_path / "csv.sqlite")
+    run_cli("district", "add", EXAMPLES / "mesa-verde.toml", "--db", db)
+    ok = run_cli(
+        "import",
+        "students",
+        EXAMPLES / "import-students.csv",
+        "--district",
+        "mesa-verde",
+        "--db",
+        db,
+    )
+    assert ok.exit_code == 0 and "imported 2 student(s)" in ok.stdout
+    events = run_cli(
+        "import", "events", EXAMPLES / "import-events.csv", "--district", "mesa-verde", "--db", db
+    )
+    assert events.exit_code == 0 and "imported 3 event(s)" in events.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "student_id,type,date\nMV-2001,absence,2027-01-05\n"
+        "MV-2001,absense,2027-01-06\nMV-2002,absence,2027-13-01\n"
+    )
+    refused = run_cli("import", "events", bad, "--district", "mesa-verde", "--db", db)
+    assert refused.exit_code == 2
+    assert "bad.csv: row 3: type: expected" in refused.stderr
+    assert "bad.csv: row 4: date: expected a date" in refused.stderr
+    store = Store(db)
+    counts = {
+        sid: len(c["events"])
+        for _, c in store.cases("mesa-verde", 0, 10**9)
+        for sid in [c["student"]["id"]]
+    }
+    assert counts == {"MV-2001": 2, "MV-2002": 1}  # nothing of bad.csv was written
+    skipped = run_cli("import", "events", bad, "--district", "mesa-verde", "--db", db, "--skip-bad")
+    assert skipped.exit_code == 0 and "imported 1 event(s)" in skipped.stdout
+    board = json.loads(
+        run_cli("sweep", "--as-of", "2027-01-15", "--db", db, "--format", "json").stdout
+    )
+    assert board["students"] == 2
