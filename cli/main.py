@@ -338,12 +338,19 @@ def sweep_command(as_of, district_id, workers, db, fmt) -> None:
     """Evaluate every student, store the obligations and print the compliance dashboard."""
     from datetime import date as _date
 
+    from rich.progress import Progress
+
     from spedrules.core.store import Store
-    from spedrules.core.sweep import dashboard, sweep
+    from spedrules.core.sweep import dashboard, partitions, sweep
 
     store = Store(db)
     day = _date.fromisoformat(as_of) if as_of else _date.today()
-    sweep(store, day, [district_id] if district_id else None, workers)
+    districts = [district_id] if district_id else store.districts()
+    total = sum(len(partitions(store, d)) for d in districts)
+    # the bar goes to stderr and only on a terminal, so JSON and CSV output stay clean
+    with Progress(transient=True, console=_stderr_console()) as bar:
+        task = bar.add_task("sweeping", total=total)
+        sweep(store, day, districts, workers, progress=lambda n: bar.advance(task, n))
     board = dashboard(store.obligations(day, district_id), day)
     click.echo(json.dumps(board, indent=2) if fmt == "json" else render.dashboard(board, fmt))
 
@@ -372,6 +379,12 @@ def export_ics(as_of, student, role, out, db) -> None:
         Path(out).write_bytes(text)
     else:
         click.echo(text.decode())
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def _who() -> str:

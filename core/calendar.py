@@ -254,7 +254,8 @@ class SchoolCalendar:
         """Named closures overlapping the days after ``start`` up to and including ``end``."""
         return [c for c in self.closures if c.end > start and c.start <= end]
 
-    def vacations(self) -> list[tuple[date, date, int]]:
+    @cached_property
+    def vacations(self) -> tuple[tuple[date, date, int], ...]:
         """Every run of non-instructional days between two instructional days of one school
         year, with the number of weekdays (school days missed) it holds."""
         runs = []
@@ -267,7 +268,7 @@ class SchoolCalendar:
                 first, last = school[g] + 1, school[g + 1] - 1
                 weekdays = int(np.isin(_weekday(np.arange(first, last + 1)), self.weekdays).sum())
                 runs.append((from_day64(first), from_day64(last), weekdays))
-        return runs
+        return tuple(runs)
 
     def tolled_countable_days(self, max_vacation_school_days: int) -> np.ndarray:
         """The days a California-style tolled clock counts: days inside school years except
@@ -279,7 +280,7 @@ class SchoolCalendar:
         for year in self.years:
             span = np.arange(to_day64(year.first_day), to_day64(year.last_day) + 1)
             keep = np.ones(len(span), dtype=bool)
-            for first, last, weekdays in self.vacations():
+            for first, last, weekdays in self.vacations:
                 if weekdays > max_vacation_school_days:
                     keep &= (span < to_day64(first)) | (span > to_day64(last))
             chunks.append(span[keep])

@@ -148,7 +148,7 @@ def tolled_days(
             f"no school on {day_name(start + timedelta(days=1))}: the clock starts "
             f"when school reconvenes, {day_name(first_counted)} (day 1)"
         )
-    for first, last, weekdays in cal.vacations():
+    for first, last, weekdays in cal.vacations:
         if last <= start or first > due:
             continue
         names = " / ".join(c.name for c in cal.closures_between(first - timedelta(1), last))
