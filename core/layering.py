@@ -59,9 +59,13 @@ class RuleEntry:
 class RuleSet:
     entries: dict[str, RuleEntry] = field(factory=dict)
     problems: list[Problem] = field(factory=list)
+    _by_type: dict[type, list[RuleEntry]] = field(factory=dict, init=False, repr=False)
 
     def of_type(self, cls: type) -> list[RuleEntry]:
-        return [e for e in self.entries.values() if isinstance(e.latest, cls)]
+        """The entries of one rule type (cached: a resolved rule set does not change)."""
+        if cls not in self._by_type:
+            self._by_type[cls] = [e for e in self.entries.values() if isinstance(e.latest, cls)]
+        return list(self._by_type[cls])
 
     def of_kind(self, kind: str) -> list[RuleEntry]:
         return [e for e in self.entries.values() if e.latest.kind == kind]

@@ -171,8 +171,11 @@ def occurrences(entry: RuleEntry, ctx: Context, events: list[Event]) -> Iterator
         yield from _removals(trigger.removals_over, ctx, events)
     else:
         seen: set[date] = set()
+        types = {m.type for m in trigger.events}
         for event in events:
-            if event.day in seen or not any(m.matches(event) for m in trigger.events):
+            if event.type not in types or event.day in seen:
+                continue
+            if not any(m.matches(event) for m in trigger.events):
                 continue
             seen.add(event.day)
             what = event.type.replace("_", " ")
@@ -345,8 +348,9 @@ def _after_next_year_start(cal: SchoolCalendar, day: date, n: int) -> counting.C
 
 def _first_after(matches: tuple[EventMatch, ...], events: list[Event], occ: Occurrence):
     """The first matching event on or after the trigger day, other than the trigger itself."""
+    types = {m.type for m in matches}
     for event in events:
-        if event is occ.event or event.day < occ.day:
+        if event.type not in types or event is occ.event or event.day < occ.day:
             continue
         if any(m.matches(event) for m in matches):
             return event
