@@ -189,6 +189,30 @@ class SchoolCalendar:
             name or path.stem, tz, school_day_start, school_day_end, weekdays, years, str(path)
         )
 
+    def to_dict(self) -> dict[str, Any]:
+        """The calendar in the YAML format of DESIGN.md section 7 (what ``from_dict`` reads)."""
+        return {
+            "name": self.name,
+            "timezone": self.timezone,
+            "school_day": {
+                "start": self.school_day_start.strftime("%H:%M"),
+                "end": self.school_day_end.strftime("%H:%M"),
+            },
+            "weekdays": [WEEKDAY_NAMES[d] for d in self.weekdays],
+            "years": [
+                {
+                    "name": y.name,
+                    "first_day": y.first_day.isoformat(),
+                    "last_day": y.last_day.isoformat(),
+                    "closures": [
+                        {"name": c.name, "start": c.start.isoformat(), "end": c.end.isoformat()}
+                        for c in y.closures
+                    ],
+                }
+                for y in self.years
+            ],
+        }
+
     # ---- queries -------------------------------------------------------------------------
     @property
     def tz(self) -> zoneinfo.ZoneInfo:

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlalchemy import (
     JSON,
     Date,
@@ -31,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from spedrules.core.calendar import SchoolCalendar
 from spedrules.core.convert import converter
 from spedrules.core.errors import InputError
 
@@ -140,7 +142,9 @@ class Store:
 
         data = read_toml(config_path)
         district = data["district"]
-        calendar = (config_path.parent / district["calendar"]).read_text(encoding="utf-8")
+        # kept in the YAML format whatever the source (.yaml or .ics), so the store is complete
+        loaded = SchoolCalendar.load(config_path.parent / district["calendar"])
+        calendar = yaml.safe_dump(loaded.to_dict(), sort_keys=False)
         config_text = config_path.read_text(encoding="utf-8")
         with self.transaction() as s:
             row = s.get(DistrictRow, district["id"])

@@ -208,3 +208,19 @@ def test_csv_imports_all_or_nothing_and_skip_bad(tmp_path, run_cli):
         run_cli("sweep", "--as-of", "2027-01-15", "--db", db, "--format", "json").stdout
     )
     assert board["students"] == 2
+
+
+def test_a_district_with_an_ics_calendar_is_stored_complete(tmp_path):
+    from spedrules.core.calendar import SchoolCalendar
+    from spedrules.core.ics import write_ics
+    from spedrules.core.sweep import district_from_store
+
+    calendar = SchoolCalendar.load(EXAMPLES / "mesa-verde-2026-27.yaml")
+    write_ics(calendar, tmp_path / "mv.ics")
+    config = (EXAMPLES / "mesa-verde.toml").read_text().replace("mesa-verde-2026-27.yaml", "mv.ics")
+    (tmp_path / "mv.toml").write_text(config)
+    store = Store(str(tmp_path / "ics.sqlite"))
+    store.init()
+    store.add_district(tmp_path / "mv.toml", who="test")
+    district = district_from_store(store.url, "mesa-verde")
+    assert (district.calendar.instructional_days == calendar.instructional_days).all()
