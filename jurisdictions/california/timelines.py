@@ -90,6 +90,59 @@ def timeline_rules(end_of_year_cutoff: str = "ec_56321_10_days") -> list[Timelin
             notes="The clock runs from the referral, not the consent (handbook L645-646).",
         ),
         TimelineRule(
+            id="ca.annual_review",
+            kind="annual_iep_review",
+            title="IEP reviewed at least annually",
+            citation="EC 56343(d), 56043(j); 34 CFR 300.324(b)(1); NW SELPA Handbook 7.7 "
+            "(L6381-6384)",
+            replaces="idea.annual_review",
+            trigger=Trigger(
+                events=(E("iep_meeting_held", {"meeting_type": ("initial", "annual")}),)
+            ),
+            period=Period(1, "years"),
+            met_by=(E("iep_meeting_held", {"meeting_type": ("annual",)}),),
+        ),
+        TimelineRule(
+            id="ca.triennial_reassessment",
+            kind="triennial_reevaluation",
+            title="Reassessment at least once every three years",
+            citation="EC 56381(a)(2), 56043(k); 34 CFR 300.303(b)(2); NW SELPA Handbook 1.7 "
+            "(L936-937)",
+            replaces="idea.triennial_reevaluation",
+            trigger=Trigger(
+                events=(
+                    E("eligibility_determined", {"eligible": (True,)}),
+                    E("reevaluation_completed"),
+                )
+            ),
+            period=Period(3, "years"),
+            met_by=(E("reevaluation_completed"),),
+            notes="Unless the parent and the LEA agree in writing that it is unnecessary.",
+        ),
+        TimelineRule(
+            id="ca.transition_plan",
+            kind="transition_plan",
+            title="Postsecondary goals and transition services in the IEP in effect at 16",
+            citation="EC 56043(g)(1), 56345(a)(8); 34 CFR 300.320(b); NW SELPA Handbook 7.13 "
+            "(L6675-6686)",
+            replaces="idea.transition_services",
+            trigger=Trigger(birthday=15),
+            period=Period(1, "years"),
+            met_by=(E("iep_meeting_held", {"transition_plan": (True,)}),),
+            requires_iep=True,
+        ),
+        TimelineRule(
+            id="ca.rights_transfer_notice",
+            kind="age_of_majority_notice",
+            title="Student and parents told of the rights that transfer at 18 (one year before)",
+            citation="EC 56041.5, 56043(g)(3); 34 CFR 300.320(c); NW SELPA Handbook 4.4, 7.16",
+            replaces="idea.age_of_majority_notice",
+            trigger=Trigger(birthday=16),
+            period=Period(1, "years"),
+            met_by=(E("iep_meeting_held", {"age_of_majority_notice": (True,)}),),
+            requires_iep=True,
+        ),
+        TimelineRule(
             id="ca.parent_requested_meeting",
             kind="parent_requested_meeting",
             title="IEP meeting after a parent's written request",

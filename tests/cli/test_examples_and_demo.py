@@ -74,7 +74,7 @@ def test_annual_meeting_example(run_console, examples):
     )
     data = json.loads(proc.stdout)
     obs = {o["rule"]: o for o in data["obligations"]}
-    ob = obs["idea.annual_review"]
+    ob = obs["ca.annual_review"]
     assert (ob["due"], ob["status"]) == ("2026-12-03", "overdue")
     # the meeting had no general education teacher: flagged by law and by the negotiated team
     assert {v["rule"] for v in data["violations"]} == {"ca.team.required_members", "lahabra.team"}

@@ -174,7 +174,7 @@ def test_rules_lists_effective_rules_with_provenance(run_cli, examples):
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
     ids = {r["rule"] for r in rows}
-    assert {"ca.initial_evaluation", "idea.annual_review"} <= ids
+    assert {"ca.initial_evaluation", "ca.annual_review", "ca.transition_plan"} <= ids
     assert "idea.initial_evaluation" not in ids  # replaced by California
     assert all(r["citation"] and r["source"] and r["layer"] for r in rows)
     only = json.loads(

@@ -267,3 +267,19 @@ def test_age_22_exit_by_birthday_month(ca, born, exit_day):
     )
     ob = due(r, "ca.age_22_exit")
     assert ob.due == exit_day and ob.citation.startswith("EC 56026(c)(4)")
+
+
+def test_california_restates_the_federal_cycle_with_its_own_citations(ca):
+    # annual IEP Wed 2025-10-15 -> Thu 2026-10-15; born 2011-01-20: transition window opened
+    # on the 15th birthday (Tue 2026-01-20), due at the 16th (Wed 2027-01-20)
+    r = evaluate(
+        ca,
+        "2026-11-01",
+        ("iep_meeting_held", "2025-10-15", {"meeting_type": "annual"}),
+        student={"id": "T", "birth_date": "2011-01-20"},
+    )
+    annual = due(r, "ca.annual_review")
+    assert (annual.due, annual.replaces) == (date(2026, 10, 15), "idea.annual_review")
+    assert annual.citation.startswith("EC 56343(d)")
+    assert due(r, "ca.transition_plan").due == date(2027, 1, 20)
+    assert not [o for o in r.obligations if o.source == "us-idea"]
