@@ -55,6 +55,9 @@ ATTENDEE_ROLES: frozenset[str] = frozenset(
     """.split()
 )
 
+# Meeting types that are IEP team meetings (a case file's ``meetings[].type``).
+IEP_MEETING_TYPES = ("initial", "annual", "amendment", "triennial", "transition", "other")
+
 INCIDENT_TYPES = ("restraint", "seclusion")
 RESTRAINT_METHODS = ("physical", "mechanical", "chemical")
 RESTRAINT_POSITIONS = ("standing", "seated", "prone", "supine")

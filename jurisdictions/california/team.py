@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 from spedrules.core.rules import LeadTime, MeetingRule
-
-IEP_MEETINGS = ("initial", "annual", "amendment", "triennial", "transition", "other")
+from spedrules.core.vocabulary import IEP_MEETING_TYPES
 
 
 def meeting_rules() -> list[MeetingRule]:
@@ -16,7 +15,7 @@ def meeting_rules() -> list[MeetingRule]:
             title="Required IEP team members",
             citation="EC 56341(b); 34 CFR 300.321(a); NW SELPA Handbook 7.2.B (L6215-6259)",
             replaces="idea.team.required_members",
-            meeting_types=IEP_MEETINGS,
+            meeting_types=IEP_MEETING_TYPES,
             required_roles=(
                 "parent",
                 "general_education_teacher",

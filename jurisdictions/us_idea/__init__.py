@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from spedrules.core.hookspecs import hookimpl
 from spedrules.core.rules import JurisdictionInfo, MeetingRule, Option, SourceDocument
+from spedrules.core.vocabulary import IEP_MEETING_TYPES
 
 from .timelines import timeline_rules
 
@@ -58,7 +59,7 @@ def spedrules_meeting_rules():
             kind="team_composition",
             title="Required IEP team members",
             citation="34 CFR 300.321(a), (e)",
-            meeting_types=("initial", "annual", "amendment", "triennial", "transition", "other"),
+            meeting_types=IEP_MEETING_TYPES,
             required_roles=(
                 "parent",
                 "general_education_teacher",

@@ -22,9 +22,9 @@ from spedrules.core.rules import (
     TimelineRule,
     Trigger,
 )
+from spedrules.core.vocabulary import IEP_MEETING_TYPES
 
 SOURCE = "Independent-study charter, IEP process, procedures and meetings"
-IEP_MEETINGS = ("initial", "annual", "amendment", "triennial", "transition", "other")
 
 
 def cite(lines: str) -> str:
@@ -51,7 +51,7 @@ def spedrules_meeting_rules():
             kind="meeting_lead_time",
             title="Meeting notice entered in SEIS by the 10th of the month before",
             citation=cite("L18-22"),
-            meeting_types=IEP_MEETINGS,
+            meeting_types=IEP_MEETING_TYPES,
             lead_times=(LeadTime("notice_entered", 10, "day_of_prior_month"),),
         ),
         MeetingRule(
@@ -59,7 +59,7 @@ def spedrules_meeting_rules():
             kind="meeting_lead_time",
             title="GE feedback form and provider reports out by the 10th, back 2 weeks before",
             citation=cite("L26-32"),
-            meeting_types=IEP_MEETINGS,
+            meeting_types=IEP_MEETING_TYPES,
             lead_times=(
                 LeadTime("ge_feedback_sent", 10, "day_of_prior_month"),
                 LeadTime("ge_feedback_received", 14),
@@ -72,7 +72,7 @@ def spedrules_meeting_rules():
             kind="meeting_lead_time",
             title="Draft to the parents at least 5 days before, when they asked for one",
             citation=cite("L36-40"),
-            meeting_types=IEP_MEETINGS,
+            meeting_types=IEP_MEETING_TYPES,
             lead_times=(LeadTime("draft_sent", 5, only_if="draft_requested"),),
         ),
         MeetingRule(
@@ -80,7 +80,7 @@ def spedrules_meeting_rules():
             kind="meeting_lead_time",
             title="Agenda to the parents 3 to 5 days before the meeting",
             citation=cite("L42"),
-            meeting_types=IEP_MEETINGS,
+            meeting_types=IEP_MEETING_TYPES,
             lead_times=(LeadTime("agenda_sent", 3, at_most=5),),
         ),
     ]

@@ -22,11 +22,11 @@ from spedrules.core.rules import (
     TimelineRule,
     Trigger,
 )
+from spedrules.core.vocabulary import IEP_MEETING_TYPES
 
 SOURCE = "Wyandotte Comprehensive Special Education Cooperative, case manager expectations"
 PLUGIN = "wyandotte-case-management"
 E = EventMatch
-IEP_MEETINGS = ("initial", "annual", "amendment", "triennial", "transition", "other")
 
 
 def cite(lines: str) -> str:
@@ -67,7 +67,7 @@ def spedrules_meeting_rules():
             kind="meeting_lead_time",
             title="IEP development and drafting ahead of the meeting",
             citation=cite("L23, L50, L57"),
-            meeting_types=IEP_MEETINGS,
+            meeting_types=IEP_MEETING_TYPES,
             lead_times=(
                 LeadTime("development_started", 1, "months"),
                 LeadTime("draft_in_system", 14),
@@ -80,7 +80,7 @@ def spedrules_meeting_rules():
             title="Parents contacted two weeks ahead, written notice to both, two contacts in two "
             "different ways",
             citation=cite("L51, L53"),
-            meeting_types=IEP_MEETINGS,
+            meeting_types=IEP_MEETING_TYPES,
             lead_times=(LeadTime("notice_sent", 14),),
             min_parent_contact_methods=2,
         ),
@@ -89,7 +89,7 @@ def spedrules_meeting_rules():
             kind="student_invitation",
             title="Student invited from age 14",
             citation=cite("L52"),
-            meeting_types=IEP_MEETINGS,
+            meeting_types=IEP_MEETING_TYPES,
             invite_student_at=14,
         ),
     ]
