@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar as _stdcal
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 import numpy as np
 from attrs import frozen
@@ -26,7 +27,9 @@ class Count:
     steps: tuple[str, ...]
 
 
+@lru_cache(maxsize=8192)
 def day_name(d: date) -> str:
+    """'Fri 2026-10-30': every explanation names the weekday (cached: a sweep repeats dates)."""
     return f"{d:%a} {d.isoformat()}"
 
 

@@ -12,10 +12,11 @@ from typing import Any
 
 from attrs import evolve
 
+from spedrules.core.counting import day_name
 from spedrules.core.layering import RuleSet
 from spedrules.core.model import Event, EventRef, Incident, Obligation, Student, Violation
 from spedrules.core.rules import IncidentRule, TimelineRule, Trigger
-from spedrules.core.timeline import Context, Occurrence, day_name, obligation
+from spedrules.core.timeline import Context, Occurrence, obligation
 
 
 def evaluate_incidents(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation], list[Violation]]:

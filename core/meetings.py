@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from spedrules.core.counting import anniversary
+from spedrules.core.counting import anniversary, day_name
 from spedrules.core.layering import RuleSet
 from spedrules.core.model import Meeting, Violation
 from spedrules.core.rules import LeadTime, MeetingRule
-from spedrules.core.timeline import Context, day_name
+from spedrules.core.timeline import Context
 
 
 def evaluate_meetings(ruleset: RuleSet, ctx: Context) -> list[Violation]:

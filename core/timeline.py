@@ -16,14 +16,11 @@ from attrs import evolve, frozen
 
 from spedrules.core import counting
 from spedrules.core.calendar import SchoolCalendar
+from spedrules.core.counting import day_name
 from spedrules.core.errors import CalendarError
 from spedrules.core.layering import RuleEntry, RuleSet
 from spedrules.core.model import Case, Event, EventRef, Obligation, Violation
 from spedrules.core.rules import EventMatch, TimelineRule
-
-
-def day_name(d: date) -> str:
-    return f"{d:%a} {d.isoformat()}"
 
 
 @frozen
@@ -172,7 +169,7 @@ def occurrences(entry: RuleEntry, ctx: Context, events: list[Event]) -> Iterator
     else:
         seen: set[date] = set()
         types = {m.type for m in trigger.events}
-        for event in events:
+        for event in events:  # few events per case: a set test is cheaper than an index
             if event.type not in types or event.day in seen:
                 continue
             if not any(m.matches(event) for m in trigger.events):
