@@ -48,6 +48,7 @@ def check_meeting(rule: MeetingRule, meeting: Meeting, ctx: Context) -> list[str
         _too_long(rule, meeting),
         _student(rule, meeting, ctx),
         _contacts(rule, meeting),
+        _during_school_day(rule, meeting, ctx),
     ]
     return [p for p in problems if p]
 
@@ -169,6 +170,21 @@ def _contacts(rule: MeetingRule, meeting: Meeting) -> str | None:
             f"{need} different ways required"
         )
     return None
+
+
+def _during_school_day(rule: MeetingRule, meeting: Meeting, ctx: Context) -> str | None:
+    cal = ctx.calendar
+    if not rule.flag_during_school_day or cal is None:
+        return None
+    day, start = meeting.start.date(), meeting.start.time()
+    if not cal.is_instructional(day) or not cal.school_day_start <= start < cal.school_day_end:
+        return None
+    if meeting.details.get("coverage_coordinated"):
+        return None
+    return (
+        f"held during the school day ({start:%H:%M}): teacher coverage must be coordinated "
+        "with site and district administrators (record coverage_coordinated: true)"
+    )
 
 
 def _student(rule: MeetingRule, meeting: Meeting, ctx: Context) -> str | None:

@@ -80,13 +80,17 @@ class EventMatch:
 
 @frozen
 class Trigger:
-    """What starts the clock: matching events, a birthday, or removals passing a threshold."""
+    """What starts the clock: matching events, a birthday, removals passing a threshold, or the
+    first day of each school year."""
 
     events: tuple[EventMatch, ...] = ()
     birthday: int | None = None  # the student's Nth birthday (from birth_date)
     removals_over: int | None = None  # school days of disciplinary removal in one school year
+    school_year_start: bool = False  # the first instructional day of each school year
 
     def describe(self) -> str:
+        if self.school_year_start:
+            return "first day of the school year"
         if self.birthday is not None:
             return f"{self.birthday}th birthday"
         if self.removals_over is not None:
@@ -213,6 +217,8 @@ class MeetingRule(RuleBase):
     * Student: invited (present, or ``student_invited: true``) from ``invite_student_at``.
     * Parent contacts: ``parent_contacts`` in the meeting details use at least
       ``min_parent_contact_methods`` different methods.
+    * School day: with ``flag_during_school_day``, a meeting in school hours is flagged until the
+      meeting records ``coverage_coordinated: true``.
     ``when`` and ``student_when`` restrict the rule to meetings (details) and students holding
     those values.
     """

@@ -164,6 +164,15 @@ def occurrences(entry: RuleEntry, ctx: Context, events: list[Event]) -> Iterator
         return
     if trigger.birthday is not None:
         yield from _birthday(trigger.birthday, ctx)
+    elif trigger.school_year_start:
+        for year in ctx.calendar.years if ctx.calendar else ():
+            if year.first_day <= ctx.as_of:
+                steps = (
+                    f"first day of the school year {year.name}: {day_name(year.first_day)} (day 0)",
+                )
+                yield Occurrence(
+                    year.first_day, None, EventRef("school_year_start", year.first_day), None, steps
+                )
     elif trigger.removals_over is not None:
         yield from _removals(trigger.removals_over, ctx, events)
     else:

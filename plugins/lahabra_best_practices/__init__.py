@@ -1,10 +1,10 @@
 """Locally negotiated Special Education Best Practices of a California elementary district
 (seed shared/seeds/000_3c030d13ce65e17a.txt, 2019-20; line numbers L...), layered on California.
 
-Encoded: the team, the meeting's start and length, notice, agenda and draft lead times, and the
-IEP at a Glance. Not yet: the roundtable within two weeks of the first day of school (needs a
-calendar-anchored trigger), the school-day coverage flag and the inclusion staffing threshold
-(not student-level deadlines).
+Encoded: the roundtable within two weeks of the first day of school, the team, the meeting's
+start and length, notice, agenda and draft lead times, meetings in the school day flagged for
+coverage, and the IEP at a Glance. Not yet: the inclusion staffing threshold (a count of a
+program's students at the start of the year, not a student's case).
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ def spedrules_jurisdiction():
         level="district",
         parent="california",
         sources=(SourceDocument(SOURCE, SEED),),
-        event_types=("lahabra.iep_at_a_glance_sent",),
+        event_types=("lahabra.iep_at_a_glance_sent", "lahabra.roundtable_held"),
+        obligation_kinds=("lahabra.roundtable",),
     )
 
 
@@ -71,6 +72,13 @@ def spedrules_meeting_rules():
             max_minutes=60,
         ),
         MeetingRule(
+            id="lahabra.school_day_coverage",
+            kind="meeting_time",
+            title="Meetings in the school day coordinated through site and district administrators",
+            citation=cite("IEP meetings (L39-42)"),
+            flag_during_school_day=True,
+        ),
+        MeetingRule(
             id="lahabra.notice",
             kind="meeting_lead_time",
             title="Meeting notification at least 10 days in advance",
@@ -91,6 +99,18 @@ def spedrules_meeting_rules():
 def spedrules_timeline_rules():
     return [
         TimelineRule(
+            id="lahabra.roundtable",
+            kind="lahabra.roundtable",
+            title="Roundtable: case manager and general education teachers review the students "
+            "on IEPs",
+            citation=cite("Roundtable (L12-16)"),
+            trigger=Trigger(school_year_start=True),
+            period=Period(14, "calendar_days"),
+            met_by=(EventMatch("lahabra.roundtable_held"),),
+            requires_iep=True,
+            notes="'Within two weeks of the beginning of the school year': 14 calendar days.",
+        ),
+        TimelineRule(
             id="lahabra.iep_at_a_glance",
             kind="iep_at_a_glance",
             title="IEP at a Glance distributed to the team",
@@ -98,5 +118,5 @@ def spedrules_timeline_rules():
             trigger=Trigger(events=(EventMatch("iep_meeting_held"),)),
             period=Period(5, "calendar_days", unit_stated=False),
             met_by=(EventMatch("lahabra.iep_at_a_glance_sent"),),
-        )
+        ),
     ]

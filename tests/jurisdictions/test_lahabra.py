@@ -86,3 +86,31 @@ def test_iep_at_a_glance_within_5_days():
     (ob,) = [o for o in result.obligations if o.rule == "lahabra.iep_at_a_glance"]
     # Wed 2026-12-02 + 5 (unit not stated: calendar days) = Mon 2026-12-07: overdue on the 8th
     assert (ob.due.isoformat(), ob.status, ob.layer) == ("2026-12-07", "overdue", "local")
+
+
+def test_meeting_in_the_school_day_is_flagged_for_coverage():
+    # Mesa Verde's school day runs 08:15-15:00: a 10:00 meeting needs coverage coordinated
+    (v,) = violations(
+        "mesa-verde.toml", meeting(start="2026-12-02T10:00:00", end="2026-12-02T11:00:00")
+    )
+    assert v.rule == "lahabra.school_day_coverage" and "(10:00)" in v.message
+    assert (
+        violations(
+            "mesa-verde.toml",
+            meeting(
+                start="2026-12-02T10:00:00", end="2026-12-02T11:00:00", coverage_coordinated=True
+            ),
+        )
+        == []
+    )
+
+
+def test_roundtable_within_two_weeks_of_the_first_day():
+    case = {
+        "student": {"id": "MV-1", "birth_date": "2016-03-01"},
+        "events": [{"type": "iep_meeting_held", "date": "2026-05-02", "meeting_type": "annual"}],
+    }
+    result = spedrules.evaluate(EXAMPLES / "mesa-verde.toml", case, "2026-09-10")
+    (ob,) = [o for o in result.obligations if o.rule == "lahabra.roundtable"]
+    # first day Wed 2026-08-19 + 14 = Wed 2026-09-02: overdue on the 10th
+    assert (ob.due.isoformat(), ob.status) == ("2026-09-02", "overdue")
