@@ -4,12 +4,15 @@ line numbers L...).
 
 The seed states progress monitoring twice: "weekly" (L18) and "at least every two weeks" (L45);
 the district picks with the option ``wyandotte-case-management.progress_monitoring``. Progress
-reports "as often as general education peers receive a grade report" (L25) need grading periods,
-which the calendar format does not hold yet: not encoded.
+reports go home "as often as general education peers receive a grade report" (L25): the district
+says how often that is with ``wyandotte-case-management.grade_report_weeks``.
 """
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from spedrules.core.counting import Count, anniversary, day_name
 from spedrules.core.hookspecs import hookimpl
 from spedrules.core.rules import (
     EventMatch,
@@ -41,8 +44,16 @@ def spedrules_jurisdiction():
         level="region",
         parent="us-idea",
         sources=(SourceDocument(SOURCE, "shared/seeds/002_3f674b55049ea3c1.txt"),),
-        event_types=("wyandotte.paperwork_submitted", "wyandotte.progress_monitored"),
-        obligation_kinds=("wyandotte.progress_monitoring",),
+        event_types=(
+            "wyandotte.paperwork_submitted",
+            "wyandotte.progress_monitored",
+            "wyandotte.progress_report_sent",
+        ),
+        obligation_kinds=(
+            "wyandotte.progress_monitoring",
+            "wyandotte.plan_meeting",
+            "wyandotte.progress_report",
+        ),
     )
 
 
@@ -50,12 +61,20 @@ def spedrules_jurisdiction():
 def spedrules_options():
     return [
         Option(
+            id=f"{PLUGIN}.grade_report_weeks",
+            title="How often general education students receive grade reports (weeks); progress "
+            "reports go home at least as often",
+            choices=(4, 6, 9, 12, 18),
+            default=9,
+            citation=cite("L25, L45"),
+        ),
+        Option(
             id=f"{PLUGIN}.progress_monitoring",
             title="How often progress on IEP goals is monitored",
             choices=("every_two_weeks", "weekly"),
             default="every_two_weeks",
             citation=cite("L18 weekly; L45 at least every two weeks"),
-        )
+        ),
     ]
 
 
@@ -95,6 +114,17 @@ def spedrules_meeting_rules():
     ]
 
 
+def _two_weeks_before_anniversary(day: date, _born, _calendar) -> Count:
+    due = anniversary(day, years=1).due - timedelta(days=14)
+    return Count(
+        due,
+        (
+            f"the IEP is due again {day_name(anniversary(day, years=1).due)}",
+            f"planned at least 2 weeks before: {day_name(due)}",
+        ),
+    )
+
+
 @hookimpl
 def spedrules_timeline_rules(ctx):
     weekly = ctx.options.get(f"{PLUGIN}.progress_monitoring") == "weekly"
@@ -107,6 +137,29 @@ def spedrules_timeline_rules(ctx):
             trigger=Trigger(events=(E("iep_meeting_held"),)),
             period=Period(10, "school_days"),
             met_by=(E("wyandotte.paperwork_submitted"),),
+            responsible="case manager",
+        ),
+        TimelineRule(
+            id="wyandotte.plan_meeting",
+            kind="wyandotte.plan_meeting",
+            title="Next annual IEP meeting planned at least 2 weeks before the IEP is due",
+            citation=cite("L49"),
+            trigger=Trigger(
+                events=(E("iep_meeting_held", {"meeting_type": ("initial", "annual")}),)
+            ),
+            period=Period(0, "custom"),
+            compute=_two_weeks_before_anniversary,
+            met_by=(E("iep_meeting_scheduled"),),
+            responsible="case manager",
+        ),
+        TimelineRule(
+            id="wyandotte.progress_report",
+            kind="wyandotte.progress_report",
+            title="Progress report home (as often as general education grade reports)",
+            citation=cite("L25, L45"),
+            trigger=Trigger(events=(E("iep_meeting_held"), E("wyandotte.progress_report_sent"))),
+            period=Period(7 * ctx.options.get(f"{PLUGIN}.grade_report_weeks", 9), "calendar_days"),
+            met_by=(E("wyandotte.progress_report_sent"),),
             responsible="case manager",
         ),
         TimelineRule(

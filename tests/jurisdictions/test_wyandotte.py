@@ -90,3 +90,17 @@ def test_paperwork_and_progress_monitoring(tmp_path):
         for o in spedrules.evaluate(district(tmp_path, "weekly"), case, "2026-11-17").obligations
     }
     assert weekly["wyandotte.progress_monitoring"].due == date(2026, 11, 23)
+
+
+def test_planning_and_progress_reports(tmp_path):
+    case = {
+        "student": {"id": "W", "birth_date": "2011-06-01"},
+        "events": [{"type": "iep_meeting_held", "date": "2026-11-16", "meeting_type": "annual"}],
+    }
+    obs = {
+        o.rule: o for o in spedrules.evaluate(district(tmp_path), case, "2026-11-17").obligations
+    }
+    # IEP due again Tue 2027-11-16: planned by Tue 2027-11-02; progress report every 9 weeks
+    # (the default): Mon 2026-11-16 + 63 days = Mon 2027-01-18
+    assert obs["wyandotte.plan_meeting"].due == date(2027, 11, 2)
+    assert obs["wyandotte.progress_report"].due == date(2027, 1, 18)
