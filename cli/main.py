@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.exc import DBAPIError
 
 from spedrules.cli import render
 from spedrules.core import api
-from spedrules.core.errors import SpedrulesError
+from spedrules.core.errors import InputError, SpedrulesError
 
 CONFIG = click.option(
     "--config",
@@ -55,6 +56,16 @@ class Shell(click.Group):
             if os.environ.get("SPEDRULES_DEBUG"):
                 raise
             click.echo(f"spedrules: error: {exc}", err=True)
+            sys.exit(2)
+        except DBAPIError as exc:  # e.g. a database that `spedrules init` has not set up
+            if os.environ.get("SPEDRULES_DEBUG"):
+                raise
+            reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+            click.echo(
+                f"spedrules: error: database: expected an initialised spedrules database "
+                f"(run `spedrules init`), got {reason!r}",
+                err=True,
+            )
             sys.exit(2)
 
 
@@ -336,15 +347,13 @@ def _report_bad(bad, skip_bad: bool) -> None:
 @_format("table", "json", "csv")
 def sweep_command(as_of, district_id, workers, db, fmt) -> None:
     """Evaluate every student, store the obligations and print the compliance dashboard."""
-    from datetime import date as _date
-
     from rich.progress import Progress
 
     from spedrules.core.store import Store
     from spedrules.core.sweep import dashboard, partitions, sweep
 
     store = Store(db)
-    day = _date.fromisoformat(as_of) if as_of else _date.today()
+    day = _day(as_of)
     districts = [district_id] if district_id else store.districts()
     total = sum(len(partitions(store, d)) for d in districts)
     # the bar goes to stderr and only on a terminal, so JSON and CSV output stay clean
@@ -368,17 +377,27 @@ def export() -> None:
 @DB
 def export_ics(as_of, student, role, out, db) -> None:
     """Upcoming deadlines as an iCalendar file a case manager subscribes to."""
-    from datetime import date as _date
-
     from spedrules.core.export import deadlines_ics
     from spedrules.core.store import Store
 
-    day = _date.fromisoformat(as_of) if as_of else _date.today()
+    day = _day(as_of)
     text = deadlines_ics(Store(db).obligations(day), day, student=student, role=role)
     if out:
         Path(out).write_bytes(text)
     else:
         click.echo(text.decode())
+
+
+def _day(as_of: str | None):
+    """--as-of for store commands: a date, or today; a bad one is an input error (exit 2)."""
+    from datetime import date
+
+    if as_of is None:
+        return date.today()
+    try:
+        return date.fromisoformat(as_of)
+    except ValueError:
+        raise InputError(None, "--as-of", "a date YYYY-MM-DD", as_of) from None
 
 
 def _stderr_console():

@@ -224,3 +224,12 @@ def test_a_district_with_an_ics_calendar_is_stored_complete(tmp_path):
     store.add_district(tmp_path / "mv.toml", who="test")
     district = district_from_store(store.url, "mesa-verde")
     assert (district.calendar.instructional_days == calendar.instructional_days).all()
+
+
+def test_store_commands_on_bad_input(tmp_path, run_cli):
+    db = str(tmp_path / "empty.sqlite")
+    result = run_cli("sweep", "--db", db, "--as-of", "2027-01-15")
+    assert result.exit_code == 2 and "run `spedrules init`" in result.stderr
+    result = run_cli("export", "ics", "--db", db, "--as-of", "15/01/2027")
+    assert result.exit_code == 2 and "--as-of: expected a date YYYY-MM-DD" in result.stderr
+    assert "Traceback" not in result.output
