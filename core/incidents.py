@@ -35,6 +35,8 @@ def evaluate_incidents(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
                 violations.extend(_missing(rule, incident, ctx.case.student))
             if rule.period is not None:
                 obligations.append(_duty(entry, rule, incident, ctx, events))
+            elif rule.met_by:
+                obligations.append(_standing_duty(rule, incident, events))
     return obligations, violations
 
 
@@ -107,6 +109,47 @@ def _duty(entry, rule: IncidentRule, incident: Incident, ctx: Context, events) -
     )
     ob = obligation(entry, timeline, occ, ctx, linked)
     return evolve(ob, subject=incident.id)
+
+
+def _standing_duty(rule: IncidentRule, incident: Incident, events: list[Event]) -> Obligation:
+    """A duty with no deadline in the source: open until done, never overdue, said so."""
+    linked = [e for e in events if _about(e, incident, incident.started_at)]
+    steps = [
+        f"{incident.type} {incident.id} on {day_name(incident.started_at.date())}",
+        "the source sets no deadline: shown without a due date until it is done",
+    ]
+    done = next((e for e in linked if any(m.matches(e) for m in rule.met_by)), None)
+    attempts = [e for e in linked if rule.attempt and rule.attempt.matches(e)]
+    status = "open"
+    if done is not None:
+        status = "met"
+        steps.append(f"met by {done.type.replace('_', ' ')} on {day_name(done.day)}")
+    elif rule.attempts_required and len(attempts) >= rule.attempts_required:
+        status = "met"
+        days = ", ".join(day_name(e.day) for e in attempts)
+        steps.append(f"{len(attempts)} attempts documented ({days}): the parent did not respond")
+    else:
+        need = f" or {rule.attempts_required} documented attempts" if rule.attempts_required else ""
+        steps.append(
+            f"open: {len(attempts)} attempt(s) documented so far; the signed "
+            f"acknowledgement{need} is needed"
+        )
+    last = done or (attempts[-1] if status == "met" else None)
+    return Obligation(
+        rule=rule.id,
+        kind=rule.kind,
+        title=rule.title,
+        due=None,
+        status=status,
+        citation=rule.citation,
+        layer=rule.layer or "statutory",
+        source=rule.source or "?",
+        explanation=tuple(steps),
+        trigger=EventRef(incident.type, incident.started_at.date()),
+        met_by=EventRef(last.type, last.day) if last else None,
+        subject=incident.id,
+        responsible=rule.responsible or None,
+    )
 
 
 def _report_completed(incident: Incident, events: list[Event]) -> bool:

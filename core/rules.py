@@ -170,6 +170,9 @@ class IncidentRule(RuleBase):
     * a duty has a ``period`` counted from the incident's ``counted_from`` moment and is met by
       a ``met_by`` event about that incident (an event whose ``incident`` attribute is the
       incident's id, or without one, the first matching event at or after the incident);
+    * a duty without a deadline in the source (``period`` None, ``met_by`` set) is shown with no
+      due date and stays open until ``met_by`` happens or ``attempts_required`` ``attempt``
+      events are recorded (e.g. two attempts to get a signed acknowledgement);
     * a prohibition lists incident fields and forbidden values (``{"method": ("mechanical",)}``);
       a matching incident is a violation;
     * ``required`` names incident fields (or ``details`` keys) that must be filled, each with the
@@ -189,6 +192,9 @@ class IncidentRule(RuleBase):
     met_by: tuple[EventMatch, ...] = ()
     prohibits: dict[str, tuple[Any, ...]] = field(factory=dict, hash=False)
     required: dict[str, str] = field(factory=dict, hash=False)  # field -> label in the source
+    # a duty the source gives no deadline: met by ``met_by``, or by this many ``attempt`` events
+    attempts_required: int | None = None
+    attempt: EventMatch | None = None
 
 
 @frozen

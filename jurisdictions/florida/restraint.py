@@ -13,8 +13,12 @@ was verified), so the first version starts 2011-07-01.
 Status comes from events (decided here, documented in docs/florida.md): ``parent_notified``
 with ``method: written`` meets the written notice; ``parent_contact_attempted`` or
 ``parent_notified`` by phone/email meets the same-day efforts; ``incident_report_completed`` and
-``incident_report_sent`` meet the report and the mailing. An event names its incident with
-``incident: ID``; without it, events on or after the incident day count.
+``incident_report_sent`` meet the report and the mailing; ``parent_acknowledgement_received``
+with ``of: notice`` or ``of: report`` meets an acknowledgement, and so do two
+``parent_contact_attempted`` events with ``purpose: notice_acknowledgement`` (or
+``report_acknowledgement``) when the parent does not respond - the statute sets no deadline for
+these, so they are shown without a due date. An event names its incident with ``incident: ID``;
+without it, events on or after the incident day count.
 """
 
 from __future__ import annotations
@@ -114,6 +118,19 @@ def restraint_rules(options: dict) -> list[IncidentRule]:
             **dates,
         )
     )
+    for what, purpose in (("notice", "notice"), ("incident report", "report")):
+        rules += _versions(
+            lambda cite, dates, what=what, purpose=purpose: IncidentRule(
+                id=f"fl.rs.{purpose}_acknowledgement",
+                kind="incident_acknowledgement_followup",
+                title=f"Parent's signed acknowledgement of the {what} (at least two attempts)",
+                citation=cite,
+                met_by=(E("parent_acknowledgement_received", {"of": (purpose,)}),),
+                attempts_required=2,
+                attempt=E("parent_contact_attempted", {"purpose": (f"{purpose}_acknowledgement",)}),
+                **dates,
+            )
+        )
     rules.append(
         IncidentRule(
             id="fl.rs.report_contents",

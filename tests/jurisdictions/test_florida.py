@@ -264,3 +264,27 @@ def test_exceptionality_codes_map_to_idea():
     assert to_idea("EBD") == "ED" and to_idea("ASD") == "AUT" and to_idea("InD") == "ID"
     assert {idea for idea, _, _ in EXCEPTIONALITIES.values()} <= set(DISABILITY_CODES)
     assert all(to_idea(IDEA_TO_FLORIDA[code]) in (code, "HI", "SLI") for code in IDEA_TO_FLORIDA)
+
+
+def test_acknowledgements_signed_or_two_attempts(fl):
+    incident = restraint("2026-10-14T09:00:00", "2026-10-14T09:05:00")
+    _, obs = run(
+        fl,
+        "2026-10-20",
+        incident,
+        ("parent_acknowledgement_received", "2026-10-15T08:00:00", {"of": "notice"}),
+        ("parent_contact_attempted", "2026-10-16T10:00:00", {"purpose": "report_acknowledgement"}),
+    )
+    notice, report = obs["fl.rs.notice_acknowledgement"], obs["fl.rs.report_acknowledgement"]
+    assert (notice.status, notice.due) == ("met", None)
+    assert (report.status, report.due) == ("open", None)  # one attempt: two are needed
+    assert "the source sets no deadline" in report.explanation[1]
+    _, obs = run(
+        fl,
+        "2026-10-22",
+        incident,
+        ("parent_contact_attempted", "2026-10-16T10:00:00", {"purpose": "report_acknowledgement"}),
+        ("parent_contact_attempted", "2026-10-21T10:00:00", {"purpose": "report_acknowledgement"}),
+    )
+    report = obs["fl.rs.report_acknowledgement"]
+    assert report.status == "met" and "2 attempts documented" in report.explanation[-1]
