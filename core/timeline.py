@@ -57,7 +57,14 @@ def evaluate_timelines(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
     entries.sort(key=lambda e: e.tightens is not None)
     violations: list[Violation] = []
     exceptions: list[Obligation] = []
+    present = {e.type for e in events}
+    has_iep = _has_iep(events)
     for entry in entries:
+        trigger = entry.latest.trigger  # type: ignore[attr-defined]
+        if entry.latest.requires_iep and not has_iep:  # type: ignore[attr-defined]
+            continue  # age- and IEP-based rules need a student with an IEP
+        if trigger.events and not present.intersection(m.type for m in trigger.events):
+            continue  # none of the trigger's event types is in this case
         for occ in occurrences(entry, ctx, events):
             rule = entry.version_on(occ.day)
             if rule is None and _between_versions(entry, occ.day):
@@ -68,7 +75,8 @@ def evaluate_timelines(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
             applies = _condition_steps(rule, occ, ctx)
             if applies is None:
                 continue
-            occ = evolve(occ, steps=occ.steps + applies)
+            if applies:
+                occ = evolve(occ, steps=occ.steps + applies)
             ob = obligation(entry, rule, occ, ctx, events)
             if entry.exception_to:
                 exceptions.append(ob)
