@@ -9,6 +9,7 @@ from spedrules.core.api import (
     check_plugins,
     evaluate,
     explain,
+    fill_form,
     load_district,
 )
 from spedrules.core.case import load_case
@@ -24,6 +25,7 @@ __all__ = [
     "check_plugins",
     "evaluate",
     "explain",
+    "fill_form",
     "hookimpl",
     "load_case",
     "load_config",

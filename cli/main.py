@@ -205,6 +205,78 @@ def report_restraint(config, year, source, goal, next_goal, chart_path, fmt) -> 
         click.echo(render.restraint_report(result))
 
 
+@cli.group("forms", cls=Shell)
+def forms() -> None:
+    """Jurisdiction forms: list them, fill them from a case, render HTML/PDF/JSON."""
+
+
+@forms.command("list")
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    help="Only the forms of this district's stack (default: every installed plugin's).",
+)
+@_format("table", "json")
+def forms_list(config: str | None, fmt: str) -> None:
+    """List forms: code, revision, title, what one form is about and its languages."""
+    rows = api.form_summaries(config)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render.forms_table(rows))
+
+
+@forms.command("fill")
+@click.argument("code")
+@CONFIG
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.option("--meeting", help="The meeting the form is about (its id in the case).")
+@click.option("--incident", help="The incident the form is about (its id in the case).")
+@click.option(
+    "--values",
+    type=click.Path(dir_okay=False),
+    help="YAML/JSON file of values entered by hand (field name: value), signatures included.",
+)
+@click.option("--language", type=click.Choice(["en", "es"]), help="Default: the student's.")
+@AS_OF
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Output file: .html, .pdf or .json.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 when a required field is still empty.")
+def forms_fill(code, config, case, meeting, incident, values, language, as_of, out, strict):
+    """Fill form CODE (e.g. NC6A) from CASE and write it; list what is still missing."""
+    suffix = Path(out).suffix.lower()
+    if suffix not in (".html", ".pdf", ".json"):
+        raise InputError(None, "--out", "a file name ending in .html, .pdf or .json", out)
+    filled = api.fill_form(
+        config,
+        case,
+        code,
+        meeting=meeting,
+        incident=incident,
+        values=values,
+        as_of=as_of,
+        language=language,
+    )
+    from spedrules.core import form_render
+
+    if suffix == ".pdf":
+        form_render.to_pdf(filled, out)
+    elif suffix == ".html":
+        Path(out).write_text(form_render.to_html(filled), encoding="utf-8")
+    else:
+        Path(out).write_text(
+            json.dumps(filled.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    click.echo(render.filled_form(filled, out))
+    if strict and filled.missing:
+        sys.exit(1)
+
+
 @cli.command("new-plugin")
 @click.argument("name")
 @click.option("--parent", required=True, help="The plugin id this one layers on.")

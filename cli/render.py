@@ -151,3 +151,40 @@ def dashboard(board: dict, fmt: str = "table") -> str:
         ]
         head += ["", table([title, *statuses], rows)]
     return "\n".join(head)
+
+
+def forms_table(rows: list[dict[str, Any]]) -> str:
+    headers = ["code", "revision", "title", "subject", "languages", "source", "trigger"]
+    body = [
+        [
+            r["code"],
+            r["revision"],
+            r["title"],
+            r["subject"],
+            ",".join(r["languages"]),
+            r["source"],
+            r["trigger"],
+        ]
+        for r in rows
+    ]
+    return table(headers, body) if body else "no forms"
+
+
+def filled_form(filled, out: str) -> str:
+    """What was written, in which language, and what is still to be filled in (and from where)."""
+    status = "DRAFT" if filled.draft else "complete"
+    about = f", {filled.subject}" if filled.subject else ""
+    revision = f" ({filled.form.revision})" if filled.form.revision else ""
+    lines = [
+        f"wrote {out}: {filled.form.code}{revision} {filled.form.title}, "
+        f"{filled.student}{about}, language {filled.language}, {status}"
+    ]
+    lines += [f"note: {n}" for n in filled.notes]
+    if filled.missing:
+        lines.append(f"missing ({len(filled.missing)} required field(s)):")
+        for f in filled.missing:
+            where = f"not in the case (source {f.source})" if f.source else "entered by hand"
+            lines.append(f"  {f.name}: {f.label.en} - {where}")
+    else:
+        lines.append("no required field is missing")
+    return "\n".join(lines)

@@ -301,3 +301,130 @@ def read_cases(source, config) -> list[dict[str, Any]]:
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
         return [read_data(p) for p in files]
     return list(read_data(path)["cases"])
+
+
+def _form_code(code: str) -> str:
+    return "".join(code.split()).upper()
+
+
+def find_form(district: District, code: str, on: date):
+    """The district's form with this code (``NC6A`` finds ``NC 6A``) in force on a day."""
+    from spedrules.core.rules import FormDefinition
+
+    entries = district.ruleset.of_type(FormDefinition)
+    wanted = _form_code(code)
+    found = [e for e in entries if wanted in (_form_code(e.latest.code), e.latest.id.upper())]
+    if not found:
+        known = ", ".join(sorted(e.latest.code for e in entries)) or "none in this stack"
+        raise InputError(None, "CODE", f"a form of this district ({known})", code)
+    form = found[0].version_on(on)
+    if form is None:
+        versions = "; ".join(v.interval() for v in found[0].versions)
+        raise InputError(None, "CODE", f"a version of {code} in force on {on} ({versions})", code)
+    return form
+
+
+def _pick(items, wanted: str | None, what: str, option: str, file: str | None):
+    if wanted is not None:
+        for item in items:
+            if item.id == wanted:
+                return item
+        ids = ", ".join(i.id for i in items) or "none in this case"
+        raise InputError(file, option, f"the id of one of the case's {what}s ({ids})", wanted)
+    if len(items) == 1:
+        return items[0]
+    ids = ", ".join(i.id for i in items) or "none in this case"
+    expected = f"{option} naming one of the case's {what}s ({ids})"
+    raise InputError(file, option, expected)
+
+
+def fill_form(
+    config,
+    case,
+    code: str,
+    *,
+    meeting: str | None = None,
+    incident: str | None = None,
+    values: str | Path | dict[str, Any] | None = None,
+    as_of: str | date | None = None,
+    language: str | None = None,
+):
+    """Fill one of the district's forms from a case: a :class:`~spedrules.core.forms.FilledForm`
+    with its values, where each came from, and what is still missing.
+
+    A meeting or incident form needs ``meeting``/``incident`` (the id) unless the case has just
+    one; ``values`` (a YAML/JSON file or a mapping) holds what is entered by hand.
+    """
+    from spedrules.core.files import read_data
+    from spedrules.core.forms import choose_language, fill, form_data
+
+    district = load_district(config)
+    case = as_case(case, district)
+    day = as_date(as_of, district)
+    probe = find_form(district, code, day)
+    chosen_meeting = chosen_incident = None
+    on = day
+    if probe.subject == "meeting":
+        chosen_meeting = _pick(case.meetings, meeting, "meeting", "--meeting", case.source)
+        on = chosen_meeting.start.date()
+    elif probe.subject == "incident":
+        chosen_incident = _pick(case.incidents, incident, "incident", "--incident", case.source)
+        on = chosen_incident.started_at.date()
+    form = find_form(district, code, on)  # the version in force when the meeting/incident is
+    entered_from = None
+    if isinstance(values, str | Path):
+        entered_from = str(values)
+        values = read_data(values, "a mapping of form field names to values")
+    lang, note = choose_language(form, case.student, language)
+    evaluation = evaluate(district, case, day)
+    data = form_data(
+        case,
+        {"id": district.config.id, "name": district.config.name},
+        day,
+        meeting=chosen_meeting,
+        incident=chosen_incident,
+        obligations=evaluation.obligations,
+    )
+    subject = chosen_meeting or chosen_incident
+    return fill(
+        form,
+        data,
+        language=lang,
+        entered=values,
+        entered_from=entered_from,
+        district=district.config.name or district.config.id,
+        student=case.student.name or case.student.id,
+        subject=subject.id if subject is not None else None,
+        notes=[note] if note else [],
+    )
+
+
+def form_summaries(config=None) -> list[dict[str, Any]]:
+    """The forms a district's stack provides (or every installed plugin's, without a config)."""
+    from spedrules.core.rules import FormDefinition
+
+    if config is not None:
+        district = load_district(config)
+        forms = [e.latest for e in district.ruleset.of_type(FormDefinition)]
+    else:
+        registry = Registry.discover()
+        forms = []
+        for plugin_id in sorted(registry.plugins):
+            try:
+                forms.extend(registry.rules(plugin_id, "spedrules_forms", HookContext()))
+            except SpedrulesError:
+                continue
+    return [
+        {
+            "code": f.code,
+            "revision": f.revision,
+            "title": f.title,
+            "subject": f.subject,
+            "languages": list(f.languages),
+            "trigger": f.trigger,
+            "id": f.id,
+            "source": f.source,
+            "citation": f.citation,
+        }
+        for f in sorted(forms, key=lambda f: (f.source or "", f.code))
+    ]

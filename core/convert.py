@@ -20,7 +20,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from spedrules.core.errors import InputError
 from spedrules.core.model import Attendee, Event, Incident, Meeting
-from spedrules.core.rules import Criterion, TimelineRule
+from spedrules.core.rules import Criterion, Text, TimelineRule
 
 
 class Expected(ValueError):
@@ -85,6 +85,23 @@ def _int(value: Any, _: type) -> int:
     raise Expected("a whole number", value)
 
 
+def _text(value: Any, _: type) -> Text:
+    """A form's printed words: ``"Student"`` or ``{en: Student, es: Alumno}``."""
+    if isinstance(value, Text):
+        return value
+    if isinstance(value, str):
+        return Text(value)
+    if isinstance(value, dict) and isinstance(value.get("en"), str):
+        other = {k: v for k, v in value.items() if k != "en"}
+        if all(isinstance(k, str) and isinstance(v, str) for k, v in other.items()):
+            return Text(value["en"], other)
+    raise Expected("a text, or a mapping of language codes to texts with an 'en' entry", value)
+
+
+def _text_out(text: Text) -> str | dict[str, str]:
+    return {"en": text.en, **text.other} if text.other else text.en
+
+
 def make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True)
     conv.register_structure_hook(date, parse_date)
@@ -96,6 +113,8 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(date, date.isoformat)
     conv.register_unstructure_hook(datetime, datetime.isoformat)
     conv.register_unstructure_hook(time, lambda t: t.strftime("%H:%M"))
+    conv.register_structure_hook(Text, _text)
+    conv.register_unstructure_hook(Text, _text_out)
     for cls in (Event, Incident, Meeting, Attendee):
         _keep_extra_in_details(conv, cls)
     conv.register_structure_hook_func(_is_sequence_tuple, _sequence_hook(conv))

@@ -161,6 +161,11 @@ def _report_completed(incident: Incident, events: list[Event]) -> bool:
     )
 
 
+def about_incident(event: Event, incident: Incident) -> bool:
+    """Whether an event of the case belongs to this incident (see ``_about``)."""
+    return _about(event, incident, incident.started_at)
+
+
 def _about(event: Event, incident: Incident, moment: datetime) -> bool:
     """An event belongs to an incident if it names it, or names none and comes after it."""
     named = event.get("incident")

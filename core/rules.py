@@ -242,19 +242,111 @@ class MeetingRule(RuleBase):
     flag_during_school_day: bool = False
 
 
+# The field types a form may hold (DESIGN.md section 3; the SELPA and FDOE forms use all of them).
+FIELD_TYPES = (
+    "text",
+    "longtext",
+    "number",
+    "date",
+    "time",
+    "checkbox",
+    "choice",
+    "multi",
+    "signature",
+    "table",
+)
+
+
+@frozen
+class Text:
+    """Words printed on a form, in English and in other languages: ``"Student"`` in a form file,
+    or ``{en: Student, es: Alumno}``. A missing translation falls back to English, and
+    :meth:`has` tells whether one exists (parent-facing notices are checked for it)."""
+
+    en: str
+    other: dict[str, str] = field(factory=dict, hash=False)
+
+    def __str__(self) -> str:
+        return self.en
+
+    def has(self, language: str) -> bool:
+        return language == "en" or language in self.other
+
+    def in_(self, language: str) -> str:
+        return self.other.get(language, self.en)
+
+
+@frozen
+class Choice:
+    """One printed option of a choice/multi field: the value stored in the case and its label."""
+
+    value: str
+    label: Text
+
+
+@frozen
+class Column:
+    """A column of a table field; ``source`` is read from each row of the table's source list.
+    Type ``role`` prints an attendee role code with its title (core vocabulary)."""
+
+    name: str
+    label: Text
+    source: str | None = None
+    type: str = "text"
+    choices: tuple[Choice, ...] = ()  # printed labels of coded values
+
+
 @frozen
 class FormField:
+    """One blank on a form. ``source`` is a dotted path into the form data (``student.name``,
+    ``meeting.date``, ``events.referral_received.date``, ``obligations.ca.initial.assessment_plan
+    .due``); without one the field is entered by hand (``forms fill --values``)."""
+
     name: str
-    label: str
+    label: Text
     type: str = "text"
     required: bool = False
-    source: str | None = None  # path into the case data; None = entered by hand
+    source: str | None = None
+    choices: tuple[Choice, ...] = ()
+    columns: tuple[Column, ...] = ()
+    rows: tuple[dict[str, Any], ...] = ()  # pre-printed rows of a table (BER "copies sent to")
+    help: Text | None = None
+    cite: str = ""  # where the field comes from: the form line, the statute
+    # the field is on the form only for a subject dated within these (a field added by an amendment)
+    effective_from: date | None = None
+    effective_to: date | None = None
+    # the field applies only when each path has one of the values (``student.has_bip: [false]``)
+    only_if: dict[str, tuple[Any, ...]] = field(factory=dict, hash=False)
+
+
+@frozen
+class FormSection:
+    title: Text
+    fields: tuple[FormField, ...] = ()
+    statements: tuple[Text, ...] = ()  # printed text of the form (rights, instructions)
+    columns: int = 3  # fields per row: 2 pairs an item with its initials (a checklist)
 
 
 @frozen(kw_only=True)
 class FormDefinition(RuleBase):
-    code: str
-    fields: tuple[FormField, ...] = ()
+    """A jurisdiction's form as data: what it is for, when it is used, and each field's source.
+
+    ``subject`` says what one filled form is about (the case, one meeting or one incident);
+    ``parent_facing`` forms are printed in the student's home language when the form has it.
+    """
+
+    code: str  # as printed on the form face, without the revision: "NC 6A"
+    heading: Text  # the printed title, translated
+    revision: str = ""  # the printed revision: "6/15"
+    subject: str = "case"  # case | meeting | incident
+    trigger: str = ""  # the process step that calls for it
+    parent_facing: bool = False
+    sections: tuple[FormSection, ...] = ()
+    languages: tuple[str, ...] = ("en",)
+
+    @property
+    def fields(self) -> tuple[FormField, ...]:
+        return tuple(f for section in self.sections for f in section.fields)
 
 
 @frozen

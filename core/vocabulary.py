@@ -55,6 +55,32 @@ ATTENDEE_ROLES: frozenset[str] = frozenset(
     """.split()
 )
 
+# How forms print a role, in English and Spanish (the ``role`` column type of a form table).
+ROLE_TITLES: dict[str, dict[str, str]] = {
+    "parent": {"en": "Parent/Guardian", "es": "Padre/madre o tutor"},
+    "student": {"en": "Student", "es": "Alumno/a"},
+    "general_education_teacher": {
+        "en": "General Education Teacher",
+        "es": "Maestro/a de educación general",
+    },
+    "special_education_teacher": {
+        "en": "Special Education Teacher",
+        "es": "Maestro/a de educación especial",
+    },
+    "lea_representative": {"en": "LEA Representative", "es": "Representante del distrito"},
+    "school_psychologist": {"en": "School Psychologist", "es": "Psicólogo/a escolar"},
+    "speech_language_pathologist": {
+        "en": "Speech-Language Pathologist",
+        "es": "Especialista del habla y lenguaje",
+    },
+    "related_service_provider": {
+        "en": "Related Service Provider",
+        "es": "Proveedor/a de servicios relacionados",
+    },
+    "interpreter": {"en": "Interpreter", "es": "Intérprete"},
+    "other": {"en": "Other", "es": "Otro/a"},
+}
+
 # Meeting types that are IEP team meetings (a case file's ``meetings[].type``).
 IEP_MEETING_TYPES = ("initial", "annual", "amendment", "triennial", "transition", "other")
 

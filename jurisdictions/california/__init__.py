@@ -8,6 +8,9 @@ rules of EC 56341, and the eligibility criteria of the 13 categories (5 CCR 3030
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from spedrules.core.forms import load_forms
 from spedrules.core.hookspecs import hookimpl
 from spedrules.core.rules import JurisdictionInfo, Option, SourceDocument
 
@@ -37,6 +40,8 @@ def spedrules_jurisdiction():
             "ca.reassessment_requested",
             "ca.reassessment_request_declined",
             "ca.ber_forwarded",
+            "ca.ber_filed",
+            "ca.ber_to_director",
             "ca.expedited_hearing_requested",
             "ca.expedited_hearing_held",
             "ca.services_ended",
@@ -87,3 +92,8 @@ def spedrules_meeting_rules():
 @hookimpl
 def spedrules_eligibility_categories():
     return [*eligibility_categories(), *early_childhood()]
+
+
+@hookimpl
+def spedrules_forms():
+    return load_forms(Path(__file__).parent / "forms")

@@ -7,6 +7,9 @@ initial evaluation of Rule 6A-6.0331 and the ages-served exit date are in timeli
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from spedrules.core.forms import load_forms
 from spedrules.core.hookspecs import hookimpl
 from spedrules.core.rules import JurisdictionInfo, Option, SourceDocument
 
@@ -88,3 +91,8 @@ def spedrules_options():
         ),
         yes_no("prohibits_seclusion", "District prohibits seclusion", False, a6),
     ]
+
+
+@hookimpl
+def spedrules_forms():
+    return load_forms(Path(__file__).parent / "forms")

@@ -9,6 +9,9 @@ program's students at the start of the year, not a student's case).
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from spedrules.core.forms import load_forms
 from spedrules.core.hookspecs import hookimpl
 from spedrules.core.rules import (
     EventMatch,
@@ -120,3 +123,8 @@ def spedrules_timeline_rules():
             met_by=(EventMatch("lahabra.iep_at_a_glance_sent"),),
         ),
     ]
+
+
+@hookimpl
+def spedrules_forms():
+    return load_forms(Path(__file__).parent / "forms")

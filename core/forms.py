@@ -1,0 +1,546 @@
+"""Forms: jurisdiction forms as data, filled from a case (DESIGN.md section 3).
+
+A plugin keeps its forms as YAML files (one :class:`~spedrules.core.rules.FormDefinition` each)
+and returns them from ``spedrules_forms``. Filling a form reads each field's ``source`` path from
+the *form data*, a plain mapping built from the case::
+
+    today                         the form's date (--as-of)
+    district.name / district.id
+    student.*                     the student, plus age, parent (first parent/guardian contact)
+    meeting.*                     the chosen meeting: date, time, end_time, attendees, excused ...
+    incident.*                    the chosen incident: date, start_time, duration_minutes ...
+    incident.events.<type>.*      the latest event about that incident (parent_notified ...)
+    incident.parent_contacts      every notice or attempt to reach the parent about it (method,
+                                  date, time); parent_contact_methods, first_parent_contact
+    events.<type>.*               the latest event of a type in the case, as of the form's date
+    first_events.<type>.*         the first one (the initial referral, the first IEP consent)
+    iep_meetings.<meeting_type>.* the latest ``iep_meeting_held`` of that type (initial, annual)
+    obligations.<rule id>.due     a computed deadline (and .status), e.g. the assessment plan's
+
+``source: a | b`` takes the first of the paths that has a value.
+
+Keys of ``details`` are lifted to their owner (``meeting.place``, ``incident.context``), as in the
+case file. Fields without a source are entered by hand (``--values FILE``). A required field left
+empty is *missing*; a form with anything missing is a draft (printed with a DRAFT watermark).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from attrs import frozen
+
+from spedrules.core.convert import Expected, parse_date, parse_time, structure_at
+from spedrules.core.errors import InputError
+from spedrules.core.files import read_data
+from spedrules.core.model import Case, Incident, Meeting, Obligation, Student
+from spedrules.core.rules import FIELD_TYPES, FormDefinition, FormField
+
+SUBJECTS = ("case", "meeting", "incident")
+PARENT_RELATIONSHIPS = ("parent", "guardian", "mother", "father", "surrogate", "foster_parent")
+# home_language values (codes or names, as SIS exports give them) -> a form language code
+LANGUAGE_CODES = {"en": "en", "english": "en", "es": "es", "spa": "es", "spanish": "es"}
+EMPTY = (None, "", [], (), {})
+# home_language codes as a form prints them (other values are printed as given)
+LANGUAGE_NAMES = {
+    "en": "English",
+    "es": "Spanish",
+    "vi": "Vietnamese",
+    "zh": "Chinese",
+    "tl": "Tagalog",
+    "ko": "Korean",
+    "ar": "Arabic",
+    "hy": "Armenian",
+    "ru": "Russian",
+    "fa": "Farsi",
+}
+
+
+# -- loading and checking form definitions ----------------------------------------------------
+
+
+def load_forms(folder: str | Path) -> list[FormDefinition]:
+    """Every ``*.yaml`` form definition in a plugin's folder, validated field by field."""
+    forms = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        data = read_data(path)
+        if isinstance(data.get("title"), dict | str):  # the printed title, maybe translated
+            data = {**data, "heading": data["title"], "title": _english(data["title"])}
+        data.setdefault("kind", "form")
+        forms.append(structure_at(data, FormDefinition, str(path)))
+    return forms
+
+
+def _english(title: Any) -> Any:
+    return title.get("en", title) if isinstance(title, dict) else title
+
+
+def form_problems(form: FormDefinition) -> list[str]:
+    """What is wrong with a form definition (shown by ``spedrules plugins check``)."""
+    where = f"form {form.id}"
+    problems = []
+    if form.subject not in SUBJECTS:
+        problems.append(f"{where} has subject {form.subject!r}, not one of {', '.join(SUBJECTS)}")
+    names: set[str] = set()
+    for f in form.fields:
+        if f.name in names:
+            problems.append(f"{where} has two fields named {f.name!r}")
+        names.add(f.name)
+        if f.type not in FIELD_TYPES:
+            problems.append(f"{where} field {f.name} has unknown type {f.type!r}")
+        if f.type in ("choice", "multi") and not f.choices:
+            problems.append(f"{where} field {f.name} is a {f.type} without choices")
+        if f.type == "table" and not f.columns:
+            problems.append(f"{where} field {f.name} is a table without columns")
+    for language in form.languages:
+        untranslated = [t.en for t in _texts(form) if not t.has(language)]
+        if untranslated:
+            problems.append(
+                f"{where} claims language {language!r} but has no {language} text for "
+                f"{untranslated[0]!r}"
+                + (f" and {len(untranslated) - 1} more" * (len(untranslated) > 1))
+            )
+    return problems
+
+
+def _texts(form: FormDefinition) -> Iterable[Any]:
+    yield form.heading
+    for section in form.sections:
+        yield section.title
+        yield from section.statements
+        for f in section.fields:
+            yield f.label
+            yield from (c.label for c in f.choices)
+            yield from (c.label for c in f.columns)
+
+
+# -- the form data a case provides ------------------------------------------------------------
+
+
+def form_data(
+    case: Case,
+    district: dict[str, Any],
+    as_of: date,
+    meeting: Meeting | None = None,
+    incident: Incident | None = None,
+    obligations: Iterable[Obligation] = (),
+) -> dict[str, Any]:
+    """The mapping form fields read their ``source`` paths from (see the module docstring)."""
+    data: dict[str, Any] = {
+        "today": as_of,
+        "district": district,
+        "student": _student(case.student, as_of),
+        "events": _latest_events(e for e in case.events if e.day <= as_of),
+        "iep_meetings": _by_meeting_type(e for e in case.events if e.day <= as_of),
+        "first_events": _first_events(e for e in case.events if e.day <= as_of),
+        "obligations": {
+            o.rule if o.subject is None else f"{o.rule}@{o.subject}": _obligation(o)
+            for o in obligations
+        },
+    }
+    for o in obligations:  # the obligation about this form's subject answers to its plain id
+        if o.subject is not None and o.subject in {
+            getattr(meeting, "id", None),
+            getattr(incident, "id", None),
+        }:
+            data["obligations"][o.rule] = _obligation(o)
+    data["subject_day"] = as_of  # which fields are on the form: those in force on this day
+    if meeting is not None:
+        data["meeting"] = _meeting(meeting)
+        data["subject_day"] = meeting.start.date()
+    if incident is not None:
+        data["incident"] = _incident(incident, case)
+        data["subject_day"] = incident.started_at.date()
+    return data
+
+
+def _obligation(o: Obligation) -> dict[str, Any]:
+    due = o.due.date() if isinstance(o.due, datetime) else o.due
+    return {"due": due, "status": o.status, "citation": o.citation, "rule": o.rule}
+
+
+def _lift(details: dict[str, Any], into: dict[str, Any]) -> dict[str, Any]:
+    """``details`` keys beside the known ones, as in the case file (known keys win)."""
+    return {**details, **into}
+
+
+def _student(student: Student, as_of: date) -> dict[str, Any]:
+    contacts = [
+        {
+            "name": c.name,
+            "relationship": c.relationship,
+            "phone": c.phone,
+            "email": c.email,
+            "language": c.language,
+        }
+        for c in student.contacts
+    ]
+    parents = [c for c in contacts if (c["relationship"] or "").lower() in PARENT_RELATIONSHIPS]
+    born = student.birth_date
+    return {
+        "id": student.id,
+        "name": student.name,
+        "birth_date": born,
+        "age": _age(born, as_of),
+        "grade": student.grade,
+        "disability": student.disability,
+        "secondary_disability": student.secondary_disability,
+        "english_learner": student.english_learner,
+        "english_proficiency": "EL" if student.english_learner else None,
+        "has_bip": student.has_bip,
+        "bip_status": "has_bip" if student.has_bip else "no_bip",
+        "ethnicity": student.ethnicity,
+        "school": student.school,
+        "home_language": student.home_language,
+        "home_language_name": LANGUAGE_NAMES.get(
+            (student.home_language or "").lower(), student.home_language
+        ),
+        "contacts": contacts,
+        "parents": parents,
+        "parent": (parents or contacts or [None])[0],
+        "flags": list(student.flags),
+    }
+
+
+def _age(born: date | None, on: date) -> int | None:
+    if born is None:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _latest_events(events: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    latest: dict[str, Any] = {}
+    for event in sorted(events, key=lambda e: e.at or datetime.combine(e.day, time())):
+        latest[event.type] = event
+    return {
+        kind: _lift(e.details, {"date": e.day, "time": e.at.time() if e.at else None})
+        for kind, e in latest.items()
+    }
+
+
+def _by_meeting_type(events: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    """The latest ``iep_meeting_held`` of each ``meeting_type`` (initial, annual, triennial)."""
+    held = [e for e in events if e.type == "iep_meeting_held" and e.get("meeting_type")]
+    latest = {}
+    for e in sorted(held, key=lambda e: e.day):
+        latest[str(e.get("meeting_type"))] = _lift(e.details, {"date": e.day})
+    return latest
+
+
+def _first_events(events: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    first: dict[str, Any] = {}
+    for e in sorted(events, key=lambda e: e.day, reverse=True):
+        first[e.type] = _lift(e.details, {"date": e.day})
+    return first
+
+
+def _meeting(meeting: Meeting) -> dict[str, Any]:
+    people = [
+        _lift(a.details, {"name": a.name, "role": a.role, "excused": a.excused})
+        for a in meeting.attendees
+    ]
+    minutes = None
+    if meeting.end is not None:
+        minutes = int((meeting.end - meeting.start).total_seconds() // 60)
+    known = {
+        "id": meeting.id,
+        "type": meeting.type,
+        "date": meeting.start.date(),
+        "time": meeting.start.time(),
+        "end_time": meeting.end.time() if meeting.end else None,
+        "duration_minutes": minutes,
+        "notice_sent": meeting.notice_sent,
+        "agenda_sent": meeting.agenda_sent,
+        "draft_sent": meeting.draft_sent,
+        "agreed_extension": meeting.agreed_extension,
+        "attendees": people,
+        "members": [p for p in people if not p["excused"]],
+        "staff": [p for p in people if not p["excused"] and p["role"] not in ("parent", "student")],
+        "excused": [p for p in people if p["excused"]],
+    }
+    return _lift(meeting.details, known)
+
+
+def _incident(incident: Incident, case: Case) -> dict[str, Any]:
+    from spedrules.core.incidents import about_incident
+    from spedrules.core.restraint_report import restraint_type
+
+    start, end = incident.started_at, incident.released_at
+    linked = sorted(
+        (e for e in case.events if about_incident(e, incident)),
+        key=lambda e: e.at or datetime.combine(e.day, time()),
+    )
+    contacts = [  # every effort to reach the parent about it, in order
+        {"method": e.get("method"), "date": e.day, "time": e.at.time() if e.at else None}
+        for e in linked
+        if e.type in ("parent_notified", "parent_contact_attempted")
+    ]
+    minutes = int((end - start).total_seconds() // 60) if end is not None else None
+    staff = [{"name": p.name, "role": p.role} for p in incident.staff]
+    witnesses = [{"name": p.name, "role": p.role} for p in incident.witnesses]
+    known = {
+        "id": incident.id,
+        "type": incident.type,
+        "date": start.date(),
+        "start_time": start.time(),
+        "end_time": end.time() if end else None,
+        "released_at": end,
+        "duration_minutes": minutes,
+        "method": incident.method,
+        "position": incident.position,
+        "location": incident.location,
+        "staff": staff,
+        "staff_names": ", ".join(p["name"] for p in staff) or None,
+        "witnesses": witnesses,
+        "witness_names": ", ".join(p["name"] for p in witnesses) or None,
+        "injuries": incident.injuries,
+        "restraint_type": restraint_type(incident) if incident.type == "restraint" else None,
+        "student_age": _age(case.student.birth_date, start.date()),
+        "events": _latest_events(linked),
+        "parent_contacts": contacts,
+        "parent_contact_methods": sorted({c["method"] for c in contacts if c["method"]}),
+        "first_parent_contact": contacts[0] if contacts else None,
+    }
+    return _lift(incident.details, known)
+
+
+def lookup(data: Any, path: str) -> Any:
+    """The value at a dotted ``path``; keys may hold dots themselves (rule ids), longest first."""
+    parts = path.split(".")
+    i = 0
+    while i < len(parts):
+        if not isinstance(data, dict):
+            return None
+        for j in range(len(parts), i, -1):
+            key = ".".join(parts[i:j])
+            if key in data:
+                data, i = data[key], j
+                break
+        else:
+            return None
+    return data
+
+
+def in_force(f: FormField, day: date) -> bool:
+    """Whether the field is on the form for a subject of this day (a meeting's, an incident's)."""
+    starts = f.effective_from is None or f.effective_from <= day
+    return starts and (f.effective_to is None or day <= f.effective_to)
+
+
+def applies(f: FormField, data: dict[str, Any]) -> bool:
+    return all(lookup(data, path) in allowed for path, allowed in f.only_if.items())
+
+
+def first_value(data: Any, source: str) -> Any:
+    """The first non-empty value of ``a | b``: alternatives, e.g. an exception's deadline first."""
+    for path in source.split("|"):
+        value = lookup(data, path.strip())
+        if value not in EMPTY:
+            return value
+    return None
+
+
+# -- filling ----------------------------------------------------------------------------------
+
+
+@frozen
+class FilledForm:
+    """A form with the values the case (and the hand-entered values) gave it, and the gaps."""
+
+    form: FormDefinition
+    language: str
+    as_of: date
+    district: str
+    student: str
+    subject: str | None
+    values: dict[str, Any]
+    origins: dict[str, str]  # field name -> the source path, "entered by hand" or a file name
+    notes: tuple[str, ...] = ()
+    inapplicable: frozenset[str] = frozenset()  # fields whose ``only_if`` does not hold
+    absent: frozenset[str] = frozenset()  # fields not on the version in force for the subject
+
+    @property
+    def fields(self) -> tuple[FormField, ...]:
+        """The fields printed on this form (those in force on the subject's day)."""
+        return tuple(f for f in self.form.fields if f.name not in self.absent)
+
+    @property
+    def missing(self) -> tuple[FormField, ...]:
+        return tuple(
+            f
+            for f in self.fields
+            if f.required and f.name not in self.inapplicable and self.values.get(f.name) in EMPTY
+        )
+
+    @property
+    def draft(self) -> bool:
+        """Unfinished until every required field, signatures included, is recorded."""
+        return bool(self.missing)
+
+    def to_dict(self) -> dict[str, Any]:
+        from spedrules.core.convert import converter
+
+        return {
+            "form": self.form.code,
+            "id": self.form.id,
+            "revision": self.form.revision,
+            "title": self.form.heading.in_(self.language),
+            "language": self.language,
+            "district": self.district,
+            "student": self.student,
+            "subject": self.subject,
+            "as_of": self.as_of.isoformat(),
+            "status": "draft" if self.draft else "complete",
+            "citation": self.form.citation,
+            "source": self.form.source,
+            "values": {k: converter.unstructure(v) for k, v in self.values.items()},
+            "origins": self.origins,
+            "missing": [
+                {
+                    "field": f.name,
+                    "label": f.label.in_(self.language),
+                    "source": f.source or "entered by hand",
+                }
+                for f in self.missing
+            ],
+            "not_applicable": sorted(self.inapplicable),
+            "notes": list(self.notes),
+        }
+
+
+def choose_language(
+    form: FormDefinition, student: Student, wanted: str | None
+) -> tuple[str, str | None]:
+    """The language to print in, and a note when the wanted one is not available."""
+    if wanted is None:
+        if not form.parent_facing:
+            return "en", None
+        wanted = LANGUAGE_CODES.get((student.home_language or "en").strip().lower())
+        if wanted is None:
+            note = (
+                f"the student's home language {student.home_language!r} has no template; "
+                "printed in English: arrange translation or an interpreter (34 CFR 300.503(c))"
+            )
+            return "en", note
+    if wanted not in form.languages:
+        note = f"this form has no {wanted!r} text; printed in English"
+        if form.parent_facing:
+            note += ": arrange a translation for the parent (34 CFR 300.503(c))"
+        return "en", note
+    return wanted, None
+
+
+def fill(
+    form: FormDefinition,
+    data: dict[str, Any],
+    *,
+    language: str = "en",
+    entered: dict[str, Any] | None = None,
+    entered_from: str | None = None,
+    district: str = "",
+    student: str = "",
+    subject: str | None = None,
+    notes: Iterable[str] = (),
+) -> FilledForm:
+    """Fill ``form`` from the form data, then from hand-entered values (which win)."""
+    values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    notes = list(notes)
+    day = data.get("subject_day", data["today"])
+    absent = frozenset(f.name for f in form.fields if not in_force(f, day))
+    inapplicable = frozenset(f.name for f in form.fields if not applies(f, data)) - absent
+    for f in form.fields:
+        if f.source is None or f.name in inapplicable | absent:
+            continue
+        raw = first_value(data, f.source)
+        if raw in EMPTY:
+            continue
+        try:
+            values[f.name] = _coerce(f, raw, lenient=True)
+        except Expected as exc:
+            notes.append(f"{f.name}: the case gives {raw!r} at {f.source}, expected {exc.expected}")
+            continue
+        origins[f.name] = f.source
+    by_name = {f.name: f for f in form.fields if f.name not in absent}
+    for name, raw in (entered or {}).items():
+        if name not in by_name:
+            known = ", ".join(sorted(by_name))
+            raise InputError(entered_from, name, f"a field of form {form.code} ({known})", name)
+        try:
+            values[name] = _coerce(by_name[name], raw, lenient=False)
+        except Expected as exc:
+            raise InputError(entered_from, name, exc.expected, raw) from None
+        origins[name] = entered_from or "entered by hand"
+    return FilledForm(
+        inapplicable=inapplicable,
+        absent=absent,
+        form=form,
+        language=language,
+        as_of=data["today"],
+        district=district,
+        student=student,
+        subject=subject,
+        values=values,
+        origins=origins,
+        notes=tuple(notes),
+    )
+
+
+def _coerce(f: FormField, raw: Any, lenient: bool) -> Any:
+    """A value of the field's type; ``lenient`` (values from the case) also takes datetimes."""
+    kind = f.type
+    if kind in ("text", "longtext", "signature"):
+        if isinstance(raw, list | tuple) and lenient:
+            return ", ".join(str(x) for x in raw)
+        if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+            raise Expected("a text", raw)
+        return str(raw)
+    if kind == "number":
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            raise Expected("a number", raw)
+        return raw
+    if kind == "date":
+        if lenient and isinstance(raw, datetime):
+            return raw.date()
+        return parse_date(raw)
+    if kind == "time":
+        if lenient and isinstance(raw, datetime):
+            return raw.time()
+        return parse_time(raw)
+    if kind == "checkbox":
+        if not isinstance(raw, bool):
+            raise Expected("true or false", raw)
+        return raw
+    allowed = [c.value for c in f.choices]
+    if kind == "choice":
+        if str(raw) not in allowed:
+            raise Expected(f"one of {', '.join(allowed)}", raw)
+        return str(raw)
+    if kind == "multi":
+        items = list(raw) if isinstance(raw, list | tuple) else [raw]
+        bad = [x for x in items if str(x) not in allowed]
+        if bad:
+            raise Expected(f"a list of {', '.join(allowed)}", bad[0])
+        return [str(x) for x in items]
+    if kind == "table":
+        return _table(f, raw, lenient)
+    raise Expected(f"a field type among {', '.join(FIELD_TYPES)}", kind)
+
+
+def _table(f: FormField, raw: Any, lenient: bool) -> list[dict[str, Any]]:
+    if not isinstance(raw, list | tuple) or not all(isinstance(r, dict) for r in raw):
+        raise Expected("a list of rows (mappings of column names to values)", raw)
+    names = {c.name for c in f.columns}
+    rows = []
+    for row in raw:
+        if lenient:  # rows of the case: each column reads its own source from the row
+            rows.append({c.name: lookup(row, c.source or c.name) for c in f.columns})
+            continue
+        extra = set(row) - names
+        if extra:
+            raise Expected(f"rows with the columns {', '.join(sorted(names))}", sorted(extra)[0])
+        rows.append({c.name: row.get(c.name) for c in f.columns})
+    return rows
