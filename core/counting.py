@@ -66,6 +66,7 @@ def anniversary(start: date, years: int = 0, months: int = 0) -> Count:
 
 
 def _nth_after(days: np.ndarray, start: date, n: int, cal: SchoolCalendar, what: str) -> date:
+    _covered(cal, start)
     i = int(np.searchsorted(days, to_day64(start), side="right")) + n - 1
     if n < 1 or i >= len(days):
         raise CalendarError(
@@ -75,6 +76,19 @@ def _nth_after(days: np.ndarray, start: date, n: int, cal: SchoolCalendar, what:
             f"(the calendar ends {cal.coverage[1].isoformat()})",
         )
     return from_day64(days[i])
+
+
+def _covered(cal: SchoolCalendar, start: date) -> None:
+    """A count that starts before the calendar's first school year cannot be done: the days of
+    the year before (its sessions, breaks, end) are unknown, so it is not counted from the next
+    first day of school as if nothing came before."""
+    first = cal.coverage[0]
+    if start < first:
+        raise CalendarError(
+            cal.source,
+            "years",
+            f"a school year covering {start.isoformat()} (the calendar starts {first.isoformat()})",
+        )
 
 
 def _closure_steps(cal: SchoolCalendar, start: date, due: date) -> list[str]:
@@ -273,6 +287,8 @@ def within_school_days(cal: SchoolCalendar, at: date | datetime, n: int) -> Coun
 
 
 def _array_nth(days: np.ndarray, starts: np.ndarray, n, cal: SchoolCalendar) -> np.ndarray:
+    if starts.size:
+        _covered(cal, from_day64(starts.astype("datetime64[D]").min()))
     idx = np.searchsorted(days, starts.astype("datetime64[D]"), side="right") + np.asarray(n) - 1
     if idx.size and (idx.max() >= len(days) or idx.min() < 0):
         raise CalendarError(

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import numpy as np
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spedrules.core import counting
 from spedrules.core.calendar import Closure, SchoolCalendar, SchoolYear, to_day64
+from spedrules.core.errors import CalendarError
 from spedrules.core.ics import write_ics
 
 FIRST = date(2026, 8, 19)
@@ -42,7 +44,7 @@ def _hours():
 
 def starts(cal: SchoolCalendar):
     first, _ = cal.coverage
-    return st.integers(-10, 400).map(lambda k: first + timedelta(days=k))
+    return st.integers(0, 400).map(lambda k: first + timedelta(days=k))
 
 
 def count_between(days: np.ndarray, start: date, end: date) -> int:
@@ -74,6 +76,19 @@ def test_school_days_agree_with_numpy_busday_offset(data, n):
     holidays = weekdays[~np.isin(weekdays, cal.instructional_days)]  # closures and summer
     expected = np.busday_offset(to_day64(start), n, roll="backward", holidays=holidays)
     assert to_day64(counting.school_days(cal, start, n).due) == expected
+
+
+@common
+@given(data=st.data(), n=st.integers(1, 60), before=st.integers(1, 400))
+def test_a_start_before_the_calendar_is_never_counted(data, n, before):
+    # the year before the calendar is unknown (its sessions, breaks, last day): no guessing
+    cal = data.draw(calendars())
+    start = cal.coverage[0] - timedelta(days=before)
+    for unit in (counting.school_days, counting.tolled_days, counting.calendar_days_in_session):
+        with pytest.raises(CalendarError, match="a school year covering"):
+            unit(cal, start, n)
+    with pytest.raises(CalendarError):
+        counting.school_days_array(cal, np.array([start], dtype="datetime64[D]"), n)
 
 
 @common

@@ -108,6 +108,17 @@ def test_end_of_year_referral_moves_the_initial_iep(ca):
     assert "the exception ca.initial_iep.end_of_year applies" in base.explanation[-1]
 
 
+def test_a_referral_before_the_calendar_is_undetermined_not_counted_from_august(ca):
+    # the calendar covers 2026-27 only (first day 2026-08-19): a 2021 referral's 15 tolled days
+    # depend on the 2021-22 calendar, which the district has not loaded. It used to be counted
+    # from the first day of 2026-27 (due 2026-09-02); now it says why it cannot be computed.
+    ob = due(evaluate(ca, "2026-11-20", ("referral_received", "2021-09-13")), "ca.assessment_plan")
+    assert ob.status == "undetermined" and ob.due is None
+    assert "a school year covering 2021-09-13 (the calendar starts 2026-08-19)" in "".join(
+        ob.explanation
+    )
+
+
 def test_records_in_five_business_days(ca):
     # request Fri 2026-11-20; Thanksgiving week closed: Nov 30 (1) ... Fri 2026-12-04 (5)
     r = evaluate(
