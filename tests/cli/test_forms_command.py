@@ -132,6 +132,9 @@ CASES = [
             "December 3, 2025",
             "☒ Annual",
             "B. Lowe",
+            # computed: next annual 2025-12-03 + 1 year; next assessment 2024-11-14 + 3 years
+            "December 3, 2026",
+            "November 14, 2027",
         ],
     ),
     (
