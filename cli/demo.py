@@ -16,7 +16,7 @@ from pathlib import Path
 
 from spedrules.cli import render
 from spedrules.core.store import Store
-from spedrules.core.sweep import dashboard, sweep
+from spedrules.core.sweep import dashboard, program_duties, sweep
 from spedrules.core.synthetic import population
 
 AS_OF = date(2027, 1, 15)  # fixed, so the demo prints the same thing every day
@@ -46,7 +46,7 @@ def run_demo(echo: Callable[[str], None], students: int = 1500, workers: int = 2
     sweep(store, AS_OF, workers=workers)
     rows = store.obligations(AS_OF)
     echo("")
-    echo(render.dashboard(dashboard(rows, AS_OF)))
+    echo(render.dashboard(dashboard(rows, AS_OF, program_duties(store, AS_OF))))
     overdue = [r for r in rows if r["status"] == "overdue" and r["source"] == "california"]
     pick = max(overdue or rows, key=lambda r: len(r["explanation"]))
     echo(f"\n== one obligation explained: student {pick['student']} ({pick['district']})")

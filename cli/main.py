@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from spedrules.cli import render
 from spedrules.core import api
+from spedrules.core.convert import converter
 from spedrules.core.errors import InputError, SpedrulesError
 
 CONFIG = click.option(
@@ -277,6 +278,27 @@ def forms_fill(code, config, case, meeting, incident, values, language, as_of, o
         sys.exit(1)
 
 
+@cli.command("programs")
+@CONFIG
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    type=click.Path(exists=False),
+    help="A folder of case files, or one YAML/JSON file with 'cases: [...]' (the roster).",
+)
+@AS_OF
+@_format("table", "json")
+def programs(config: str, source: str, as_of: str | None, fmt: str) -> None:
+    """Duties over a roster: program rules counted per school (e.g. inclusion staffing)."""
+    found = api.program_obligations(config, source, as_of)
+    if fmt == "json":
+        rows = [converter.unstructure(o) for o in found]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render.program_duties(found))
+
+
 @cli.command("new-plugin")
 @click.argument("name")
 @click.option("--parent", required=True, help="The plugin id this one layers on.")
@@ -422,7 +444,7 @@ def sweep_command(as_of, district_id, workers, db, fmt) -> None:
     from rich.progress import Progress
 
     from spedrules.core.store import Store
-    from spedrules.core.sweep import dashboard, partitions, sweep
+    from spedrules.core.sweep import dashboard, partitions, program_duties, sweep
 
     store = Store(db)
     day = _day(as_of)
@@ -432,7 +454,9 @@ def sweep_command(as_of, district_id, workers, db, fmt) -> None:
     with Progress(transient=True, console=_stderr_console()) as bar:
         task = bar.add_task("sweeping", total=total)
         sweep(store, day, districts, workers, progress=lambda n: bar.advance(task, n))
-    board = dashboard(store.obligations(day, district_id), day)
+    board = dashboard(
+        store.obligations(day, district_id), day, program_duties(store, day, district_id)
+    )
     click.echo(json.dumps(board, indent=2) if fmt == "json" else render.dashboard(board, fmt))
 
 

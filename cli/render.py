@@ -27,6 +27,7 @@ def plugins_table(rows: list[dict[str, Any]]) -> str:
         "IncidentRule": "incident",
         "MeetingRule": "meeting",
         "FormDefinition": "forms",
+        "ProgramRule": "programs",
         "Option": "options",
     }
     return table(
@@ -134,6 +135,8 @@ def dashboard(board: dict, fmt: str = "table") -> str:
         for group in ("by_school", "by_responsible_role"):
             for name, counts in board[group].items():
                 lines += [f"{group}:{name}:{status},{n}" for status, n in sorted(counts.items())]
+        for d in board.get("program_duties") or []:
+            lines.append(f"program:{d['district']}:{d['subject']}:{d['rule']},{d['status']}")
         return "\n".join(lines)
     head = [
         f"Compliance dashboard as of {board['as_of']}: {board['obligations']} obligations "
@@ -150,6 +153,13 @@ def dashboard(board: dict, fmt: str = "table") -> str:
             [name, *[counts.get(s, 0) for s in statuses]] for name, counts in board[group].items()
         ]
         head += ["", table([title, *statuses], rows)]
+    duties = board.get("program_duties") or []
+    if duties:
+        rows = [
+            [d["district"], d["subject"], d["status"], d["due"] or "-", d["rule"]] for d in duties
+        ]
+        head += ["", "Program duties (rules over a school's roster):"]
+        head += [table(["district", "program", "status", "due", "rule"], rows)]
     return "\n".join(head)
 
 
@@ -188,3 +198,9 @@ def filled_form(filled, out: str) -> str:
     else:
         lines.append("no required field is missing")
     return "\n".join(lines)
+
+
+def program_duties(obligations) -> str:
+    if not obligations:
+        return "no program duties: no student of this roster carries a program's flag"
+    return "\n\n".join(explanation(ob) for ob in obligations)

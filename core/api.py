@@ -428,3 +428,15 @@ def form_summaries(config=None) -> list[dict[str, Any]]:
         }
         for f in sorted(forms, key=lambda f: (f.source or "", f.code))
     ]
+
+
+def program_obligations(config, source, as_of: str | date | None = None) -> list[Obligation]:
+    """The duties of the district's program rules over the cases in ``source`` (a folder of case
+    files or a file with ``cases: [...]``): one per rule and group (school)."""
+    from spedrules.core.programs import evaluate_programs
+    from spedrules.core.restraint_report import load_cases
+
+    district = load_district(config)
+    day = as_date(as_of, district)
+    cases = load_cases(source, district.event_types)
+    return evaluate_programs(district.ruleset, cases, district.calendar, district.tz, day)

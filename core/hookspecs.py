@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
         JurisdictionInfo,
         MeetingRule,
         Option,
+        ProgramRule,
         TimelineRule,
     )
 
@@ -123,4 +124,25 @@ def spedrules_meeting_rules(ctx: HookContext) -> list[MeetingRule]:
 def spedrules_forms(ctx: HookContext) -> list[FormDefinition]:
     """Contribute forms as data: :class:`~spedrules.core.rules.FormDefinition` with a ``code``,
     versioned by effective dates, and fields that name where their value comes from in the case.
+    """
+
+
+@hookspec
+def spedrules_program_rules(ctx: HookContext) -> list[ProgramRule]:
+    """Contribute rules about a group of students rather than one student.
+
+    Return :class:`~spedrules.core.rules.ProgramRule` objects: the students of a group (by
+    default one school) who carry a ``program`` flag in their case (``flags: [inclusion]``) are
+    counted on the first day of each school year, and a count above ``more_than`` calls for a
+    duty (``period`` after that day, or no deadline), met by an event recorded on any of the
+    group's cases. ``spedrules programs`` and the sweep's dashboard evaluate them over a roster.
+
+    Example (a negotiated staffing review)::
+
+        @hookimpl
+        def spedrules_program_rules():
+            return [ProgramRule(id="xx.inclusion_staffing", kind="xx.staffing_review",
+                                title="Staffing review", citation="Agreement 4.2",
+                                program="inclusion", more_than=5,
+                                met_by=(EventMatch("xx.staffing_reviewed"),))]
     """

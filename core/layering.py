@@ -19,7 +19,14 @@ from attrs import define, evolve, field, frozen
 from spedrules.core.errors import ConfigError, PluginError
 from spedrules.core.forms import form_problems
 from spedrules.core.plugins import HookContext, Problem, Registry
-from spedrules.core.rules import RULE_HOOKS, UNITS, FormDefinition, RuleBase, TimelineRule
+from spedrules.core.rules import (
+    RULE_HOOKS,
+    UNITS,
+    FormDefinition,
+    ProgramRule,
+    RuleBase,
+    TimelineRule,
+)
 from spedrules.core.vocabulary import CHECK_KINDS, EVENT_TYPES, OBLIGATION_KINDS
 
 CALENDAR_LIKE = {"calendar_days", "tolled_days"}
@@ -205,6 +212,12 @@ def _check_rule(rule: RuleBase, events: frozenset[str], kinds: frozenset[str], p
         problems.append(Problem(rule.source, f"{where} has unknown kind {rule.kind!r}"))
     if isinstance(rule, FormDefinition):
         problems.extend(Problem(rule.source, p) for p in form_problems(rule))
+    if isinstance(rule, ProgramRule):
+        for match in rule.met_by:
+            if match.type not in EVENT_TYPES | events:
+                problems.append(
+                    Problem(rule.source, f"{where} refers to unknown event type {match.type!r}")
+                )
     if isinstance(rule, TimelineRule):
         if rule.period.unit not in UNITS:
             problems.append(

@@ -380,6 +380,22 @@ class JurisdictionInfo:
     obligation_kinds: tuple[str, ...] = ()
 
 
+@frozen(kw_only=True)
+class ProgramRule(RuleBase):
+    """A rule about a group of students, not one: the students of a school who carry the
+    ``program`` flag are counted on the first day of each school year, and more than
+    ``more_than`` of them calls for the duty (La Habra: more than 5 "inclusion" students -> the
+    IEP team evaluates the need for more staffing). ``period`` counts from that first day; without
+    one the source sets no deadline and the duty is open until a ``met_by`` event is recorded on
+    the case of any student of the group, on or after that day."""
+
+    program: str  # the student flag that marks the program's students ("inclusion")
+    more_than: int
+    group_by: str = "school"  # the student field that separates programs (one per school)
+    period: Period | None = None
+    met_by: tuple[EventMatch, ...] = ()
+
+
 # The hook that returns each rule type, for listing and checking.
 RULE_HOOKS: dict[str, type[RuleBase]] = {
     "spedrules_timeline_rules": TimelineRule,
@@ -387,4 +403,5 @@ RULE_HOOKS: dict[str, type[RuleBase]] = {
     "spedrules_incident_rules": IncidentRule,
     "spedrules_meeting_rules": MeetingRule,
     "spedrules_forms": FormDefinition,
+    "spedrules_program_rules": ProgramRule,
 }

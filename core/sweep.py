@@ -102,9 +102,32 @@ def sweep(
     return total
 
 
-def dashboard(rows: list[dict[str, Any]], as_of: date) -> dict[str, Any]:
+def program_duties(store: Store, as_of: date, district_id: str | None = None) -> list[dict]:
+    """The program rules' duties (e.g. a staffing review for a school's inclusion program),
+    evaluated over each district's whole roster, streamed partition by partition."""
+    from spedrules.core.programs import evaluate_programs
+    from spedrules.core.rules import ProgramRule
+
+    found = []
+    for d in [district_id] if district_id else store.districts():
+        district = district_from_store(store.url, d)
+        if not district.ruleset.of_type(ProgramRule):
+            continue
+        cases = (
+            as_case(data, district)
+            for lo, hi in partitions(store, d)
+            for _, data in store.cases(d, lo, hi)
+        )
+        for ob in evaluate_programs(district.ruleset, cases, district.calendar, district.tz, as_of):
+            found.append({"district": d, **converter.unstructure(ob)})
+    return found
+
+
+def dashboard(
+    rows: list[dict[str, Any]], as_of: date, programs: list[dict[str, Any]] = ()
+) -> dict[str, Any]:
     """What a special-education director reads first: overdue, due soon, met late, by school and
-    by responsible role."""
+    by responsible role; then the duties of program rules that arose (one per school)."""
     open_rows = [r for r in rows if r["status"] == "open" and r["due_day"]]
 
     def due_within(days: int) -> int:
@@ -126,4 +149,9 @@ def dashboard(rows: list[dict[str, Any]], as_of: date) -> dict[str, Any]:
         "met_late": sum(1 for r in rows if r["status"] == "late"),
         "by_school": {k: dict(v) for k, v in sorted(by_school.items())},
         "by_responsible_role": {k: dict(v) for k, v in sorted(by_role.items())},
+        "program_duties": [
+            {k: p.get(k) for k in ("district", "subject", "rule", "status", "due", "citation")}
+            for p in programs
+            if p["status"] != "not_applicable"
+        ],
     }

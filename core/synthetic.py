@@ -38,6 +38,8 @@ def student_case(
         "disability": rng.choice(DISABILITIES),
         "ethnicity": rng.choice(ETHNICITIES),
     }
+    if grade in ("K", "1") and "Elementary" in school and sum(map(ord, sid)) % 3 == 0:
+        student["flags"] = ["inclusion"]  # (no rng draw: the rest of the population is unchanged)
     events: list[dict[str, Any]] = []
     case: dict[str, Any] = {"student": student, "events": events}
     start = as_of - timedelta(days=rng.randint(20, 140))

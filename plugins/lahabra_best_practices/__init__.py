@@ -19,6 +19,7 @@ from spedrules.core.rules import (
     LeadTime,
     MeetingRule,
     Period,
+    ProgramRule,
     SourceDocument,
     TimelineRule,
     Trigger,
@@ -40,8 +41,12 @@ def spedrules_jurisdiction():
         level="district",
         parent="california",
         sources=(SourceDocument(SOURCE, SEED),),
-        event_types=("lahabra.iep_at_a_glance_sent", "lahabra.roundtable_held"),
-        obligation_kinds=("lahabra.roundtable",),
+        event_types=(
+            "lahabra.iep_at_a_glance_sent",
+            "lahabra.roundtable_held",
+            "lahabra.inclusion_staffing_reviewed",
+        ),
+        obligation_kinds=("lahabra.roundtable", "lahabra.inclusion_staffing_review"),
     )
 
 
@@ -122,6 +127,27 @@ def spedrules_timeline_rules():
             period=Period(5, "calendar_days", unit_stated=False),
             met_by=(EventMatch("lahabra.iep_at_a_glance_sent"),),
         ),
+    ]
+
+
+@hookimpl
+def spedrules_program_rules():
+    return [
+        ProgramRule(
+            id="lahabra.inclusion_staffing_review",
+            kind="lahabra.inclusion_staffing_review",
+            title='IEP team evaluates the need for more staffing support in the "Inclusion" '
+            "program",
+            citation=cite(
+                '"Inclusion" Program Classes, Staffing and Class-size Considerations (L74-76)'
+            ),
+            program="inclusion",
+            more_than=5,  # "if the number of 'Inclusion' students exceed 5"
+            met_by=(EventMatch("lahabra.inclusion_staffing_reviewed"),),
+            responsible="IEP team",
+            notes="Counted at the beginning of the school year, per school (the seed names the "
+            "K and 1st grade inclusion classes of two schools). No deadline in the source.",
+        )
     ]
 
 

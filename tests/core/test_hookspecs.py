@@ -17,7 +17,7 @@ HOOKS = [
 ]
 
 
-def test_the_seven_hooks_of_the_design():
+def test_the_hooks_of_the_design_and_the_program_rules():
     assert sorted(HOOKS) == sorted(
         [
             "spedrules_jurisdiction",
@@ -27,6 +27,7 @@ def test_the_seven_hooks_of_the_design():
             "spedrules_incident_rules",
             "spedrules_meeting_rules",
             "spedrules_forms",
+            "spedrules_program_rules",  # added for rules over a group of students (issue 6)
         ]
     )
 
