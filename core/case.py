@@ -11,8 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from attrs import evolve
-
 from spedrules.core.convert import structure_at
 from spedrules.core.errors import InputError
 from spedrules.core.files import read_data
@@ -42,9 +40,9 @@ def case_from_dict(
         raise InputError(source, unknown[0], f"one of the top-level keys {', '.join(CASE_KEYS)}")
     if "student" not in data:
         raise InputError(source, "student", "a mapping with the student's id (required)")
-    case: Case = structure_at(data, Case, source)
+    case: Case = structure_at({**data, "source": source}, Case, source)
     validate_case(case, source, extra_event_types)
-    return evolve(case, source=source)
+    return case
 
 
 def validate_case(case: Case, source: str | None, extra_event_types: frozenset[str]) -> None:

@@ -143,19 +143,23 @@ def _sequence_hook(conv: cattrs.Converter):
     return structure
 
 
+def _as_is(value: Any, _: type) -> Any:
+    return value
+
+
 def _keep_extra_in_details(conv: cattrs.Converter, cls: type) -> None:
     """Unknown keys of ``cls`` go to ``details`` in, back to the top on the way out."""
     names = {a.name for a in attrs.fields(cls)} - {"details"}
-    base = make_dict_structure_fn(cls, conv, details=override(omit=True))
+    base = make_dict_structure_fn(cls, conv, details=override(struct_hook=_as_is))
     base_out = make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True)
 
     def structure(value: Any, _: type) -> Any:
         if not isinstance(value, dict):
             raise Expected(f"a mapping of {cls.__name__.lower()} fields", value)
         known = {k: v for k, v in value.items() if k in names}
-        obj = base(known, cls)
-        extra = {k: v for k, v in value.items() if k not in names}
-        return attrs.evolve(obj, details=extra) if extra else obj
+        if len(known) < len(value):  # one pass for the common case of no extra keys
+            known["details"] = {k: v for k, v in value.items() if k not in names}
+        return base(known, cls)
 
     def unstructure(obj: Any) -> dict[str, Any]:
         out = base_out(obj)

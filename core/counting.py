@@ -27,6 +27,13 @@ class Count:
     steps: tuple[str, ...]
 
 
+# Counts are pure functions of their arguments (a calendar is hashed by identity and never
+# changes), and a sweep asks the same ones again and again (the same birthdays, the same trigger
+# days): each one is computed once per process. Counts that depend on a student's absences are not
+# memoised.
+_memo = lru_cache(maxsize=65_536)
+
+
 @lru_cache(maxsize=8192)
 def day_name(d: date) -> str:
     """'Fri 2026-10-30': every explanation names the weekday (cached: a sweep repeats dates)."""
@@ -39,12 +46,14 @@ def _weekend_note(cal_weekdays: tuple[int, ...], due: date) -> str:
     return ""
 
 
+@_memo
 def calendar_days(start: date, n: int) -> Count:
     due = start + timedelta(days=n)
     note = _weekend_note((0, 1, 2, 3, 4), due)
     return Count(due, (f"counting {n} calendar days", f"due {day_name(due)} (day {n}){note}"))
 
 
+@_memo
 def anniversary(start: date, years: int = 0, months: int = 0) -> Count:
     total = start.month - 1 + months + 12 * years
     year, month = start.year + total // 12, total % 12 + 1
@@ -103,6 +112,7 @@ def _closure_steps(cal: SchoolCalendar, start: date, due: date) -> list[str]:
     return steps
 
 
+@_memo
 def school_days(cal: SchoolCalendar, start: date, n: int) -> Count:
     due = _nth_after(cal.instructional_days, start, n, cal, "school days")
     steps = [
@@ -113,6 +123,7 @@ def school_days(cal: SchoolCalendar, start: date, n: int) -> Count:
     return Count(due, tuple(steps))
 
 
+@_memo
 def business_days(cal: SchoolCalendar, start: date, n: int) -> Count:
     due = _nth_after(cal.business_days, start, n, cal, "business days")
     steps = [
@@ -123,6 +134,7 @@ def business_days(cal: SchoolCalendar, start: date, n: int) -> Count:
     return Count(due, tuple(steps))
 
 
+@_memo
 def hours(cal: SchoolCalendar, at: datetime, n: int, reopen_rule: bool = False) -> Count:
     tz = cal.tz
     at = at if at.tzinfo else at.replace(tzinfo=tz)
@@ -144,6 +156,7 @@ def hours(cal: SchoolCalendar, at: datetime, n: int, reopen_rule: bool = False) 
     return Count(due, tuple(steps))
 
 
+@_memo
 def tolled_days(
     cal: SchoolCalendar, start: date, n: int, max_vacation_school_days: int = 5
 ) -> Count:
@@ -248,6 +261,7 @@ def school_days_in_attendance(
     return Count(due, tuple(steps))
 
 
+@_memo
 def end_of_school_day(cal: SchoolCalendar, at: date | datetime) -> Count:
     day = at.date() if isinstance(at, datetime) else at
     if cal.is_instructional(day):
@@ -274,6 +288,7 @@ def end_of_school_day(cal: SchoolCalendar, at: date | datetime) -> Count:
     return Count(due, tuple(steps))
 
 
+@_memo
 def within_school_days(cal: SchoolCalendar, at: date | datetime, n: int) -> Count:
     day = at.date() if isinstance(at, datetime) else at
     target = _nth_after(cal.instructional_days, day, n, cal, "school days")

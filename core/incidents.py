@@ -22,7 +22,9 @@ from spedrules.core.timeline import Context, Occurrence, obligation
 def evaluate_incidents(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation], list[Violation]]:
     obligations: list[Obligation] = []
     violations: list[Violation] = []
-    events = ctx.known_events()
+    if not ctx.case.incidents:
+        return obligations, violations
+    events = list(ctx.known_events())
     for incident in ctx.case.incidents:
         if incident.started_at.date() > ctx.as_of:
             continue

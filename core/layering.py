@@ -68,6 +68,8 @@ class RuleSet:
     entries: dict[str, RuleEntry] = field(factory=dict)
     problems: list[Problem] = field(factory=list)
     _by_type: dict[type, list[RuleEntry]] = field(factory=dict, init=False, repr=False)
+    # what engines derive once from a resolved rule set (it does not change): evaluation plans
+    cache: dict[str, Any] = field(factory=dict, init=False, repr=False)
 
     def of_type(self, cls: type) -> list[RuleEntry]:
         """The entries of one rule type (cached: a resolved rule set does not change)."""

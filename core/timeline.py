@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from attrs import evolve, frozen
+from attrs import evolve, field, frozen
 
 from spedrules.core import counting
 from spedrules.core.calendar import SchoolCalendar
@@ -42,30 +43,31 @@ class Context:
     calendar: SchoolCalendar | None
     tz: ZoneInfo
     as_of: date
+    _known: tuple[Event, ...] = field(init=False, repr=False, eq=False)
 
-    def known_events(self) -> list[Event]:
+    def __attrs_post_init__(self) -> None:  # sorted once: every engine reads them
+        known = sorted((e for e in self.case.events if e.day <= self.as_of), key=lambda e: e.day)
+        object.__setattr__(self, "_known", tuple(known))
+
+    def known_events(self) -> tuple[Event, ...]:
         """Events recorded on or before the as-of date, in date order."""
-        return sorted((e for e in self.case.events if e.day <= self.as_of), key=lambda e: e.day)
+        return self._known
 
 
 def evaluate_timelines(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation], list[Violation]]:
     obligations: list[Obligation] = []
     by_rule_and_day: dict[tuple[str, date], Obligation] = {}
     events = ctx.known_events()
-    entries = ruleset.of_type(TimelineRule)
-    # Rules that others tighten first, so the legal deadline is known when the target is checked.
-    entries.sort(key=lambda e: e.tightens is not None)
     violations: list[Violation] = []
     exceptions: list[Obligation] = []
     present = {e.type for e in events}
     has_iep = _has_iep(events)
-    for entry in entries:
-        trigger = entry.latest.trigger  # type: ignore[attr-defined]
-        if entry.latest.requires_iep and not has_iep:  # type: ignore[attr-defined]
+    for entry, trigger_types, requires_iep in _plan(ruleset):
+        if requires_iep and not has_iep:
             continue  # age- and IEP-based rules need a student with an IEP
-        if trigger.events and not present.intersection(m.type for m in trigger.events):
+        if trigger_types and trigger_types.isdisjoint(present):
             continue  # none of the trigger's event types is in this case
-        for occ in occurrences(entry, ctx, events):
+        for occ in occurrences(entry, ctx, events, trigger_types):
             rule = entry.version_on(occ.day)
             if rule is None and _between_versions(entry, occ.day):
                 obligations.append(_unknown_version(entry, occ))
@@ -88,8 +90,26 @@ def evaluate_timelines(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
             by_rule_and_day[(entry.id, occ.day)] = ob
             obligations.append(ob)
     obligations = _apply_exceptions(obligations, exceptions, ruleset)
-    obligations.sort(key=by_due)
-    return obligations, violations
+    return obligations, violations  # api.evaluate sorts them with the incidents' by due date
+
+
+def _plan(ruleset: RuleSet) -> list[tuple[RuleEntry, frozenset[str], bool]]:
+    """The timeline rules in evaluation order, with what decides quickly whether a case can
+    trigger them; computed once per rule set (a sweep evaluates millions of cases with one).
+    Rules that others tighten come first, so the legal deadline is known when the target is."""
+    plan = ruleset.cache.get("timeline_plan")
+    if plan is None:
+        entries = sorted(ruleset.of_type(TimelineRule), key=lambda e: e.tightens is not None)
+        plan = [
+            (
+                e,
+                frozenset(m.type for m in e.latest.trigger.events),  # type: ignore[attr-defined]
+                bool(e.latest.requires_iep),  # type: ignore[attr-defined]
+            )
+            for e in entries
+        ]
+        ruleset.cache["timeline_plan"] = plan
+    return plan
 
 
 def _between_versions(entry: RuleEntry, day: date) -> bool:
@@ -165,11 +185,12 @@ def _apply_exceptions(obligations, exceptions, ruleset: RuleSet) -> list[Obligat
     return result
 
 
-def occurrences(entry: RuleEntry, ctx: Context, events: list[Event]) -> Iterator[Occurrence]:
+def occurrences(
+    entry: RuleEntry, ctx: Context, events: list[Event], types: frozenset[str] | None = None
+) -> Iterator[Occurrence]:
+    """Each time the rule's trigger happened in the case. The caller has checked ``requires_iep``
+    (see :func:`evaluate_timelines`); ``types`` are the trigger's event types, if known."""
     trigger = entry.latest.trigger  # type: ignore[attr-defined]
-    rule: TimelineRule = entry.latest  # type: ignore[assignment]
-    if rule.requires_iep and not _has_iep(events):
-        return
     if trigger.birthday is not None:
         yield from _birthday(trigger.birthday, ctx)
     elif trigger.school_year_start:
@@ -185,7 +206,8 @@ def occurrences(entry: RuleEntry, ctx: Context, events: list[Event]) -> Iterator
         yield from _removals(trigger.removals_over, ctx, events)
     else:
         seen: set[date] = set()
-        types = {m.type for m in trigger.events}
+        if types is None:
+            types = frozenset(m.type for m in trigger.events)
         for event in events:  # few events per case: a set test is cheaper than an index
             if event.type not in types or event.day in seen:
                 continue
@@ -360,9 +382,16 @@ def _after_next_year_start(cal: SchoolCalendar, day: date, n: int) -> counting.C
     )
 
 
+@lru_cache(maxsize=1024)
+def _types(matches: tuple[EventMatch, ...]) -> frozenset[str]:
+    return frozenset(m.type for m in matches)
+
+
 def _first_after(matches: tuple[EventMatch, ...], events: list[Event], occ: Occurrence):
     """The first matching event on or after the trigger day, other than the trigger itself."""
-    types = {m.type for m in matches}
+    if not matches:
+        return None
+    types = _types(matches)
     for event in events:
         if event.type not in types or event is occ.event or event.day < occ.day:
             continue
