@@ -19,6 +19,7 @@ from multiprocessing import Pool
 from pathlib import Path
 
 import spedrules
+from spedrules.core.api import as_case
 from spedrules.core.store import Store
 from spedrules.core.sweep import sweep
 from spedrules.core.synthetic import population
@@ -26,6 +27,7 @@ from spedrules.core.synthetic import population
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 AS_OF = date(2027, 1, 15)
 CHUNK = 2_000
+SCHOOLS = ["A", "B", "C"]
 _district = None
 
 
@@ -34,22 +36,34 @@ def _init() -> None:
     _district = spedrules.load_district(EXAMPLES / "mesa-verde.toml")
 
 
-def _evaluate_chunk(bounds: tuple[int, int]) -> int:
+def _evaluate_chunk(bounds: tuple[int, int]) -> tuple[int, float, float]:
+    """Generate and parse a chunk of students (a case file's work), then evaluate them; returns
+    the obligations and the seconds spent on each part."""
     start, stop = bounds
-    cases = population(f"B{start}", stop - start, ["A", "B", "C"], AS_OF)
-    return sum(len(spedrules.evaluate(_district, c, AS_OF).obligations) for c in cases)
+    began = time.perf_counter()
+    cases = [as_case(c, _district) for c in population(f"B{start}", stop - start, SCHOOLS, AS_OF)]
+    parsed = time.perf_counter()
+    obligations = sum(len(spedrules.evaluate(_district, c, AS_OF).obligations) for c in cases)
+    return obligations, parsed - began, time.perf_counter() - parsed
 
 
-def in_memory(n: int, workers: int) -> tuple[float, int]:
+def in_memory(n: int, workers: int) -> tuple[float, int, float, float]:
+    """Wall seconds, obligations, and the worker-seconds spent generating+parsing / evaluating."""
     chunks = [(i, min(i + CHUNK, n)) for i in range(0, n, CHUNK)]
     began = time.perf_counter()
     if workers == 1:
         _init()
-        obligations = sum(_evaluate_chunk(c) for c in chunks)
+        results = [_evaluate_chunk(c) for c in chunks]
     else:
         with Pool(workers, initializer=_init) as pool:
-            obligations = sum(pool.imap_unordered(_evaluate_chunk, chunks))
-    return time.perf_counter() - began, obligations
+            results = list(pool.imap_unordered(_evaluate_chunk, chunks))
+    wall = time.perf_counter() - began
+    return (
+        wall,
+        sum(r[0] for r in results),
+        sum(r[1] for r in results),
+        sum(r[2] for r in results),
+    )
 
 
 def store_sweep(url: str, n: int, workers: int) -> tuple[float, float]:
@@ -79,16 +93,19 @@ def main() -> None:
     args = parser.parse_args()
     n = args.students
     for workers in (1, 2):
-        seconds, obligations = in_memory(n, workers)
+        seconds, obligations, parsing, evaluating = in_memory(n, workers)
         print(
             f"in memory, {workers} worker(s): {n:,} students in {seconds:.1f} s = "
             f"{n / seconds:,.0f} students/s, {obligations / seconds:,.0f} obligations/s "
-            f"(peak {peak_mb():.0f} MB)"
+            f"(peak {peak_mb():.0f} MB); worker time: generating and parsing the cases "
+            f"{parsing:.1f} s, evaluating them {evaluating:.1f} s"
         )
     projected = 1_000_000 / (n / seconds)
+    evaluation_only = 1_000_000 / n * evaluating / 2
     verdict = "meets" if projected < 60 else "misses"
     print(
-        f"target: 1,000,000 in under 60 s on 2 cores: at this rate {projected:.0f} s, {verdict} it"
+        f"target: 1,000,000 in under 60 s on 2 cores: generated, parsed and evaluated at this "
+        f"rate {projected:.0f} s ({verdict} it); the evaluation alone {evaluation_only:.0f} s"
     )
     with tempfile.TemporaryDirectory() as folder:
         loaded, swept = store_sweep(str(Path(folder) / "bench.sqlite"), args.db_students, 2)
