@@ -55,6 +55,8 @@ class DistrictRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     config_toml: Mapped[str] = mapped_column(Text)  # the config as given, calendar path dropped
     calendar_yaml: Mapped[str] = mapped_column(Text)  # the calendar, so the store is complete
+    # the district's own add-on files (absolute paths): a sweep from the store loads them too
+    local_plugins: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class StudentRow(Base):
@@ -138,10 +140,12 @@ class Store:
 
     # ---- writes (each one transaction, each one audited) ---------------------------------
     def add_district(self, config_path: Path, who: str) -> str:
+        from spedrules.core.config import load_config
         from spedrules.core.files import read_toml
 
         data = read_toml(config_path)
         district = data["district"]
+        local = [str(p.resolve()) for p in load_config(config_path).local_plugins]
         # kept in the YAML format whatever the source (.yaml or .ics), so the store is complete
         loaded = SchoolCalendar.load(config_path.parent / district["calendar"])
         calendar = yaml.safe_dump(loaded.to_dict(), sort_keys=False)
@@ -153,7 +157,8 @@ class Store:
                 row = DistrictRow(id=district["id"])
                 s.add(row)
             row.name, row.config_toml, row.calendar_yaml = district["name"], config_text, calendar
-            audit(s, who, "district", district["id"], before, {"name": row.name})
+            row.local_plugins = local
+            audit(s, who, "district", district["id"], before, {"name": row.name, "local": local})
         return district["id"]
 
     def add_cases(

@@ -37,7 +37,8 @@ def district_from_store(url: str, district_id: str) -> District:
         )
     data = tomllib.loads(row.config_toml)
     data["district"].pop("calendar", None)
-    data["district"].pop("local_plugins", None)
+    # the add-on files as resolved when the district was added (a moved file is named, not skipped)
+    data["district"]["local_plugins"] = list(row.local_plugins or [])
     calendar = SchoolCalendar.from_dict(parse_yaml(row.calendar_yaml), f"{district_id} calendar")
     return load_district(config_from_dict(data), calendar=calendar)
 

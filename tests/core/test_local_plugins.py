@@ -70,3 +70,33 @@ def test_broken_local_file_is_named(tmp_path, run_cli):
     result = run_cli("plugins", "check", "--config", config)
     assert result.exit_code == 2
     assert "our_practices.py" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_stored_district_sweeps_with_its_local_add_on(tmp_path):
+    from datetime import date
+
+    from spedrules.core.errors import ConfigError
+    from spedrules.core.store import Store
+    from spedrules.core.sweep import district_from_store, sweep
+
+    store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    store.init()
+    district_id = store.add_district(district(tmp_path, 3), who="test")
+    case = {
+        "student": {"id": "S"},
+        "events": [{"type": "records_request_received", "date": "2026-11-02"}],
+    }
+    store.add_cases(district_id, [case], who="test")
+    sweep(store, date(2026, 11, 3))
+    rules = {r["rule"]: r for r in store.obligations(date(2026, 11, 3))}
+    # Mon 11-02 + 3 business days = Thu 11-05, as in the evaluation from the config file
+    assert rules["mesa.records_fast"]["due"] == "2026-11-05"
+    # the file moved away: the sweep names it instead of silently dropping the district's rules
+    (tmp_path / "our_practices.py").rename(tmp_path / "moved.py")
+    district_from_store.cache_clear()
+    try:
+        district_from_store(store.url, district_id)
+    except ConfigError as exc:
+        assert "local_plugins[0]" in str(exc) and "our_practices.py" in str(exc)
+    else:
+        raise AssertionError("a missing local add-on must be an error")
