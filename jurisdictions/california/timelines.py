@@ -20,6 +20,10 @@ INITIAL_IEP = (E("iep_meeting_held", {"meeting_type": ("initial",)}),)
 CUTOFFS = {"ec_56321_10_days": 10, "handbook_20_days": 20}
 
 
+# IEP meetings that review the whole IEP, from which the next annual review is counted
+FULL_REVIEWS = ("initial", "annual", "triennial")
+
+
 def timeline_rules(end_of_year_cutoff: str = "ec_56321_10_days") -> list[TimelineRule]:
     cutoff = CUTOFFS[end_of_year_cutoff]
     cutoff_source = (
@@ -96,11 +100,11 @@ def timeline_rules(end_of_year_cutoff: str = "ec_56321_10_days") -> list[Timelin
             citation="EC 56343(d), 56043(j); 34 CFR 300.324(b)(1); NW SELPA Handbook 7.7 "
             "(L6381-6384)",
             replaces="idea.annual_review",
-            trigger=Trigger(
-                events=(E("iep_meeting_held", {"meeting_type": ("initial", "annual")}),)
-            ),
+            trigger=Trigger(events=(E("iep_meeting_held", {"meeting_type": FULL_REVIEWS}),)),
             period=Period(1, "years"),
-            met_by=(E("iep_meeting_held", {"meeting_type": ("annual",)}),),
+            met_by=(E("iep_meeting_held", {"meeting_type": ("annual", "triennial")}),),
+            notes="A triennial IEP meeting reviews the whole IEP: it meets the annual review and "
+            "restarts its year (handbook 7.7: 'not less than annually').",
         ),
         TimelineRule(
             id="ca.triennial_reassessment",

@@ -6,7 +6,9 @@ from __future__ import annotations
 from spedrules.core.rules import EventMatch, Period, TimelineRule, Trigger
 
 E = EventMatch
-ANNUAL_MEETING = E("iep_meeting_held", {"meeting_type": ("initial", "annual")})
+# IEP meetings that review the whole IEP: the next annual review counts from the latest one (a
+# triennial IEP meeting, held after the reevaluation, reviews the IEP too)
+ANNUAL_MEETING = E("iep_meeting_held", {"meeting_type": ("initial", "annual", "triennial")})
 
 
 def timeline_rules(age_of_majority: int = 18) -> list[TimelineRule]:
@@ -38,7 +40,7 @@ def timeline_rules(age_of_majority: int = 18) -> list[TimelineRule]:
             citation="34 CFR 300.324(b)(1)(i)",
             trigger=Trigger(events=(ANNUAL_MEETING,)),
             period=Period(1, "years"),
-            met_by=(E("iep_meeting_held", {"meeting_type": ("annual",)}),),
+            met_by=(E("iep_meeting_held", {"meeting_type": ("annual", "triennial")}),),
         ),
         TimelineRule(
             id="idea.triennial_reevaluation",

@@ -119,6 +119,26 @@ def test_a_referral_before_the_calendar_is_undetermined_not_counted_from_august(
     )
 
 
+def test_a_triennial_iep_meeting_is_the_annual_review(ca):
+    # annual IEP Wed 2023-11-15 -> review due 2024-11-15; the triennial IEP meeting of
+    # 2024-11-14 reviews the whole IEP (handbook 7.7): met on time, and the next year counts from
+    # it -> due 2025-11-14
+    result = evaluate(
+        ca,
+        "2025-01-10",
+        ("iep_meeting_held", "2023-11-15", {"meeting_type": "annual"}),
+        ("reevaluation_completed", "2024-11-14"),
+        ("iep_meeting_held", "2024-11-14", {"meeting_type": "triennial"}),
+    )
+    reviews = sorted(
+        (o for o in result.obligations if o.rule == "ca.annual_review"), key=lambda o: o.due
+    )
+    assert [(o.due.isoformat(), o.status) for o in reviews] == [
+        ("2024-11-15", "met"),
+        ("2025-11-14", "open"),
+    ]
+
+
 def test_records_in_five_business_days(ca):
     # request Fri 2026-11-20; Thanksgiving week closed: Nov 30 (1) ... Fri 2026-12-04 (5)
     r = evaluate(
