@@ -184,6 +184,8 @@ CASES = [
             "break card",
             "calm-down area",
             "Phone call to the mother",
+            "☒ Telephone",  # 10:05 phone call and 14:30 written notice: both ways shown
+            "☒ Written notice",
             "November 12, 2026",
             # mailing due 3 school days after Tue 2026-11-10: Nov 11, 12, 13 are school days on
             # the Gulf Shore calendar (no closure that week) -> due Fri Nov 13
@@ -281,6 +283,23 @@ def test_nc6a_in_spanish_and_english(run_cli, examples, tmp_path):
     assert "2 de diciembre de 2026" in text and "15:10" in text
     assert "Maestro/a de educación general" in text  # the role column, translated
     save_png(out, "NC6A-es")
+
+
+@pytest.mark.parametrize("code,config,case,extra,as_of,expected", CASES, ids=[c[0] for c in CASES])
+def test_no_value_of_the_case_is_dropped(examples, code, config, case, extra, as_of, expected):
+    # a case value that does not fit its field (a choice the form lacks, a wrong type) would be
+    # a note; with the worked cases every value the case holds reaches the form
+    from spedrules.core.api import fill_form
+
+    values = examples / extra[1] if extra[:1] == ["--values"] else None
+    language = extra[1] if extra[:1] == ["--language"] else None
+    filled = fill_form(
+        examples / config, examples / case, code, values=values, as_of=as_of, language=language
+    )
+    dropped = [n for n in filled.notes if "the case gives" in n]
+    assert dropped == []
+    # and no required field the case should answer is left empty
+    assert not [f.name for f in filled.missing if f.source]
 
 
 def test_a_draft_lists_what_is_missing_and_strict_fails(run_cli, examples, tmp_path):
