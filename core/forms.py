@@ -8,6 +8,8 @@ the *form data*, a plain mapping built from the case::
     district.name / district.id
     student.*                     the student, plus age, parent (first parent/guardian contact)
     meeting.*                     the chosen meeting: date, time, end_time, attendees, excused ...
+    meeting.events.<type>.*       the latest event of a type from the meeting's day on
+    meeting.obligations.<rule>.*  a deadline the meeting triggered (its iep_meeting_held event)
     incident.*                    the chosen incident: date, start_time, duration_minutes ...
     incident.events.<type>.*      the latest event about that incident (parent_notified ...)
     incident.parent_contacts      every notice or attempt to reach the parent about it (method,
@@ -149,8 +151,13 @@ def form_data(
             data["obligations"][o.rule] = _obligation(o)
     data["subject_day"] = as_of  # which fields are on the form: those in force on this day
     if meeting is not None:
+        day = meeting.start.date()
         data["meeting"] = _meeting(meeting)
-        data["subject_day"] = meeting.start.date()
+        data["meeting"]["events"] = _latest_events(e for e in case.events if day <= e.day <= as_of)
+        data["meeting"]["obligations"] = {
+            o.rule: _obligation(o) for o in obligations if o.trigger and o.trigger.date == day
+        }
+        data["subject_day"] = day
     if incident is not None:
         data["incident"] = _incident(incident, case)
         data["subject_day"] = incident.started_at.date()

@@ -391,6 +391,42 @@ def test_a_florida_report_on_a_2020_incident_has_no_2021_field(run_cli, examples
     assert "pbis_training" not in json.loads(out.read_text())["values"]
 
 
+def test_the_glance_speaks_of_this_meeting_not_the_last_one(run_cli, examples, tmp_path):
+    # the case's previous glance was sent 2025-12-05; this meeting (2026-12-02) is held and its
+    # glance sent 2026-12-04: due 5 days after the meeting, Mon 2026-12-07 (lahabra.iep_at_a_glance)
+    text = (
+        (examples / MEETING)
+        .read_text()
+        .replace(
+            "meetings:",
+            "  - {type: iep_meeting_held, date: 2026-12-02, meeting_type: annual}\n"
+            "  - {type: lahabra.iep_at_a_glance_sent, date: 2026-12-04}\nmeetings:",
+        )
+    )
+    case = tmp_path / "held.yaml"
+    case.write_text(text)
+    out = tmp_path / "glance.json"
+    result = run_cli(
+        "forms",
+        "fill",
+        "IEP-GLANCE",
+        "--config",
+        examples / MV,
+        case,
+        "--out",
+        out,
+        "--as-of",
+        "2026-12-05",
+    )
+    assert result.exit_code == 0, result.stderr
+    values = json.loads(out.read_text())["values"]
+    assert values["distributed_on"] == "2026-12-04" and values["due_by"] == "2026-12-07"
+    # before it is held, nothing of the year before is shown as this meeting's
+    fill(run_cli, examples, tmp_path, "IEP-GLANCE", MV, MEETING, suffix="json", as_of="2026-12-01")
+    earlier = json.loads((tmp_path / "IEP-GLANCE.json").read_text())["values"]
+    assert "distributed_on" not in earlier and "due_by" not in earlier
+
+
 def test_forms_list(run_cli, examples):
     result = run_cli("forms", "list", "--config", examples / MV, "--format", "json")
     codes = {row["code"] for row in json.loads(result.output)}
