@@ -28,6 +28,13 @@ CONFIG = click.option(
     type=click.Path(dir_okay=False),
     help="District configuration (TOML, DESIGN.md section 7).",
 )
+CASES_FROM = click.option(
+    "--from",
+    "source",
+    required=True,
+    type=click.Path(exists=False),
+    help="A folder of case files, or one YAML/JSON file with 'cases: [...]'.",
+)
 AS_OF = click.option(
     "--as-of",
     "as_of",
@@ -177,13 +184,7 @@ def report() -> None:
 @report.command("restraint")
 @CONFIG
 @click.option("--year", required=True, metavar="YYYY-YY", help="School year, e.g. 2015-16.")
-@click.option(
-    "--from",
-    "source",
-    required=True,
-    type=click.Path(exists=False),
-    help="A folder of case files, or one YAML/JSON file with 'cases: [...]'.",
-)
+@CASES_FROM
 @click.option("--goal", type=int, help="The reduction goal for the year, in percent.")
 @click.option("--next-goal", type=int, help="Next year's reduction goal, in percent.")
 @click.option(
@@ -280,13 +281,7 @@ def forms_fill(code, config, case, meeting, incident, values, language, as_of, o
 
 @cli.command("programs")
 @CONFIG
-@click.option(
-    "--from",
-    "source",
-    required=True,
-    type=click.Path(exists=False),
-    help="A folder of case files, or one YAML/JSON file with 'cases: [...]' (the roster).",
-)
+@CASES_FROM
 @AS_OF
 @_format("table", "json")
 def programs(config: str, source: str, as_of: str | None, fmt: str) -> None:

@@ -15,8 +15,8 @@ from attrs import evolve
 from spedrules.core.counting import day_name
 from spedrules.core.layering import RuleSet
 from spedrules.core.model import Event, EventRef, Incident, Obligation, Student, Violation
-from spedrules.core.rules import IncidentRule, TimelineRule, Trigger
-from spedrules.core.timeline import Context, Occurrence, obligation
+from spedrules.core.rules import IncidentRule, Trigger
+from spedrules.core.timeline import Context, Occurrence, as_timeline, obligation
 
 
 def evaluate_incidents(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation], list[Violation]]:
@@ -97,18 +97,7 @@ def _duty(entry, rule: IncidentRule, incident: Incident, ctx: Context, events) -
         ),
     )
     linked = [e for e in events if _about(e, incident, moment)]
-    timeline = TimelineRule(
-        id=rule.id,
-        kind=rule.kind,
-        title=rule.title,
-        citation=rule.citation,
-        layer=rule.layer,
-        source=rule.source,
-        trigger=Trigger(),
-        period=rule.period,
-        met_by=rule.met_by,
-        responsible=rule.responsible,
-    )
+    timeline = as_timeline(rule, Trigger())
     ob = obligation(entry, timeline, occ, ctx, linked)
     return evolve(ob, subject=incident.id)
 
@@ -137,20 +126,14 @@ def _standing_duty(rule: IncidentRule, incident: Incident, events: list[Event]) 
             f"acknowledgement{need} is needed"
         )
     last = done or (attempts[-1] if status == "met" else None)
-    return Obligation(
-        rule=rule.id,
-        kind=rule.kind,
-        title=rule.title,
-        due=None,
+    return Obligation.of(
+        rule,
         status=status,
-        citation=rule.citation,
-        layer=rule.layer or "statutory",
-        source=rule.source or "?",
-        explanation=tuple(steps),
+        due=None,
+        steps=steps,
         trigger=EventRef(incident.type, incident.started_at.date()),
         met_by=EventRef(last.type, last.day) if last else None,
         subject=incident.id,
-        responsible=rule.responsible or None,
     )
 
 

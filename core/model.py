@@ -151,6 +151,36 @@ class Obligation:
     subject: str | None = None  # incident or meeting id, when the obligation is about one
     responsible: str | None = None  # the role that must act, when the source names one
 
+    @classmethod
+    def of(
+        cls,
+        rule: Any,
+        *,
+        status: str,
+        due: date | datetime | None,
+        steps: Any,
+        trigger: EventRef | None = None,
+        met_by: EventRef | None = None,
+        **more: Any,
+    ) -> Obligation:
+        """The obligation ``rule`` gives, with its provenance (id, kind, citation, layer, plugin)
+        and responsible role taken from the rule."""
+        return cls(
+            rule=rule.id,
+            kind=rule.kind,
+            title=rule.title,
+            due=due,
+            status=status,
+            citation=rule.citation,
+            layer=rule.layer or "statutory",
+            source=rule.source or "?",
+            explanation=tuple(steps),
+            trigger=trigger,
+            met_by=met_by,
+            responsible=rule.responsible or None,
+            **more,
+        )
+
 
 @frozen
 class Violation:

@@ -20,8 +20,8 @@ from spedrules.core.calendar import SchoolCalendar, SchoolYear
 from spedrules.core.counting import day_name
 from spedrules.core.layering import RuleSet
 from spedrules.core.model import Case, Event, EventRef, Obligation, Student
-from spedrules.core.rules import ProgramRule, TimelineRule, Trigger
-from spedrules.core.timeline import Context, Occurrence, obligation
+from spedrules.core.rules import ProgramRule, Trigger
+from spedrules.core.timeline import Context, Occurrence, as_timeline, obligation
 
 SHOWN_IDS = 12  # students named in an explanation; the count is always complete
 
@@ -88,18 +88,7 @@ def _obligation(entry, rule: ProgramRule, group, count, ids, events, year, tz, a
     steps.append(f"more than {rule.more_than}: the duty arises")
     events = sorted(events, key=lambda e: e.day)
     if rule.period is not None:
-        timeline = TimelineRule(
-            id=rule.id,
-            kind=rule.kind,
-            title=rule.title,
-            citation=rule.citation,
-            layer=rule.layer,
-            source=rule.source,
-            trigger=Trigger(school_year_start=True),
-            period=rule.period,
-            met_by=rule.met_by,
-            responsible=rule.responsible,
-        )
+        timeline = as_timeline(rule, Trigger(school_year_start=True))
         occ = Occurrence(year.first_day, None, ref, None, tuple(steps))
         ctx = Context(case=Case(student=Student(id=group)), calendar=calendar, tz=tz, as_of=as_of)
         ob = obligation(entry, timeline, occ, ctx, events)
@@ -115,18 +104,6 @@ def _obligation(entry, rule: ProgramRule, group, count, ids, events, year, tz, a
 
 
 def _plain(rule: ProgramRule, status, due, steps, ref, met, subject) -> Obligation:
-    return Obligation(
-        rule=rule.id,
-        kind=rule.kind,
-        title=rule.title,
-        due=due,
-        status=status,
-        citation=rule.citation,
-        layer=rule.layer or "local",
-        source=rule.source or "?",
-        explanation=tuple(steps),
-        trigger=ref,
-        met_by=met,
-        subject=subject,
-        responsible=rule.responsible or None,
+    return Obligation.of(
+        rule, status=status, due=due, steps=steps, trigger=ref, met_by=met, subject=subject
     )

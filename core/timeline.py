@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from attrs import evolve, field, frozen
@@ -21,7 +22,7 @@ from spedrules.core.counting import day_name
 from spedrules.core.errors import CalendarError
 from spedrules.core.layering import RuleEntry, RuleSet
 from spedrules.core.model import Case, Event, EventRef, Obligation, Violation
-from spedrules.core.rules import EventMatch, TimelineRule
+from spedrules.core.rules import EventMatch, TimelineRule, Trigger
 
 
 @frozen
@@ -302,23 +303,33 @@ def obligation(
     met = _first_after(rule.met_by, events, occ)
     status, line = _status(due, met, cancelled, ctx)
     steps.append(line)
-    return Obligation(
-        rule=rule.id,
-        kind=rule.kind,
-        title=rule.title,
-        due=due,
+    done = cancelled or met
+    return Obligation.of(
+        rule,
         status=status,
-        citation=rule.citation,
-        layer=rule.layer or "statutory",
-        source=rule.source or "?",
-        explanation=tuple(steps),
+        due=due,
+        steps=steps,
         trigger=occ.ref,
-        met_by=EventRef((cancelled or met).type, (cancelled or met).day)
-        if (cancelled or met)
-        else None,
+        met_by=EventRef(done.type, done.day) if done else None,
         replaces=entry.replaced[0].id if entry.replaced else None,
         tightens=entry.tightens,
-        responsible=rule.responsible or None,
+    )
+
+
+def as_timeline(rule: Any, trigger: Trigger) -> TimelineRule:
+    """A deadline rule with the same provenance, for rules of other types that count a period
+    (incident duties, program duties), so that one engine counts and explains every deadline."""
+    return TimelineRule(
+        id=rule.id,
+        kind=rule.kind,
+        title=rule.title,
+        citation=rule.citation,
+        layer=rule.layer,
+        source=rule.source,
+        trigger=trigger,
+        period=rule.period,
+        met_by=rule.met_by,
+        responsible=rule.responsible,
     )
 
 
