@@ -28,6 +28,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     delete,
+    insert,
     select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -308,7 +309,8 @@ class Store:
                         ObligationRow.as_of == as_of, ObligationRow.student_pk.in_(pks)
                     )
                 )
-            s.add_all(ObligationRow(**r) for r in rows)
+            if rows:  # one executemany, not an ORM object per obligation (they are derived data)
+                s.execute(insert(ObligationRow), rows)
 
     def obligations(self, as_of: date, district_id: str | None = None) -> list[dict[str, Any]]:
         with self.sessions() as s:
