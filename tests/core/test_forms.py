@@ -291,3 +291,19 @@ def test_incident_data_has_times_duration_and_contacts():
     assert [x["method"] for x in d["parent_contacts"]] == ["phone", "written"]
     assert d["first_parent_contact"]["time"] == time(12, 40)
     assert d["events"]["parent_notified"]["method"] == "written"
+
+
+def test_html_escapes_what_the_case_says():
+    from spedrules.core.form_render import to_html
+
+    c = Case(
+        student=Student(id="S-1", name="<script>alert(1)</script>"),
+        meetings=(Meeting(id="M-1", type="annual", start=datetime(2026, 12, 2, 15, 10)),),
+    )
+    html = to_html(fill(form(), data(c), district="A & B"))
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert "A &amp; B" in html
+    # the draft watermark, in the form's language
+    assert '<div class="watermark">DRAFT</div>' in html
+    spanish = to_html(fill(form(), data(c), language="es"))
+    assert '<div class="watermark">BORRADOR</div>' in spanish and "Aviso" in spanish
