@@ -138,6 +138,20 @@ CASES = [
         ],
     ),
     (
+        "IEP2A",
+        MV,
+        MEETING,
+        [],
+        "2026-12-02",
+        [
+            "IEP - ELIGIBILITY",
+            "☒ Speech or Language Impairment (SLI)",  # student.disability SLI
+            "☒ Expressive Language",
+            "☒ Articulation/Voice/Fluency",
+            "speak up more in class",
+        ],
+    ),
+    (
         "BER",
         MV,
         CA_INCIDENT,
@@ -430,7 +444,7 @@ def test_the_glance_speaks_of_this_meeting_not_the_last_one(run_cli, examples, t
 def test_forms_list(run_cli, examples):
     result = run_cli("forms", "list", "--config", examples / MV, "--format", "json")
     codes = {row["code"] for row in json.loads(result.output)}
-    assert codes == {"NC 6A", "NC 3", "NC 7", "BER", "IEP 1", "IEP-GLANCE"}
+    assert codes == {"NC 6A", "NC 3", "NC 7", "BER", "IEP 1", "IEP 2A", "IEP-GLANCE"}
     everything = json.loads(run_cli("forms", "list", "--format", "json").output)
     assert {"FL-RS-NOTICE", "FL-RS-REPORT"} <= {row["code"] for row in everything}
     assert "NC 6A" in run_cli("forms", "list").output
