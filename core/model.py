@@ -161,7 +161,9 @@ class Obligation:
         steps: Any,
         trigger: EventRef | None = None,
         met_by: EventRef | None = None,
-        **more: Any,
+        replaces: str | None = None,
+        tightens: str | None = None,
+        subject: str | None = None,
     ) -> Obligation:
         """The obligation ``rule`` gives, with its provenance (id, kind, citation, layer, plugin)
         and responsible role taken from the rule."""
@@ -177,8 +179,10 @@ class Obligation:
             explanation=tuple(steps),
             trigger=trigger,
             met_by=met_by,
+            replaces=replaces,
+            tightens=tightens,
+            subject=subject,
             responsible=rule.responsible or None,
-            **more,
         )
 
 

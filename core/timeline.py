@@ -101,16 +101,16 @@ def _plan(ruleset: RuleSet) -> list[tuple[RuleEntry, frozenset[str], bool]]:
     plan = ruleset.cache.get("timeline_plan")
     if plan is None:
         entries = sorted(ruleset.of_type(TimelineRule), key=lambda e: e.tightens is not None)
-        plan = [
-            (
-                e,
-                frozenset(m.type for m in e.latest.trigger.events),  # type: ignore[attr-defined]
-                bool(e.latest.requires_iep),  # type: ignore[attr-defined]
-            )
-            for e in entries
-        ]
+        plan = [(e, _needed_types(e.latest.trigger), bool(e.latest.requires_iep)) for e in entries]  # type: ignore[attr-defined]
         ruleset.cache["timeline_plan"] = plan
     return plan
+
+
+def _needed_types(trigger: Trigger) -> frozenset[str]:
+    """Event types without which a case cannot trigger the rule (empty: no such condition)."""
+    if trigger.removals_over is not None:
+        return frozenset({"disciplinary_removal"})
+    return frozenset(m.type for m in trigger.events)
 
 
 def _between_versions(entry: RuleEntry, day: date) -> bool:
@@ -234,7 +234,7 @@ def _has_iep(events: list[Event]) -> bool:
 
 def _birthday(age: int, ctx: Context) -> Iterator[Occurrence]:
     born = ctx.case.student.birth_date
-    if born is None:
+    if born is None or ctx.as_of.year - born.year < age:  # not that old yet, whatever the day
         return
     count = counting.anniversary(born, years=age)
     day = count.due
