@@ -38,6 +38,7 @@ from spedrules.core.convert import converter
 from spedrules.core.errors import InputError
 
 DEFAULT_DB = "spedrules.sqlite"
+IMPORT_BATCH = 1_000  # cases written per group of statements
 
 
 def database_url(db: str | None = None) -> str:
@@ -175,78 +176,111 @@ class Store:
         """
         count = 0
         with self.transaction() as s:
+            batch: list[dict[str, Any]] = []
             for case in cases:
                 if fail_after is not None and count >= fail_after:
                     raise RuntimeError(f"injected failure after {count} cases")
-                self._add_case(s, district_id, case, who)
+                batch.append(case)
                 count += 1
+                if len(batch) == IMPORT_BATCH:
+                    self._add_batch(s, district_id, batch, who)
+                    batch = []
+            self._add_batch(s, district_id, batch, who)
         return count
 
     def add_events(
         self, district_id: str, events: dict[str, list[dict[str, Any]]], who: str
     ) -> int:
         """Append events to existing students, all or nothing; an unknown student is an error."""
-        count = 0
-        now = datetime.now(UTC).replace(tzinfo=None)
+        now = _now()
         with self.transaction() as s:
-            for sid, items in events.items():
-                row = s.scalar(
-                    select(StudentRow).where(
-                        StudentRow.district_id == district_id, StudentRow.student_id == sid
-                    )
-                )
-                if row is None:
+            rows = self._students(s, district_id, list(events))
+            for sid in events:
+                if sid not in rows:
                     raise InputError(
                         None,
                         f"student_id {sid}",
                         f"a student of {district_id} (import students first)",
                     )
-                for event in items:
-                    day = str(event.get("date") or event.get("at"))[:10]
-                    s.add(
-                        EventRow(
-                            student_pk=row.pk,
-                            type=event["type"],
-                            day=date.fromisoformat(day),
-                            data=event,
-                            recorded_at=now,
-                        )
-                    )
-                    count += 1
-                audit(s, who, "events", f"{district_id}/{sid}", None, {"added": len(items)})
-        return count
+            added = [
+                _event_row(rows[sid].pk, e, now) for sid, items in events.items() for e in items
+            ]
+            _insert(s, EventRow, added)
+            _insert(
+                s,
+                AuditRow,
+                [
+                    _audit_row(who, "events", f"{district_id}/{sid}", None, {"added": len(items)})
+                    for sid, items in events.items()
+                ],
+            )
+        return len(added)
 
-    def _add_case(self, s: Session, district_id: str, case: dict[str, Any], who: str) -> None:
-        student = case["student"]
-        row = s.scalar(
-            select(StudentRow).where(
-                StudentRow.district_id == district_id, StudentRow.student_id == str(student["id"])
+    def _students(self, s: Session, district_id: str, ids: list[str]) -> dict[str, StudentRow]:
+        found: dict[str, StudentRow] = {}
+        for i in range(0, len(ids), IMPORT_BATCH):  # bounded IN lists
+            chunk = ids[i : i + IMPORT_BATCH]
+            query = select(StudentRow).where(
+                StudentRow.district_id == district_id, StudentRow.student_id.in_(chunk)
             )
+            found.update((row.student_id, row) for row in s.scalars(query))
+        return found
+
+    def _add_batch(
+        self, s: Session, district_id: str, cases: list[dict[str, Any]], who: str
+    ) -> None:
+        """Cases written with a few statements per batch (one lookup, one insert per table), not
+        a round trip per case: the same rows as case by case, events in order, one audit row each.
+        A student twice in one batch is written case by case, in order."""
+        if not cases:
+            return
+        ids = [str(c["student"]["id"]) for c in cases]
+        if len(set(ids)) < len(ids):
+            for case in cases:
+                self._add_batch(s, district_id, [case], who)
+            return
+        rows = self._students(s, district_id, ids)
+        before = {sid: dict(row.data) for sid, row in rows.items()}
+        for sid, case in zip(ids, cases, strict=True):
+            row = rows.get(sid)
+            if row is None:
+                row = rows[sid] = StudentRow(district_id=district_id, student_id=sid, data={})
+                s.add(row)
+            student = case["student"]
+            row.data, row.school = student, student.get("school")
+            row.evaluation = case.get("evaluation") or {}
+        s.flush()  # new students get their keys (one multi-row insert)
+        now = _now()
+        existing = [rows[sid].pk for sid in before]
+        if existing:
+            s.execute(delete(RecordRow).where(RecordRow.student_pk.in_(existing)))
+        _insert(
+            s,
+            EventRow,
+            [
+                _event_row(rows[sid].pk, e, now)
+                for sid, c in zip(ids, cases, strict=True)
+                for e in c.get("events", [])
+            ],
         )
-        before = dict(row.data) if row else None
-        if row is None:
-            row = StudentRow(district_id=district_id, student_id=str(student["id"]), data={})
-            s.add(row)
-        row.data, row.school = student, student.get("school")
-        row.evaluation = case.get("evaluation") or {}
-        s.flush()
-        now = datetime.now(UTC).replace(tzinfo=None)
-        for event in case.get("events", []):
-            day = str(event.get("date") or event.get("at"))[:10]
-            s.add(
-                EventRow(
-                    student_pk=row.pk,
-                    type=event["type"],
-                    day=date.fromisoformat(day),
-                    data=event,
-                    recorded_at=now,
-                )
-            )
-        s.execute(delete(RecordRow).where(RecordRow.student_pk == row.pk))
-        for kind in ("incidents", "meetings"):
-            for item in case.get(kind, []):
-                s.add(RecordRow(student_pk=row.pk, kind=kind[:-1], data=item))
-        audit(s, who, "case", f"{district_id}/{student['id']}", before, student)
+        _insert(
+            s,
+            RecordRow,
+            [
+                {"student_pk": rows[sid].pk, "kind": kind[:-1], "data": item}
+                for sid, c in zip(ids, cases, strict=True)
+                for kind in ("incidents", "meetings")
+                for item in c.get(kind, [])
+            ],
+        )
+        _insert(
+            s,
+            AuditRow,
+            [
+                _audit_row(who, "case", f"{district_id}/{sid}", before.get(sid), c["student"])
+                for sid, c in zip(ids, cases, strict=True)
+            ],
+        )
 
     # ---- reads ----------------------------------------------------------------------------
     def district(self, district_id: str) -> DistrictRow | None:
@@ -347,16 +381,39 @@ def alembic_config():
 
 
 def audit(s: Session, who: str, action: str, what: str, before, after) -> None:
-    s.add(
-        AuditRow(
-            at=datetime.now(UTC).replace(tzinfo=None),
-            who=who,
-            action=action,
-            what=what,
-            before=_plain(before),
-            after=_plain(after),
-        )
-    )
+    s.add(AuditRow(**_audit_row(who, action, what, before, after)))
+
+
+def _audit_row(who: str, action: str, what: str, before, after) -> dict[str, Any]:
+    return {
+        "at": _now(),
+        "who": who,
+        "action": action,
+        "what": what,
+        "before": _plain(before),
+        "after": _plain(after),
+    }
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _event_row(student_pk: int, event: dict[str, Any], now: datetime) -> dict[str, Any]:
+    day = str(event.get("date") or event.get("at"))[:10]
+    return {
+        "student_pk": student_pk,
+        "type": event["type"],
+        "day": date.fromisoformat(day),
+        "data": event,
+        "recorded_at": now,
+    }
+
+
+def _insert(s: Session, table: type, rows: list[dict[str, Any]]) -> None:
+    """One executemany for many rows (Core insert: no ORM object per row)."""
+    if rows:
+        s.execute(insert(table), rows)
 
 
 def _plain(value: Any) -> Any:

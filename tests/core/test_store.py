@@ -119,6 +119,38 @@ def test_events_are_appended_and_audited(store):
     assert audit[-2:] == [("alice", "case", "mesa-verde/A-1"), ("bob", "case", "mesa-verde/A-1")]
 
 
+def test_batched_import_writes_what_case_by_case_would(store, monkeypatch):
+    # batches of 2 (imports write a batch with a few statements): a student twice in one import,
+    # a student extended across batches, incidents replaced by the latest case, one audit row each
+    from spedrules.core import store as store_module
+
+    monkeypatch.setattr(store_module, "IMPORT_BATCH", 2)
+    inc = {"id": "R-1", "type": "restraint", "started_at": "2026-10-01T10:00:00"}
+    first = {
+        "student": {"id": "B-1", "school": "North"},
+        "events": [{"type": "referral_received", "date": "2026-09-01"}],
+        "incidents": [inc],
+    }
+    other = {"student": {"id": "B-2"}, "events": []}
+    again = {
+        "student": {"id": "B-1", "school": "South"},
+        "events": [{"type": "assessment_plan_provided", "date": "2026-09-10"}],
+        "incidents": [dict(inc, id="R-2")],
+    }
+    extra = {"student": {"id": "B-3"}, "events": [{"type": "absence", "date": "2026-09-02"}]}
+    assert store.add_cases("mesa-verde", [first, again, other, extra], who="carol") == 4
+    cases = {d["student"]["id"]: d for _, d in store.cases("mesa-verde", 0, 10**9)}
+    assert sorted(cases) == ["B-1", "B-2", "B-3"]
+    b1 = cases["B-1"]
+    assert b1["student"]["school"] == "South"
+    assert [e["type"] for e in b1["events"]] == ["referral_received", "assessment_plan_provided"]
+    assert [i["id"] for i in b1["incidents"]] == ["R-2"]
+    assert [e["type"] for e in cases["B-3"]["events"]] == ["absence"]
+    rows = [a for a in store.audit_rows() if a.who == "carol"]
+    assert [a.what for a in rows] == [f"mesa-verde/{x}" for x in ("B-1", "B-1", "B-2", "B-3")]
+    assert rows[0].before is None and rows[1].before == {"id": "B-1", "school": "North"}
+
+
 def test_cli_end_to_end_and_ics_export(tmp_path, run_cli):
     db = str(tmp_path / "e2e.sqlite")
     assert run_cli("init", "--db", db).exit_code == 0
