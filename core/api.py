@@ -356,7 +356,8 @@ def fill_form(
     one; ``values`` (a YAML/JSON file or a mapping) holds what is entered by hand.
     """
     from spedrules.core.files import read_data
-    from spedrules.core.forms import choose_language, fill, form_data
+    from spedrules.core.form_data import form_data
+    from spedrules.core.forms import choose_language, fill
 
     district = load_district(config)
     case = as_case(case, district)

@@ -1,35 +1,17 @@
 """Forms: jurisdiction forms as data, filled from a case (DESIGN.md section 3).
 
 A plugin keeps its forms as YAML files (one :class:`~spedrules.core.rules.FormDefinition` each)
-and returns them from ``spedrules_forms``. Filling a form reads each field's ``source`` path from
-the *form data*, a plain mapping built from the case::
-
-    today                         the form's date (--as-of)
-    district.name / district.id
-    student.*                     the student, plus age, parent (first parent/guardian contact)
-    meeting.*                     the chosen meeting: date, time, end_time, attendees, excused ...
-    meeting.events.<type>.*       the latest event of a type from the meeting's day on
-    meeting.obligations.<rule>.*  a deadline the meeting triggered (its iep_meeting_held event)
-    incident.*                    the chosen incident: date, start_time, duration_minutes ...
-    incident.events.<type>.*      the latest event about that incident (parent_notified ...)
-    incident.parent_contacts      every notice or attempt to reach the parent about it (method,
-                                  date, time); parent_contact_methods, first_parent_contact
-    events.<type>.*               the latest event of a type in the case, as of the form's date
-    first_events.<type>.*         the first one (the initial referral, the first IEP consent)
-    iep_meetings.<meeting_type>.* the latest ``iep_meeting_held`` of that type (initial, annual)
-    obligations.<rule id>.due     a computed deadline (and .status), e.g. the assessment plan's
-
-``source: a | b`` takes the first of the paths that has a value.
-
-Keys of ``details`` are lifted to their owner (``meeting.place``, ``incident.context``), as in the
-case file. Fields without a source are entered by hand (``--values FILE``). A required field left
-empty is *missing*; a form with anything missing is a draft (printed with a DRAFT watermark).
+and returns them from ``spedrules_forms``. Filling a form reads each field's ``source`` path
+(``a | b``: the first that has a value) from the *form data*, the mapping
+:func:`spedrules.core.form_data.form_data` builds from the case. Fields without a source are
+entered by hand (``--values FILE``). A required field left empty is *missing*; a form with
+anything missing is a draft (printed with a DRAFT watermark).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,27 +20,13 @@ from attrs import frozen
 from spedrules.core.convert import Expected, parse_date, parse_time, structure_at
 from spedrules.core.errors import InputError
 from spedrules.core.files import read_data
-from spedrules.core.model import Case, Incident, Meeting, Obligation, Student
+from spedrules.core.model import Student
 from spedrules.core.rules import FIELD_TYPES, FormDefinition, FormField
 
 SUBJECTS = ("case", "meeting", "incident")
-PARENT_RELATIONSHIPS = ("parent", "guardian", "mother", "father", "surrogate", "foster_parent")
 # home_language values (codes or names, as SIS exports give them) -> a form language code
 LANGUAGE_CODES = {"en": "en", "english": "en", "es": "es", "spa": "es", "spanish": "es"}
 EMPTY = (None, "", [], (), {})
-# home_language codes as a form prints them (other values are printed as given)
-LANGUAGE_NAMES = {
-    "en": "English",
-    "es": "Spanish",
-    "vi": "Vietnamese",
-    "zh": "Chinese",
-    "tl": "Tagalog",
-    "ko": "Korean",
-    "ar": "Arabic",
-    "hy": "Armenian",
-    "ru": "Russian",
-    "fa": "Farsi",
-}
 
 
 # -- loading and checking form definitions ----------------------------------------------------
@@ -117,201 +85,6 @@ def _texts(form: FormDefinition) -> Iterable[Any]:
             yield f.label
             yield from (c.label for c in f.choices)
             yield from (c.label for c in f.columns)
-
-
-# -- the form data a case provides ------------------------------------------------------------
-
-
-def form_data(
-    case: Case,
-    district: dict[str, Any],
-    as_of: date,
-    meeting: Meeting | None = None,
-    incident: Incident | None = None,
-    obligations: Iterable[Obligation] = (),
-) -> dict[str, Any]:
-    """The mapping form fields read their ``source`` paths from (see the module docstring)."""
-    data: dict[str, Any] = {
-        "today": as_of,
-        "district": district,
-        "student": _student(case.student, as_of),
-        "events": _latest_events(e for e in case.events if e.day <= as_of),
-        "iep_meetings": _by_meeting_type(e for e in case.events if e.day <= as_of),
-        "first_events": _first_events(e for e in case.events if e.day <= as_of),
-        "obligations": {
-            o.rule if o.subject is None else f"{o.rule}@{o.subject}": _obligation(o)
-            for o in obligations
-        },
-    }
-    for o in obligations:  # the obligation about this form's subject answers to its plain id
-        if o.subject is not None and o.subject in {
-            getattr(meeting, "id", None),
-            getattr(incident, "id", None),
-        }:
-            data["obligations"][o.rule] = _obligation(o)
-    data["subject_day"] = as_of  # which fields are on the form: those in force on this day
-    if meeting is not None:
-        day = meeting.start.date()
-        data["meeting"] = _meeting(meeting)
-        data["meeting"]["events"] = _latest_events(e for e in case.events if day <= e.day <= as_of)
-        data["meeting"]["obligations"] = {
-            o.rule: _obligation(o) for o in obligations if o.trigger and o.trigger.date == day
-        }
-        data["subject_day"] = day
-    if incident is not None:
-        data["incident"] = _incident(incident, case)
-        data["subject_day"] = incident.started_at.date()
-    return data
-
-
-def _obligation(o: Obligation) -> dict[str, Any]:
-    due = o.due.date() if isinstance(o.due, datetime) else o.due
-    return {"due": due, "status": o.status, "citation": o.citation, "rule": o.rule}
-
-
-def _lift(details: dict[str, Any], into: dict[str, Any]) -> dict[str, Any]:
-    """``details`` keys beside the known ones, as in the case file (known keys win)."""
-    return {**details, **into}
-
-
-def _student(student: Student, as_of: date) -> dict[str, Any]:
-    contacts = [
-        {
-            "name": c.name,
-            "relationship": c.relationship,
-            "phone": c.phone,
-            "email": c.email,
-            "language": c.language,
-        }
-        for c in student.contacts
-    ]
-    parents = [c for c in contacts if (c["relationship"] or "").lower() in PARENT_RELATIONSHIPS]
-    born = student.birth_date
-    return {
-        "id": student.id,
-        "name": student.name,
-        "birth_date": born,
-        "age": _age(born, as_of),
-        "grade": student.grade,
-        "disability": student.disability,
-        "secondary_disability": student.secondary_disability,
-        "english_learner": student.english_learner,
-        "english_proficiency": "EL" if student.english_learner else None,
-        "has_bip": student.has_bip,
-        "bip_status": "has_bip" if student.has_bip else "no_bip",
-        "ethnicity": student.ethnicity,
-        "school": student.school,
-        "home_language": student.home_language,
-        "home_language_name": LANGUAGE_NAMES.get(
-            (student.home_language or "").lower(), student.home_language
-        ),
-        "contacts": contacts,
-        "parents": parents,
-        "parent": (parents or contacts or [None])[0],
-        "flags": list(student.flags),
-    }
-
-
-def _age(born: date | None, on: date) -> int | None:
-    if born is None:
-        return None
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-def _latest_events(events: Iterable[Any]) -> dict[str, dict[str, Any]]:
-    latest: dict[str, Any] = {}
-    for event in sorted(events, key=lambda e: e.at or datetime.combine(e.day, time())):
-        latest[event.type] = event
-    return {
-        kind: _lift(e.details, {"date": e.day, "time": e.at.time() if e.at else None})
-        for kind, e in latest.items()
-    }
-
-
-def _by_meeting_type(events: Iterable[Any]) -> dict[str, dict[str, Any]]:
-    """The latest ``iep_meeting_held`` of each ``meeting_type`` (initial, annual, triennial)."""
-    held = [e for e in events if e.type == "iep_meeting_held" and e.get("meeting_type")]
-    latest = {}
-    for e in sorted(held, key=lambda e: e.day):
-        latest[str(e.get("meeting_type"))] = _lift(e.details, {"date": e.day})
-    return latest
-
-
-def _first_events(events: Iterable[Any]) -> dict[str, dict[str, Any]]:
-    first: dict[str, Any] = {}
-    for e in sorted(events, key=lambda e: e.day, reverse=True):
-        first[e.type] = _lift(e.details, {"date": e.day})
-    return first
-
-
-def _meeting(meeting: Meeting) -> dict[str, Any]:
-    people = [
-        _lift(a.details, {"name": a.name, "role": a.role, "excused": a.excused})
-        for a in meeting.attendees
-    ]
-    minutes = None
-    if meeting.end is not None:
-        minutes = int((meeting.end - meeting.start).total_seconds() // 60)
-    known = {
-        "id": meeting.id,
-        "type": meeting.type,
-        "date": meeting.start.date(),
-        "time": meeting.start.time(),
-        "end_time": meeting.end.time() if meeting.end else None,
-        "duration_minutes": minutes,
-        "notice_sent": meeting.notice_sent,
-        "agenda_sent": meeting.agenda_sent,
-        "draft_sent": meeting.draft_sent,
-        "agreed_extension": meeting.agreed_extension,
-        "attendees": people,
-        "members": [p for p in people if not p["excused"]],
-        "staff": [p for p in people if not p["excused"] and p["role"] not in ("parent", "student")],
-        "excused": [p for p in people if p["excused"]],
-    }
-    return _lift(meeting.details, known)
-
-
-def _incident(incident: Incident, case: Case) -> dict[str, Any]:
-    from spedrules.core.incidents import about_incident
-    from spedrules.core.restraint_report import restraint_type
-
-    start, end = incident.started_at, incident.released_at
-    linked = sorted(
-        (e for e in case.events if about_incident(e, incident)),
-        key=lambda e: e.at or datetime.combine(e.day, time()),
-    )
-    contacts = [  # every effort to reach the parent about it, in order
-        {"method": e.get("method"), "date": e.day, "time": e.at.time() if e.at else None}
-        for e in linked
-        if e.type in ("parent_notified", "parent_contact_attempted")
-    ]
-    minutes = int((end - start).total_seconds() // 60) if end is not None else None
-    staff = [{"name": p.name, "role": p.role} for p in incident.staff]
-    witnesses = [{"name": p.name, "role": p.role} for p in incident.witnesses]
-    known = {
-        "id": incident.id,
-        "type": incident.type,
-        "date": start.date(),
-        "start_time": start.time(),
-        "end_time": end.time() if end else None,
-        "released_at": end,
-        "duration_minutes": minutes,
-        "method": incident.method,
-        "position": incident.position,
-        "location": incident.location,
-        "staff": staff,
-        "staff_names": ", ".join(p["name"] for p in staff) or None,
-        "witnesses": witnesses,
-        "witness_names": ", ".join(p["name"] for p in witnesses) or None,
-        "injuries": incident.injuries,
-        "restraint_type": restraint_type(incident) if incident.type == "restraint" else None,
-        "student_age": _age(case.student.birth_date, start.date()),
-        "events": _latest_events(linked),
-        "parent_contacts": contacts,
-        "parent_contact_methods": sorted({c["method"] for c in contacts if c["method"]}),
-        "first_parent_contact": contacts[0] if contacts else None,
-    }
-    return _lift(incident.details, known)
 
 
 def lookup(data: Any, path: str) -> Any:

@@ -8,10 +8,10 @@ import pytest
 
 from spedrules.core.convert import structure_at
 from spedrules.core.errors import InputError
+from spedrules.core.form_data import form_data
 from spedrules.core.forms import (
     choose_language,
     fill,
-    form_data,
     form_problems,
     load_forms,
     lookup,
