@@ -309,6 +309,15 @@ def _form_code(code: str) -> str:
 
 def find_form(district: District, code: str, on: date):
     """The district's form with this code (``NC6A`` finds ``NC 6A``) in force on a day."""
+    entry = _form_entry(district, code)
+    form = entry.version_on(on)
+    if form is None:
+        versions = "; ".join(v.interval() for v in entry.versions)
+        raise InputError(None, "CODE", f"a version of {code} in force on {on} ({versions})", code)
+    return form
+
+
+def _form_entry(district: District, code: str):
     from spedrules.core.rules import FormDefinition
 
     entries = district.ruleset.of_type(FormDefinition)
@@ -317,11 +326,7 @@ def find_form(district: District, code: str, on: date):
     if not found:
         known = ", ".join(sorted(e.latest.code for e in entries)) or "none in this stack"
         raise InputError(None, "CODE", f"a form of this district ({known})", code)
-    form = found[0].version_on(on)
-    if form is None:
-        versions = "; ".join(v.interval() for v in found[0].versions)
-        raise InputError(None, "CODE", f"a version of {code} in force on {on} ({versions})", code)
-    return form
+    return found[0]
 
 
 def _pick(items, wanted: str | None, what: str, option: str, file: str | None):
@@ -362,13 +367,13 @@ def fill_form(
     district = load_district(config)
     case = as_case(case, district)
     day = as_date(as_of, district)
-    probe = find_form(district, code, day)
+    subject_kind = _form_entry(district, code).latest.subject
     chosen_meeting = chosen_incident = None
     on = day
-    if probe.subject == "meeting":
+    if subject_kind == "meeting":
         chosen_meeting = _pick(case.meetings, meeting, "meeting", "--meeting", case.source)
         on = chosen_meeting.start.date()
-    elif probe.subject == "incident":
+    elif subject_kind == "incident":
         chosen_incident = _pick(case.incidents, incident, "incident", "--incident", case.source)
         on = chosen_incident.started_at.date()
     form = find_form(district, code, on)  # the version in force when the meeting/incident is
