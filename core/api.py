@@ -27,6 +27,7 @@ from spedrules.core.errors import InputError, SpedrulesError
 from spedrules.core.incidents import evaluate_incidents
 from spedrules.core.layering import (
     RuleSet,
+    assign_roles,
     check_stack,
     extra_event_types,
     resolve,
@@ -112,6 +113,7 @@ def load_district(
         )
     ctx = HookContext(config=config, options=options)
     ruleset = resolve(registry, list(config.stack), ctx)
+    assign_roles(ruleset, config.responsible, config.source)
     return District(config, registry, options, calendar, ruleset)
 
 

@@ -29,6 +29,9 @@ class DistrictConfig:
     calendar: Path | None = None  # resolved against the config file's folder
     options: dict[str, Any] = field(factory=dict, hash=False)
     local_plugins: tuple[Path, ...] = ()  # a district's own add-ons as .py files
+    # who acts on what: rule id or obligation kind -> role (the [responsible] table), for the
+    # rules whose source names no one; the sweep's dashboard counts by these roles
+    responsible: dict[str, str] = field(factory=dict, hash=False)
     source: Path | None = None
 
 
@@ -42,9 +45,10 @@ def config_from_dict(data: dict[str, Any], path: Path | None = None) -> District
     district = data.get("district")
     if not isinstance(district, dict):
         raise ConfigError(path, "district", "a [district] table")
-    unknown = set(data) - {"district", "options"}
+    unknown = set(data) - {"district", "options", "responsible"}
     if unknown:
-        raise ConfigError(path, sorted(unknown)[0], "only the tables [district] and [options]")
+        expected = "only the tables [district], [options] and [responsible]"
+        raise ConfigError(path, sorted(unknown)[0], expected)
     extra = sorted(set(district) - set(DISTRICT_KEYS))
     if extra:
         raise ConfigError(path, f"district.{extra[0]}", f"one of {', '.join(DISTRICT_KEYS)}")
@@ -93,6 +97,12 @@ def config_from_dict(data: dict[str, Any], path: Path | None = None) -> District
     options = data.get("options", {})
     if not isinstance(options, dict):
         raise ConfigError(path, "options", "an [options] table", options)
+    responsible = data.get("responsible", {})
+    if not isinstance(responsible, dict):
+        raise ConfigError(path, "responsible", "a [responsible] table", responsible)
+    for key, role in responsible.items():
+        if not isinstance(role, str) or not role.strip():
+            raise ConfigError(path, f"responsible.{key!r}", "a role name", role)
     return DistrictConfig(
         id=district["id"],
         name=district["name"],
@@ -102,5 +112,6 @@ def config_from_dict(data: dict[str, Any], path: Path | None = None) -> District
         calendar=calendar_path,
         options=dict(options),
         local_plugins=local_paths,
+        responsible=dict(responsible),
         source=path,
     )

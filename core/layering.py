@@ -152,6 +152,24 @@ def resolve(registry: Registry, stack: list[str], ctx: HookContext) -> RuleSet:
     return ruleset
 
 
+def assign_roles(ruleset: RuleSet, roles: dict[str, str], file: Any = None) -> None:
+    """The district's ``[responsible]`` table: a role for each rule (by id, or every rule of a
+    kind) whose source names no one. A role the source gives is kept; a key matching no rule of
+    the stack is a configuration error (a typo would otherwise hide work from the dashboard)."""
+    if not roles:
+        return
+    ids = set(ruleset.entries)
+    kinds = {e.latest.kind for e in ruleset.entries.values()}
+    for key in roles:
+        if key not in ids and key not in kinds:
+            raise ConfigError(file, f"responsible.{key!r}", "a rule id or kind of this stack")
+    for rule_id, entry in list(ruleset.entries.items()):
+        role = roles.get(rule_id) or roles.get(entry.latest.kind)
+        if role and not entry.latest.responsible:
+            versions = tuple(evolve(v, responsible=role) for v in entry.versions)
+            ruleset.entries[rule_id] = evolve(entry, versions=versions)
+
+
 def _link_exceptions(ruleset: RuleSet, replaced_by: dict[str, str]) -> None:
     """Point each exception at the effective rule it displaces, once every layer is in."""
     for rule_id, entry in list(ruleset.entries.items()):

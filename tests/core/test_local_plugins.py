@@ -35,6 +35,7 @@ def district(tmp_path, days: int) -> Path:
     config = (
         (EXAMPLES / "mesa-verde.toml")
         .read_text()
+        .split("\n# Who acts")[0]  # the example's [responsible] names La Habra's kinds
         .replace('"lahabra-best-practices"]', '"mesa-local"]\nlocal_plugins = ["our_practices.py"]')
     )
     (tmp_path / "d.toml").write_text(config)

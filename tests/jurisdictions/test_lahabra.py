@@ -36,7 +36,8 @@ def meeting(**changes):
 
 
 def plain_california(tmp_path):
-    text = (EXAMPLES / "mesa-verde.toml").read_text().replace(', "lahabra-best-practices"', "")
+    text = (EXAMPLES / "mesa-verde.toml").read_text().split("\n# Who acts")[0]  # no roles
+    text = text.replace(', "lahabra-best-practices"', "")
     (tmp_path / "plain.toml").write_text(text)
     (tmp_path / "mesa-verde-2026-27.yaml").write_text(
         (EXAMPLES / "mesa-verde-2026-27.yaml").read_text()
