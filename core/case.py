@@ -8,6 +8,8 @@ InputError naming the file and the field path, e.g. ``events[3].type``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -100,3 +102,27 @@ def _unique(seen: set[str], value: str, source, field: str) -> None:
     if value in seen:
         raise InputError(source, field, "an id not used by another incident or meeting", value)
     seen.add(value)
+
+
+def event_key(student_id: str, event: dict[str, Any]) -> str:
+    """The identity of one event mapping of a student's case (DESIGN.md section 2).
+
+    The source's own ``id`` where it gives one (``id:...``), else a digest of the student, the
+    type, the day or moment and every attribute: the same fact imported twice has the same key,
+    whichever file (case file or events CSV) it came from."""
+    if event.get("id") not in (None, ""):
+        return f"id:{event['id']}"
+    content = {k: _canonical(v) for k, v in event.items() if k != "id"}
+    text = json.dumps([str(student_id), content], sort_keys=True, ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+def _canonical(value: Any) -> Any:
+    """Dates and moments as ISO text, so YAML's date objects and CSV's strings agree."""
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

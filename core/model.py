@@ -47,11 +47,15 @@ class Student:
 
 @frozen
 class Event:
-    """A dated fact in a case: ``type`` from the vocabulary, a ``date`` or an ``at`` moment."""
+    """A dated fact in a case: ``type`` from the vocabulary, a ``date`` or an ``at`` moment.
+
+    ``id`` is the source system's own identifier, when it gives one; without it an event is
+    identified by its content (see :func:`spedrules.core.case.event_key`)."""
 
     type: str
     date: date | None = None
     at: datetime | None = None
+    id: str | None = None
     details: dict[str, Any] = _details()
 
     @property
