@@ -40,6 +40,7 @@ class Student:
     has_bip: bool = False
     ethnicity: str | None = None
     school: str | None = None
+    case_manager: str | None = None  # the person who acts on the student's work list
     home_language: str | None = None
     contacts: tuple[Contact, ...] = ()
     flags: tuple[str, ...] = ()  # foster, homeless, ward, ...
@@ -104,6 +105,7 @@ class Meeting:
     type: str
     start: datetime
     end: datetime | None = None
+    location: str | None = None  # as incidents and iCalendar say it (``place`` is read too)
     notice_sent: date | None = None
     agenda_sent: date | None = None
     draft_sent: date | None = None
