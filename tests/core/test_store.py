@@ -20,8 +20,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
 from spedrules.core.errors import InputError
-from spedrules.core.store import Base, SweepBusy, Store
-from spedrules.core.sweep import dashboard, partitions, stored_evaluation, sweep
+from spedrules.core.store import Base, Store, SweepBusy
+from spedrules.core.sweep import dashboard, stored_evaluation, sweep
 from spedrules.core.synthetic import population
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -290,16 +290,15 @@ def test_a_killed_sweep_is_never_read(big_store):
     url = big_store.url
     sweep(big_store, AS_OF)
     before = published(big_store)
-    proc = _spedrules(
-        "sweep", "--as-of", "2027-02-15", "--db", url, "--partition-size", "10"
-    )
+    proc = _spedrules("sweep", "--as-of", "2027-02-15", "--db", url, "--partition-size", "10")
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # wait until the new run has written something
         runs = big_store.runs("mesa-verde")
         if runs[0]["status"] == "running":
             with big_store.engine.connect() as c:
                 written = c.scalar(
-                    text("SELECT count(*) FROM obligations WHERE run_pk = :r"), {"r": runs[0]["run"]}
+                    text("SELECT count(*) FROM obligations WHERE run_pk = :r"),
+                    {"r": runs[0]["run"]},
                 )
             if written:
                 break
