@@ -375,15 +375,18 @@ def district_group() -> None:
 
 @district_group.command("add")
 @click.argument("config", type=click.Path(dir_okay=False))
+@click.option("--replace", is_flag=True, help="Replace the stored config of this district id.")
 @DB
 @ACTOR
-def district_add(config: str, db: str | None, actor: str | None) -> None:
-    """Check a district config and its calendar, then store them."""
+def district_add(config: str, replace: bool, db: str | None, actor: str | None) -> None:
+    """Check a district config, its calendar and local add-ons, then store them (the add-ons'
+    text and SHA-256 too: sweeps run what was stored). An existing id needs --replace."""
     who = _actor(actor)
     api.load_district(config)  # every check first: nothing is stored for a bad config
     store = _store(db)
     store.init()
-    click.echo(f"district {store.add_district(Path(config), who=who)} stored")
+    district_id = store.add_district(Path(config), who=who, replace=replace)
+    click.echo(f"district {district_id} {'replaced' if replace else 'stored'}")
 
 
 @cli.group("import", cls=Shell)

@@ -161,6 +161,8 @@ def dashboard(board: dict, fmt: str = "table") -> str:
             f"  {errors['students']} student(s) could not be evaluated, e.g. {first['student']}:"
             f" {first['message']} ({first['where']})"
         )
+    for warning in board.get("warnings") or []:
+        head.append(f"  warning: {warning}")
     if board.get("future_events"):
         head.append(
             f"  {board['future_events']} event(s) dated after {board['as_of']} were not counted"

@@ -99,7 +99,11 @@ def load_district(
     if not isinstance(config, DistrictConfig):
         config = load_config(config)
     if registry is None:
-        registry = Registry.discover(config.local_plugins)
+        registry = Registry.discover()
+        if config.local_plugins:  # nothing of the district's own code runs for a bad stack
+            check_stack(registry, config.stack, config.source, pending=len(config.local_plugins))
+            for addon in config.local_plugins:
+                registry.add_local(addon)
     check_stack(registry, config.stack, config.source)
     options = resolve_options(registry, config.stack, config.options, config.source)
     if calendar is None and config.calendar:

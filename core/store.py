@@ -79,8 +79,8 @@ class DistrictRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     config_toml: Mapped[str] = mapped_column(Text)  # the config as given, calendar path dropped
     calendar_yaml: Mapped[str] = mapped_column(Text)  # the calendar, so the store is complete
-    # the district's own add-on files (absolute paths): a sweep from the store loads them too
-    local_plugins: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # the district's own add-ons: name, path, SHA-256 and text (a sweep runs the stored text)
+    local_plugins: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
 
 
 class StudentRow(Base):
@@ -148,6 +148,7 @@ class RunRow(Base):
     actor: Mapped[str] = mapped_column(String(200))
     fingerprint: Mapped[dict[str, Any]] = mapped_column(JSON)  # plugins, versions, calendar
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)  # e.g. an add-on changed
     note: Mapped[str | None] = mapped_column(Text)  # why a run failed
 
 
@@ -275,29 +276,48 @@ class Store:
             yield session
 
     # ---- districts -------------------------------------------------------------------------
-    def add_district(self, config_path: Path, who: str) -> str:
+    def add_district(self, config_path: Path, who: str, replace: bool = False) -> str:
+        """Store a checked district config with its calendar and the text of its local
+        add-ons. An id already stored is refused unless ``replace``; a replacement is audited
+        with what was before and what is after."""
         from spedrules.core.config import load_config
-        from spedrules.core.files import read_toml
 
-        data = read_toml(config_path)
-        district = data["district"]
-        local = [str(p.resolve()) for p in load_config(config_path).local_plugins]
+        config = load_config(config_path)
+        if config.calendar is None:
+            raise InputError(
+                config_path, "district.calendar", "a school calendar file (the store keeps it)"
+            )
+        local = [
+            {"name": a.name, "path": str(a.path.resolve()), "sha256": a.sha256, "source": a.source}
+            for a in config.local_plugins
+        ]
         # kept in the YAML format whatever the source (.yaml or .ics), so the store is complete
-        loaded = SchoolCalendar.load(config_path.parent / district["calendar"])
+        loaded = SchoolCalendar.load(config.calendar)
         calendar = yaml.safe_dump(loaded.to_dict(), sort_keys=False)
         config_text = config_path.read_text(encoding="utf-8")
         with self.transaction() as s:
-            row = s.get(DistrictRow, district["id"])
-            before = {"name": row.name} if row else None
-            if row is None:
-                row = DistrictRow(id=district["id"])
+            row = s.get(DistrictRow, config.id)
+            before = None
+            if row is not None:
+                if not replace:
+                    raise InputError(
+                        config_path,
+                        "district.id",
+                        "an id not yet in the store (this one is: `district add --replace` "
+                        "replaces its config, audited)",
+                        config.id,
+                    )
+                before = _district_summary(
+                    row.name, row.config_toml, row.calendar_yaml, row.local_plugins
+                )
+            else:
+                row = DistrictRow(id=config.id)
                 s.add(row)
-            row.name, row.config_toml, row.calendar_yaml = district["name"], config_text, calendar
+            row.name, row.config_toml, row.calendar_yaml = config.name, config_text, calendar
             row.local_plugins = local
-            self._audit(
-                s, [(who, "district", district["id"], before, {"name": row.name, "local": local})]
-            )
-        return district["id"]
+            after = _district_summary(config.name, config_text, calendar, local)
+            self._audit(s, [(who, "district", config.id, before, after)])
+        return config.id
 
     def district(self, district_id: str) -> DistrictRow | None:
         with self.sessions() as s:
@@ -644,7 +664,12 @@ class Store:
         yield
 
     def begin_run(
-        self, district_id: str, as_of: date, fingerprint: dict[str, Any], who: str
+        self,
+        district_id: str,
+        as_of: date,
+        fingerprint: dict[str, Any],
+        who: str,
+        warnings: list[str] = (),
     ) -> int:
         """A new run (status running). Called under :meth:`district_lock`, so a run of this
         district still marked running was killed: it is marked failed and its rows dropped."""
@@ -671,6 +696,7 @@ class Store:
                 actor=who,
                 fingerprint=fingerprint,
                 counts={},
+                warnings=list(warnings),
             )
             s.add(run)
             s.flush()
@@ -919,6 +945,19 @@ def audit_hash(prev: str, row: dict[str, Any]) -> str:
     return hashlib.sha256(text_.encode()).hexdigest()
 
 
+def _district_summary(name, config_toml, calendar_yaml, local) -> dict[str, Any]:
+    """What an audit row keeps of a district: its config text and the digests of the rest."""
+    return {
+        "name": name,
+        "config_toml": config_toml,
+        "calendar_sha256": hashlib.sha256(calendar_yaml.encode()).hexdigest(),
+        "local_plugins": [
+            {"name": a.get("name"), "sha256": a.get("sha256")} if isinstance(a, dict) else a
+            for a in local or []
+        ],
+    }
+
+
 def _busy(district_id: str) -> str:
     return (
         f"another sweep of district {district_id} is running; sweeps of one district never "
@@ -937,6 +976,7 @@ def _run_dict(run: RunRow) -> dict[str, Any]:
         "actor": run.actor,
         "counts": dict(run.counts or {}),
         "fingerprint": dict(run.fingerprint or {}),
+        "warnings": list(run.warnings or []),
         "note": run.note,
     }
 

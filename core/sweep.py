@@ -21,14 +21,15 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from attrs import frozen
 
 from spedrules.core.api import District, as_case, evaluate, load_district
 from spedrules.core.calendar import SchoolCalendar
-from spedrules.core.config import config_from_dict
-from spedrules.core.errors import InputError
+from spedrules.core.config import LocalAddon, config_from_dict
+from spedrules.core.errors import ConfigError, InputError
 from spedrules.core.files import parse_yaml
 from spedrules.core.model import Obligation
 from spedrules.core.store import Store
@@ -38,26 +39,66 @@ DUE_WITHIN = (7, 14, 30)
 
 
 def district_from_store(url: str, district_id: str) -> District:
-    """A district rebuilt from the store alone (config, calendar and add-on files are kept in
-    it); cached by content, so a district replaced in the store is rebuilt."""
+    """A district rebuilt from the store alone (config, calendar and the text of its local
+    add-ons are kept in it); cached by content, so a district replaced in the store is rebuilt."""
+    row = _district_row(url, district_id)
+    addons = tuple(_stored_addon(a) for a in row.local_plugins or ())
+    return _district(district_id, row.config_toml, row.calendar_yaml, addons)
+
+
+def _district_row(url: str, district_id: str):
     row = Store(url).district(district_id)
     if row is None:
         raise InputError(
             url, "--district", "a district added with `spedrules district add`", district_id
         )
-    return _district(
-        district_id, row.config_toml, row.calendar_yaml, tuple(row.local_plugins or ())
-    )
+    return row
+
+
+def addon_warnings(url: str, district_id: str) -> list[str]:
+    """A local add-on whose file changed on disk since `district add`: the sweep runs the stored
+    text (what the district added, the same on every worker) and says so, never silently."""
+    found = []
+    for item in _district_row(url, district_id).local_plugins or ():
+        if not isinstance(item, dict):
+            continue
+        path = Path(item["path"])
+        if path.is_file():
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if digest != item["sha256"]:
+                found.append(
+                    f"local add-on {item['name']} changed on disk since `district add` "
+                    f"(stored sha256 {item['sha256'][:12]}, file {digest[:12]}): the stored "
+                    "version ran; `spedrules district add --replace` adopts the new one"
+                )
+    return found
+
+
+def _stored_addon(item) -> LocalAddon:
+    if isinstance(item, dict):
+        return LocalAddon(item["name"], item["source"], item["sha256"], Path(item["path"]))
+    # stored before add-on texts were kept (a path only): read it, and fail naming it if gone
+    path = Path(item)
+    if not path.is_file():
+        raise ConfigError(
+            None,
+            "district.local_plugins[0]",
+            "the stored add-on file (re-add the district "
+            "with `spedrules district add --replace` to keep its text in the store)",
+            str(path),
+        )
+    return LocalAddon.read(path.name, path)
 
 
 @lru_cache(maxsize=32)
-def _district(district_id: str, config_toml: str, calendar_yaml: str, local: tuple[str, ...]):
+def _district(
+    district_id: str, config_toml: str, calendar_yaml: str, addons: tuple[LocalAddon, ...]
+):
     data = tomllib.loads(config_toml)
     data["district"].pop("calendar", None)
-    # the add-on files as resolved when the district was added (a moved file is named, not skipped)
-    data["district"]["local_plugins"] = list(local)
+    data["district"]["local_plugins"] = [a.name for a in addons]
     calendar = SchoolCalendar.from_dict(parse_yaml(calendar_yaml), f"{district_id} calendar")
-    district = load_district(config_from_dict(data), calendar=calendar)
+    district = load_district(config_from_dict(data, addons=addons), calendar=calendar)
     district.ruleset.cache["fingerprint"] = _fingerprint(district, config_toml, calendar_yaml)
     return district
 
@@ -79,6 +120,7 @@ def _fingerprint(district: District, config_toml: str, calendar_yaml: str) -> di
         ],
         "config_sha256": hashlib.sha256(config_toml.encode()).hexdigest(),
         "calendar_sha256": hashlib.sha256(calendar_yaml.encode()).hexdigest(),
+        "local_addons": {a.name: a.sha256 for a in district.config.local_plugins},
     }
 
 
@@ -211,9 +253,7 @@ def partitions(store: Store, district_id: str, size: int | None = None) -> list[
     """Student key ranges of about ``size`` students (default PARTITION_SIZE)."""
     size = size or PARTITION_SIZE
     keys = store.student_keys(district_id)
-    return [
-        (keys[i], keys[min(i + size, len(keys)) - 1] + 1) for i in range(0, len(keys), size)
-    ]
+    return [(keys[i], keys[min(i + size, len(keys)) - 1] + 1) for i in range(0, len(keys), size)]
 
 
 @frozen
@@ -252,7 +292,8 @@ def _sweep_district(
 ) -> RunSummary:
     with store.district_lock(district_id):
         district = district_from_store(store.url, district_id)
-        run = store.begin_run(district_id, as_of, fingerprint(district), who)
+        warnings = addon_warnings(store.url, district_id)
+        run = store.begin_run(district_id, as_of, fingerprint(district), who, warnings)
         try:
             jobs = [
                 (store.url, district_id, run, lo, hi, as_of)
@@ -350,6 +391,7 @@ def dashboard(store: Store, district_id: str, run: dict[str, Any] | None = None)
         },
         "future_events": counts.get("future_events", 0),
         "errors": {"students": len(errors), "first": errors[:10]},
+        "warnings": run.get("warnings", []),
         "program_duties": [
             {k: p.get(k) for k in ("district", "subject", "rule", "status", "due", "citation")}
             for p in store.obligation_rows(district_id, pk, programs=True)

@@ -119,6 +119,7 @@ def upgrade() -> None:
         sa.Column("actor", sa.String(length=200), nullable=False),
         sa.Column("fingerprint", sa.JSON(), nullable=False),
         sa.Column("counts", sa.JSON(), nullable=False),
+        sa.Column("warnings", sa.JSON(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(["district_id"], ["districts.id"]),
         sa.PrimaryKeyConstraint("pk"),
