@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from spedrules.core.store import Store
-from spedrules.core.sweep import dashboard, stored_evaluation, sweep
+from spedrules.core.sweep import dashboard, stored_evaluation
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 POSTGRES = os.environ.get("SPEDRULES_TEST_POSTGRES_URL")
