@@ -116,11 +116,42 @@ def applies(f: FormField, data: dict[str, Any]) -> bool:
 
 def first_value(data: Any, source: str) -> Any:
     """The first non-empty value of ``a | b``: alternatives, e.g. an exception's deadline first."""
+    return first_source(data, source)[1]
+
+
+def first_source(data: Any, source: str) -> tuple[str | None, Any]:
+    """The path of ``a | b`` that gave the first non-empty value, and that value."""
     for path in source.split("|"):
         value = lookup(data, path.strip())
         if value not in EMPTY:
-            return value
-    return None
+            return path.strip(), value
+    return None, None
+
+
+def source_notes(data: dict[str, Any], origins: dict[str, str]) -> list[str]:
+    """What a reader must know about values the case did not state as such: a date that is only
+    the form's own date, a deadline computed for a meeting the case does not record as held."""
+    notes = []
+    dated = [name for name, path in origins.items() if path == "today"]
+    if dated:
+        notes.append(
+            f"{', '.join(dated)}: the case records no date for this; printed the form's date, "
+            f"{data['today'].isoformat()} (--as-of); enter the day it goes out with --values if that differs"
+        )
+    meeting = data.get("meeting") or {}
+    if meeting.get("held_assumed"):
+        assumed = [
+            name
+            for name, path in origins.items()
+            if path.startswith(("meeting.next.", "meeting.obligations."))
+            and lookup(data, path.rsplit(".", 1)[0] + ".triggered") == meeting["date"]
+        ]
+        if assumed:
+            notes.append(
+                f"{', '.join(assumed)}: computed as if the meeting is held on its day, "
+                f"{meeting['date'].isoformat()} (the case records no iep_meeting_held that day)"
+            )
+    return notes
 
 
 # -- filling ----------------------------------------------------------------------------------
@@ -235,15 +266,15 @@ def fill(
     for f in form.fields:
         if f.source is None or f.name in inapplicable | absent:
             continue
-        raw = first_value(data, f.source)
-        if raw in EMPTY:
+        path, raw = first_source(data, f.source)
+        if path is None:
             continue
         try:
             values[f.name] = _coerce(f, raw, lenient=True)
         except Expected as exc:
-            notes.append(f"{f.name}: the case gives {raw!r} at {f.source}, expected {exc.expected}")
+            notes.append(f"{f.name}: the case gives {raw!r} at {path}, expected {exc.expected}")
             continue
-        origins[f.name] = f.source
+        origins[f.name] = path
     by_name = {f.name: f for f in form.fields if f.name not in absent}
     for name, raw in (entered or {}).items():
         if name not in by_name:
@@ -254,6 +285,7 @@ def fill(
         except Expected as exc:
             raise InputError(entered_from, name, exc.expected, raw) from None
         origins[name] = entered_from or "entered by hand"
+    notes += source_notes(data, origins)
     return FilledForm(
         inapplicable=inapplicable,
         absent=absent,
