@@ -10,6 +10,7 @@ anything missing is a draft (printed with a DRAFT watermark).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +28,9 @@ SUBJECTS = ("case", "meeting", "incident")
 # home_language values (codes or names, as SIS exports give them) -> a form language code
 LANGUAGE_CODES = {"en": "en", "english": "en", "es": "es", "spa": "es", "spanish": "es"}
 EMPTY = (None, "", [], (), {})
+# a seed line reference ("L725-728", "seed 000", "lines 52-55"): for developers (``seed_lines``),
+# never in what a parent or staff member reads
+SEED_REFERENCE = re.compile(r"\bL\d{2,}|\bseed\b|\blines? \d", re.IGNORECASE)
 
 
 # -- loading and checking form definitions ----------------------------------------------------
@@ -65,6 +69,17 @@ def form_problems(form: FormDefinition) -> list[str]:
             problems.append(f"{where} field {f.name} is a {f.type} without choices")
         if f.type == "table" and not f.columns:
             problems.append(f"{where} field {f.name} is a table without columns")
+    printed = [("citation", form.citation), ("trigger", form.trigger)] + [
+        (f"text {t.en!r}", value) for t in _texts(form) for value in (t.en, *t.other.values())
+    ]
+    printed += [(f"field {f.name} cite", f.cite) for f in form.fields]
+    printed += [(f"field {f.name} help", f.help.en) for f in form.fields if f.help]
+    for what, text in printed:
+        if SEED_REFERENCE.search(text or ""):
+            problems.append(
+                f"{where} {what} cites seed lines ({text!r}): cite statute, regulation and "
+                "section; keep line references in seed_lines"
+            )
     for language in form.languages:
         untranslated = [t.en for t in _texts(form) if not t.has(language)]
         if untranslated:

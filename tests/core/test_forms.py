@@ -219,6 +219,7 @@ def test_language_follows_the_home_language_of_parent_facing_forms():
 def test_form_problems_catch_bad_definitions():
     bad = form(
         subject="lunch",
+        citation="NW SELPA Handbook 1.5.B (L725-728)",
         sections=[
             {
                 "title": "S",
@@ -227,6 +228,7 @@ def test_form_problems_catch_bad_definitions():
                     {"name": "a", "label": "A again"},
                     {"name": "c", "label": "C", "type": "choice"},
                     {"name": "t", "label": "T", "type": "table"},
+                    {"name": "d", "label": "D", "cite": "seed 000, IEP Implementation"},
                 ],
             }
         ],
@@ -239,6 +241,8 @@ def test_form_problems_catch_bad_definitions():
         "choice without choices",
         "table without columns",
         "claims language 'es' but has no es text for 'S'",
+        "citation cites seed lines ('NW SELPA Handbook 1.5.B (L725-728)')",
+        "field d cite cites seed lines",
     ):
         assert expected in text
 
@@ -448,3 +452,15 @@ def test_the_forms_own_date_is_never_silent():
     assert any(
         n.startswith("due: the case records no date") and "2026-11-20" in n for n in filled.notes
     )
+
+
+def test_seed_lines_are_for_developers_only():
+    import json
+
+    from spedrules.core.form_render import to_html
+
+    f = form(seed_lines="seed 001: L16556-16601")
+    assert form_problems(f) == []  # the developer-only key may hold them
+    filled = fill(f, data(case()))
+    for text in (to_html(filled), json.dumps(filled.to_dict(), default=str)):
+        assert "L16556" not in text and "seed 001" not in text
