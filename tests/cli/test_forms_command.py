@@ -528,3 +528,40 @@ def test_iep1_without_what_only_the_district_knows_is_a_draft(run_cli, examples,
         result.output
     )
     save_png(out, "IEP1-draft")
+
+
+@pytest.mark.parametrize(
+    "language,second_column,last_line",
+    [
+        ("en", "I plan to attend", "agency representatives"),
+        ("es", "Pienso asistir", "correspondientes"),
+    ],
+)
+def test_nc6a_checkbox_text_stays_in_its_column(
+    run_cli, examples, tmp_path, language, second_column, last_line
+):
+    # the parent-response grid: every character of a left-column option ends at least 6 pt
+    # before the right column's boxes (a long option wraps in its own column)
+    result, out = fill(
+        run_cli, examples, tmp_path, "NC6A", MV, MEETING, "--language", language, as_of="2026-11-20"
+    )
+    assert result.exit_code == 0
+    document = pypdfium2.PdfDocument(str(out))
+    try:
+        page = next(p for p in document if second_column in p.get_textpage().get_text_range())
+        chars = page.get_textpage()
+        start, _ = chars.search(second_column).get_next()
+        assert chars.get_text_range(start - 2, 1) == "☐"
+        column_left = chars.get_charbox(start - 2)[0]
+        top = chars.get_charbox(start)[3] + 2
+        end, length = chars.search(last_line).get_next()
+        bottom = chars.get_charbox(end + length - 1)[1] - 2
+        crowded = []
+        for i in range(chars.count_chars()):
+            left, low, right, high = chars.get_charbox(i)
+            if chars.get_text_range(i, 1).strip() and low >= bottom and high <= top:
+                if left < column_left - 1 and right > column_left - 6:
+                    crowded.append(chars.get_text_range(i, 1))
+        assert crowded == [], f"left-column text runs into the right column: {crowded}"
+    finally:
+        document.close()
