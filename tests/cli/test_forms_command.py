@@ -326,7 +326,7 @@ def test_a_draft_lists_what_is_missing_and_strict_fails(run_cli, examples, tmp_p
     result, out = fill(run_cli, examples, tmp_path, "NC7", MV, MEETING, as_of="2026-11-26")
     assert result.exit_code == 0
     assert "DRAFT" in result.output
-    for name in ("lea_signature", "parent_agreement", "parent_signature_date"):
+    for name in ("lea_signature", "lea_title", "parent_agreement", "parent_signature_date"):
         assert f"  {name}:" in result.output
     assert "entered by hand" in result.output
     assert "DRAFT" in pdf_text(out)  # the watermark
