@@ -151,7 +151,8 @@ def source_notes(data: dict[str, Any], origins: dict[str, str]) -> list[str]:
     if dated:
         notes.append(
             f"{', '.join(dated)}: the case records no date for this; printed the form's date, "
-            f"{data['today'].isoformat()} (--as-of); enter the day it goes out with --values if that differs"
+            f"{data['today'].isoformat()} (--as-of); enter the day it goes out with --values "
+            "if that differs"
         )
     meeting = data.get("meeting") or {}
     if meeting.get("held_assumed"):
