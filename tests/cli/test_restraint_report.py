@@ -145,6 +145,8 @@ def test_st_lucie_figures(tmp_path, run_cli, examples):
         "10",
     ).stdout
     assert "Change: 12% decrease" in table and "met, exceeded by 2 point(s)" in table
+    # the type table names positions as those of a physical restraint (103 of 164 standing)
+    assert "Physical, standing position           103" in table and "Mechanical " in table
 
 
 def test_bad_report_input(tmp_path, run_cli, examples):
