@@ -498,7 +498,7 @@ def test_nc6a_is_dated_when_sent_and_reads_the_meetings_location(run_cli, exampl
     # the case writes `location:` (as incidents and iCalendar do) and has no notice_sent: the
     # Place is filled, the Date is missing (never the form's own date, 2026-12-01)
     text = (examples / MEETING).read_text()
-    text = text.replace("place: Walnut Elementary, Room 12", "location: Room 14")
+    text = text.replace("location: Walnut Elementary, Room 12", "location: Room 14")
     text = text.replace("    notice_sent: 2026-11-20\n", "")
     case = tmp_path / "unsent.yaml"
     case.write_text(text)
