@@ -133,13 +133,17 @@ def deadline(lt: LeadTime, start: datetime) -> tuple[date | datetime, date | Non
     day = start.date()
     if lt.unit == "day_of_prior_month":  # "by the 10th of the month before the meeting month"
         due = anniversary(day.replace(day=1), months=-1).due.replace(day=lt.amount)
-        return due, None, (
-            f"by the {_nth(lt.amount)} of the month before the meeting month: by {day_name(due)}"
+        return (
+            due,
+            None,
+            (f"by the {_nth(lt.amount)} of the month before the meeting month: by {day_name(due)}"),
         )
     if lt.unit == "hours":  # exact, in the district's timezone (DESIGN.md 5)
         due = (start.astimezone(UTC) - timedelta(hours=lt.amount)).astimezone(start.tzinfo)
-        return due, None, (
-            f"at least {lt.amount} hours in advance: by {day_name(due.date())} {due:%H:%M}"
+        return (
+            due,
+            None,
+            (f"at least {lt.amount} hours in advance: by {day_name(due.date())} {due:%H:%M}"),
         )
     if lt.unit == "months":  # "a month before": the same date a month earlier
         due = anniversary(day, months=-lt.amount).due
@@ -147,9 +151,13 @@ def deadline(lt: LeadTime, start: datetime) -> tuple[date | datetime, date | Non
     due = day - timedelta(days=lt.amount)
     if lt.at_most is not None:
         earliest = day - timedelta(days=lt.at_most)
-        return due, earliest, (
-            f"{lt.amount} to {lt.at_most} days in advance: from {day_name(earliest)}, "
-            f"by {day_name(due)}"
+        return (
+            due,
+            earliest,
+            (
+                f"{lt.amount} to {lt.at_most} days in advance: from {day_name(earliest)}, "
+                f"by {day_name(due)}"
+            ),
         )
     return due, None, f"at least {lt.amount} days in advance: by {day_name(due)}"
 
@@ -198,8 +206,9 @@ def prep_obligations(rule: MeetingRule, meeting: Meeting, ctx: Context) -> list[
         due, earliest, text = deadline(lt, start)
         steps = [f"meeting {meeting.id} scheduled {day_name(start.date())} {start:%H:%M}", text]
         if not lt.unit_stated:
-            steps.insert(1, f"the source says {lt.amount} days without a unit: counted as "
-                         "calendar days")
+            steps.insert(
+                1, f"the source says {lt.amount} days without a unit: counted as calendar days"
+            )
         if meeting.start.date() < ctx.as_of:
             steps[0] += " (recorded as status: scheduled; its day has passed)"
         sent, problem = _sent(lt, meeting)

@@ -2,10 +2,10 @@
 
 EC 56521.1 (verified text: subdivisions (e)-(h)), EC 49005.8, NW SELPA Handbook 14.24
 (``source_ref``: shared/seeds/001 L12469-12569). An incident's ``techniques`` (a list in the
-case file) names what was done; the prohibited ones are the handbook's numbered list. The handbook's list does not ban prone
-restraint outright (only prone with hands held behind the back, weight on the back, or four-limb
-containment); a later text of EC 56521.1(d) lists "prone restraint" itself, but the date it took
-effect is not verified here, so it is not encoded.
+case file) names what was done; the prohibited ones are the handbook's numbered list. That list
+does not ban prone restraint outright (only prone with hands held behind the back, weight on
+the back, or four-limb containment); a later text of EC 56521.1(d) lists "prone restraint"
+itself, but the date it took effect is not verified here, so it is not encoded.
 """
 
 from __future__ import annotations
