@@ -53,6 +53,7 @@ def spedrules_jurisdiction():
             "ca.expedited_hearing",
             "ca.ber_review",
             "ca.age_22_exit",
+            "ca.audio_recording_notice",
         ),
     )
 

@@ -49,7 +49,15 @@ def meeting_rules() -> list[MeetingRule]:
             citation="EC 56341.1(g)(1); NW SELPA Handbook ch. 4 App. A",
             source_ref=f"{SEED} L3561-3568",
             when={"audio_recorded": (True,)},
-            lead_times=(LeadTime("recording_notice_sent", 24, "hours"),),
+            lead_times=(
+                LeadTime(
+                    "recording_notice_sent",
+                    24,
+                    "hours",
+                    kind="ca.audio_recording_notice",
+                    title="Notice of the intent to audio-record the meeting",
+                ),
+            ),
         ),
         MeetingRule(
             id="ca.team.student_invited_for_transition",

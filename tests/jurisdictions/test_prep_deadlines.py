@@ -243,3 +243,16 @@ def test_wyandotte_plan_meeting_means_held_two_weeks_before_the_due_date(tmp_pat
     assert plan(held).status == "met"
     late = {"type": "iep_meeting_held", "date": "2027-11-10", "meeting_type": "annual"}
     assert plan(late).status == "late"  # Wed 11-10 is 8 days after Tue 11-02
+
+
+def test_california_recording_notice_ahead():
+    # audio recording planned for Thu 2026-12-10 15:00: notice at least 24 hours before, by
+    # Wed 2026-12-09 15:00 PST (EC 56341.1(g)(1))
+    obs = prep(lahabra("2026-12-01", audio_recorded=True))
+    notice = obs["ca.audio_recording_notice"]
+    assert (notice.due, notice.status, notice.rule) == (
+        datetime(2026, 12, 9, 15, 0, tzinfo=PST),
+        "open",
+        "ca.team.audio_recording_notice",
+    )
+    assert notice.citation == "EC 56341.1(g)(1); NW SELPA Handbook ch. 4 App. A"
