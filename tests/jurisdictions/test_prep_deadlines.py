@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import spedrules
+from spedrules.core.errors import InputError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 DATA = Path(__file__).parent / "data"
@@ -256,3 +257,10 @@ def test_california_recording_notice_ahead():
         "ca.team.audio_recording_notice",
     )
     assert notice.citation == "EC 56341.1(g)(1); NW SELPA Handbook ch. 4 App. A"
+
+
+def test_a_sent_field_that_is_neither_a_date_nor_a_moment_is_an_input_error():
+    with pytest.raises(InputError) as err:
+        lahabra("2026-11-25", agenda_sent="yesterday")
+    assert "meetings[0].agenda_sent" in str(err.value)
+    assert "a date YYYY-MM-DD or a date and time YYYY-MM-DDTHH:MM" in str(err.value)
