@@ -37,7 +37,7 @@ def evaluate_incidents(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
             if _report_completed(incident, events):
                 violations.extend(_missing(rule, incident, ctx.case.student))
             if rule.unverified and (rule.period is not None or rule.met_by):
-                obligations.append(_unverified(entry, rule, incident))
+                obligations.append(_unverified(rule, incident))
             elif rule.period is not None:
                 obligations.append(_duty(entry, rule, incident, ctx, events))
             elif rule.met_by:
@@ -124,7 +124,7 @@ def _standing_duty(rule: IncidentRule, incident: Incident, events: list[Event]) 
     )
 
 
-def _unverified(entry, rule: IncidentRule, incident: Incident) -> Obligation:
+def _unverified(rule: IncidentRule, incident: Incident) -> Obligation:
     """A version known to be in force whose text was not verified: undetermined, never guessed."""
     day = incident.started_at.date()
     return Obligation.of(
