@@ -148,11 +148,13 @@ def evaluate(config, case, as_of: str | date | None = None) -> Evaluation:
     ctx = Context(case=case, calendar=district.calendar, tz=district.tz, as_of=day)
     obligations, violations = evaluate_timelines(district.ruleset, ctx)
     incident_obligations, incident_violations = evaluate_incidents(district.ruleset, ctx)
-    meeting_violations = evaluate_meetings(district.ruleset, ctx)
+    meeting_obligations, meeting_violations = evaluate_meetings(district.ruleset, ctx)
     return Evaluation(
         student=case.student.id,
         as_of=day,
-        obligations=tuple(sorted([*obligations, *incident_obligations], key=by_due)),
+        obligations=tuple(
+            sorted([*obligations, *incident_obligations, *meeting_obligations], key=by_due)
+        ),
         violations=tuple([*violations, *incident_violations, *meeting_violations]),
         warnings=tuple(str(p) for p in district.problems),
     )

@@ -23,6 +23,7 @@ from spedrules.core.rules import (
     RULE_HOOKS,
     UNITS,
     FormDefinition,
+    MeetingRule,
     ProgramRule,
     RuleBase,
     TimelineRule,
@@ -253,12 +254,24 @@ def _check_rule(rule: RuleBase, events: frozenset[str], kinds: frozenset[str], p
                 problems.append(
                     Problem(rule.source, f"{where} refers to unknown event type {match.type!r}")
                 )
+    if isinstance(rule, MeetingRule):
+        for lt in rule.lead_times:
+            if lt.kind and lt.kind not in OBLIGATION_KINDS | kinds:
+                problems.append(Problem(rule.source, f"{where} has unknown kind {lt.kind!r}"))
+        named = [lt.kind for lt in rule.lead_times if lt.kind]
+        if len(set(named)) < len(named):
+            problems.append(Problem(rule.source, f"{where}: give each lead time its own kind"))
     if isinstance(rule, TimelineRule):
-        if rule.period.unit not in UNITS:
+        for period in (rule.period, rule.arises_after):
+            if period is not None and period.unit not in UNITS:
+                problems.append(
+                    Problem(rule.source, f"{where} counts in unknown unit {period.unit!r}")
+                )
+        if rule.period is None and rule.tightens:
             problems.append(
-                Problem(rule.source, f"{where} counts in unknown unit {rule.period.unit!r}")
+                Problem(rule.source, f"{where} tightens {rule.tightens} but sets no deadline")
             )
-        if rule.period.unit == "custom" and rule.compute is None:
+        if rule.period is not None and rule.period.unit == "custom" and rule.compute is None:
             problems.append(Problem(rule.source, f"{where} counts in unit custom without compute"))
         for match in (*rule.trigger.events, *rule.met_by, *rule.cancelled_by):
             if match.type not in EVENT_TYPES | events:
@@ -323,8 +336,8 @@ def _statically_laxer(local: RuleBase, legal: RuleBase) -> str | None:
     trigger, is laxer on every case: report it now with both citations."""
     if not (isinstance(local, TimelineRule) and isinstance(legal, TimelineRule)):
         return None
-    if local.trigger != legal.trigger:
-        return None
+    if local.trigger != legal.trigger or local.period is None or legal.period is None:
+        return None  # a target for a duty with no deadline in the law cannot be later than it
     a, b = local.period, legal.period
     same_unit = a.unit == b.unit or {a.unit, b.unit} <= CALENDAR_LIKE and a.unit == "calendar_days"
     if same_unit and a.amount > b.amount:

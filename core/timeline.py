@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from attrs import evolve, field, frozen
 
-from spedrules.core import counting
+from spedrules.core import counting, duties
 from spedrules.core.calendar import SchoolCalendar
 from spedrules.core.counting import day_name
 from spedrules.core.errors import CalendarError
@@ -81,6 +81,8 @@ def evaluate_timelines(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
             if applies:
                 occ = evolve(occ, steps=occ.steps + applies)
             ob = obligation(entry, rule, occ, ctx, events)
+            if ob is None:
+                continue  # a duty that has not arisen (yet)
             if entry.exception_to:
                 exceptions.append(ob)
             if entry.tightens:
@@ -281,6 +283,8 @@ def _moment(event: Event, tz: ZoneInfo) -> datetime | None:
 def obligation(
     entry: RuleEntry, rule: TimelineRule, occ: Occurrence, ctx: Context, events: list[Event]
 ) -> Obligation:
+    if rule.period is None:
+        return _no_deadline(rule, occ, ctx, events)  # type: ignore[return-value]
     steps = list(occ.steps)
     if len(entry.versions) > 1:
         steps.append(
@@ -314,6 +318,34 @@ def obligation(
         replaces=entry.replaced[0].id if entry.replaced else None,
         tightens=entry.tightens,
     )
+
+
+def _no_deadline(rule: TimelineRule, occ: Occurrence, ctx: Context, events) -> Obligation | None:
+    """A duty the source gives no deadline (see spedrules.core.duties); with ``arises_after``,
+    None until that period has passed without a ``cancelled_by`` event (nor the duty done)."""
+    steps = list(occ.steps)
+    done = _first_after(rule.met_by, events, occ)
+    cancelled = _first_after(rule.cancelled_by, events, occ)
+    if rule.arises_after is not None:
+        try:
+            count = count_period(evolve(rule, period=rule.arises_after), occ, ctx)
+        except CalendarError as exc:
+            steps.append(f"cannot tell when the duty arises: {exc}")
+            ob = duties.no_deadline(rule, steps=steps, trigger=occ.ref, done=done)
+            return ob if done is not None else evolve(ob, status="undetermined")
+        end = count.due.date() if isinstance(count.due, datetime) else count.due
+        if not rule.arises_after.unit_stated:
+            steps.append(
+                f"the source says {rule.arises_after.amount} days without a unit: counted as "
+                "calendar days"
+            )
+        steps.extend(count.steps)
+        early = cancelled is not None and cancelled.day <= end
+        if not early and done is None and ctx.as_of <= end:
+            return None
+        if not early:
+            steps.append(f"nothing cancelled it by {day_name(end)}: the duty arises")
+    return duties.no_deadline(rule, steps=steps, trigger=occ.ref, done=done, cancelled=cancelled)
 
 
 def as_timeline(rule: Any, trigger: Trigger) -> TimelineRule:
