@@ -738,8 +738,8 @@ class Store:
             _insert(s, RunErrorRow, [{"run_pk": run_pk, **e} for e in errors])
 
     def previous_dues(self, run_pk: int, lo: int, hi: int) -> dict[tuple, tuple[str | None, int]]:
-        """(due, sequence) of each obligation of a run for students ``lo <= pk < hi``, by
-        (student, rule, trigger day, subject): what the next run compares its dates with."""
+        """(due, sequence) of each obligation of a run for students ``lo <= pk < hi``, by its
+        identity (:func:`spedrules.core.sweep.identity`): what the next run compares with."""
         with self.sessions() as s:
             query = select(
                 ObligationRow.student_pk,
@@ -753,7 +753,10 @@ class Store:
                 ObligationRow.student_pk >= lo,
                 ObligationRow.student_pk < hi,
             )
-            return {tuple(r[:4]): (r[4], r[5]) for r in s.execute(query)}
+            return {
+                (pk, rule, None if subject else day, subject): (due, sequence)
+                for pk, rule, day, subject, due, sequence in s.execute(query)
+            }
 
     def finish_run(
         self,
