@@ -36,6 +36,22 @@ from spedrules.core.files import read_data
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_START, DEFAULT_END = time(8, 0), time(15, 0)
+# No summer lasts half a year: more days than this between two school years of a calendar means
+# a school year is missing from it (2026-27 then 2028-29), not a long summer.
+MAX_SUMMER_DAYS = 183
+
+
+class CoverageError(CalendarError):
+    """A count the calendar cannot decide: it runs past the calendar's last school year, or across
+    a school year missing between two others. ``reason`` is the sentence an explanation gives
+    ("the calendar lacks the 2027-28 school year ..."); the message adds the file."""
+
+    def __init__(self, file: Any, reason: str):
+        self.reason = reason
+        super().__init__(file, "years", reason)
+
+    def _message(self) -> str:
+        return ": ".join(p for p in (self.file, self.field, self.reason) if p)
 
 
 @frozen
@@ -255,6 +271,46 @@ class SchoolCalendar:
                 keep &= (days < to_day64(c.start)) | (days > to_day64(c.end))
             chunks.append(days[keep])
         return np.concatenate(chunks)
+
+    @cached_property
+    def gaps(self) -> tuple[tuple[SchoolYear, SchoolYear], ...]:
+        """Pairs of consecutive school years with a school year missing between them (more than
+        MAX_SUMMER_DAYS between one's last day and the next one's first day)."""
+        return tuple(
+            (a, b)
+            for a, b in zip(self.years, self.years[1:], strict=False)
+            if (b.first_day - a.last_day).days > MAX_SUMMER_DAYS
+        )
+
+    def gap_between(self, start: date, end: date) -> tuple[SchoolYear, SchoolYear] | None:
+        """The first missing school year that a count from ``start`` to ``end`` crosses or
+        touches (a day after the last day of one year and before the first day of the next)."""
+        for a, b in self.gaps:
+            if start < b.first_day and end > a.last_day:
+                return a, b
+        return None
+
+    def gap_error(self, gap: tuple[SchoolYear, SchoolYear], what: str) -> CoverageError:
+        a, b = gap
+        return CoverageError(
+            self.source,
+            f"the calendar lacks a school year between {a.last_day.isoformat()} (last day of "
+            f"{a.name}) and {b.first_day.isoformat()} (first day of {b.name}): {what} cannot be "
+            "decided without it",
+        )
+
+    def next_year_name(self) -> str:
+        """The name of the school year after the calendar's last one ('2027-28' after '2026-27'),
+        for saying which year a count needs."""
+        first = self.years[-1].first_day.year + 1
+        return f"{first}-{str(first + 1)[-2:]}"
+
+    def end_error(self, what: str) -> CoverageError:
+        return CoverageError(
+            self.source,
+            f"the calendar lacks the {self.next_year_name()} school year (the calendar ends "
+            f"{self.coverage[1].isoformat()}): {what} needs it",
+        )
 
     @property
     def closures(self) -> tuple[Closure, ...]:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from attrs import evolve, field, frozen
 
 from spedrules.core import counting
-from spedrules.core.calendar import SchoolCalendar
+from spedrules.core.calendar import CoverageError, SchoolCalendar
 from spedrules.core.counting import day_name
 from spedrules.core.errors import CalendarError
 from spedrules.core.layering import RuleEntry, RuleSet
@@ -295,6 +295,8 @@ def obligation(
         count = count_period(rule, occ, ctx)
         due = count.due
         steps.extend(count.steps)
+    except CoverageError as exc:
+        steps.append(f"cannot compute the due date: {exc.reason}")
     except CalendarError as exc:
         steps.append(f"cannot compute the due date: {exc}")
     for old in entry.replaced:
@@ -374,15 +376,17 @@ def count_period(rule: TimelineRule, occ: Occurrence, ctx: Context) -> counting.
 
 
 def _after_next_year_start(cal: SchoolCalendar, day: date, n: int) -> counting.Count:
+    """N days after the first day of the school year that follows ``day``: undetermined when the
+    calendar ends before it, or when a school year is missing between ``day`` and the next year
+    it has (that year's start, not the one after, is the one the law means)."""
     following = [y for y in cal.years if y.first_day > day]
+    what = f"the start of the school year after {day.isoformat()}"
     if not following:
-        raise CalendarError(
-            cal.source,
-            "years",
-            f"a school year starting after {day.isoformat()}",
-            f"the calendar ends {cal.coverage[1].isoformat()}",
-        )
+        raise cal.end_error(f"finding {what}")
     year = following[0]
+    gap = cal.gap_between(day, year.first_day)
+    if gap is not None:
+        raise cal.gap_error(gap, what)
     count = counting.calendar_days(year.first_day, n)
     return counting.Count(
         count.due,
@@ -449,8 +453,16 @@ def _late_by(due, met: Event, tz: ZoneInfo) -> str | None:
 
 def _beside_legal(ob: Obligation, rule: TimelineRule, legal: Obligation | None):
     """A local target is shown beside the legal deadline; later than the law is a violation."""
-    if legal is None or legal.due is None or ob.due is None:
+    if legal is None:
         return ob, None
+    if legal.due is None or ob.due is None:  # nothing to compare: say so, never guess
+        steps = list(ob.explanation)
+        steps.insert(
+            -1,
+            f"local target tightening {legal.rule}: legal deadline {_fmt(legal.due)} "
+            f"({legal.citation}); the two cannot be compared",
+        )
+        return evolve(ob, explanation=tuple(steps)), None
     steps = list(ob.explanation)
     steps.insert(
         -1,
@@ -479,7 +491,8 @@ def _as_day(value) -> date:
 
 
 def _fmt(value) -> str:
-    return value.isoformat()
+    """A due date for an explanation; an undetermined one says so (never a traceback)."""
+    return "undetermined" if value is None else value.isoformat()
 
 
 def by_due(ob: Obligation):
