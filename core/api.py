@@ -76,15 +76,18 @@ class Evaluation:
     obligations: tuple[Obligation, ...]
     violations: tuple[Violation, ...]
     warnings: tuple[str, ...] = ()
+    future_events: int = 0  # events dated after as_of: not counted (each one is a warning)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON contract of DESIGN.md section 7 (plus ``as_of`` and ``warnings``)."""
+        """The JSON contract of DESIGN.md section 7 (plus ``as_of``, ``warnings`` and
+        ``future_events``)."""
         return {
             "student": self.student,
             "as_of": self.as_of.isoformat(),
             "obligations": [converter.unstructure(o) for o in self.obligations],
             "violations": [converter.unstructure(v) for v in self.violations],
             "warnings": list(self.warnings),
+            "future_events": self.future_events,
         }
 
 
@@ -145,13 +148,31 @@ def evaluate(config, case, as_of: str | date | None = None) -> Evaluation:
     obligations, violations = evaluate_timelines(district.ruleset, ctx)
     incident_obligations, incident_violations = evaluate_incidents(district.ruleset, ctx)
     meeting_violations = evaluate_meetings(district.ruleset, ctx)
+    future = ctx.future_events()
     return Evaluation(
         student=case.student.id,
         as_of=day,
         obligations=tuple(sorted([*obligations, *incident_obligations], key=by_due)),
         violations=tuple([*violations, *incident_violations, *meeting_violations]),
-        warnings=tuple(str(p) for p in district.problems),
+        warnings=(
+            *(str(p) for p in district.problems),
+            *case.warnings,
+            *ctx.warnings,
+            *_future_warnings(case, future, day),
+        ),
+        future_events=len(future),
     )
+
+
+def _future_warnings(case: Case, future, as_of: date) -> list[str]:
+    """Events dated after the as-of date are not counted: name each (a wrong-year typo would
+    otherwise make a referral vanish)."""
+    where = case.source or f"case {case.student.id}"
+    return [
+        f"{where}: {e.type} on {e.day.isoformat()} is dated after the as-of date "
+        f"{as_of.isoformat()}: not counted"
+        for e in future
+    ]
 
 
 def explain(config, case, rule_or_kind: str, as_of: str | date | None = None) -> list[Obligation]:

@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from attrs import evolve
+
 from spedrules.core.convert import structure_at
 from spedrules.core.errors import InputError
 from spedrules.core.files import read_data
@@ -44,7 +46,40 @@ def case_from_dict(
         raise InputError(source, "student", "a mapping with the student's id (required)")
     case: Case = structure_at({**data, "source": source}, Case, source)
     validate_case(case, source, extra_event_types)
-    return case
+    return _one_event_per_fact(case, data.get("events") or [], source)
+
+
+def _one_event_per_fact(case: Case, raw: list[Any], source: str | None) -> Case:
+    """The same fact recorded twice (same :func:`event_key`) is one event, with a warning naming
+    both entries: a repeated meeting must not count twice (nor meet the review it triggered). An
+    ``id`` given to two different facts is an error naming both."""
+    first_of: dict[str, int] = {}
+    keep: list[Any] = []
+    warnings: list[str] = []
+    where = source or f"case {case.student.id}"
+    for i, (event, mapping) in enumerate(zip(case.events, raw, strict=True)):
+        key = event_key(case.student.id, mapping)
+        if key not in first_of:
+            first_of[key] = i
+            keep.append(event)
+            continue
+        j = first_of[key]
+        if event != case.events[j]:
+            raise InputError(
+                source,
+                f"events[{i}].id",
+                f"an id not used by another event (events[{j}] has id {event.id!r} and "
+                "different content)",
+                event.id,
+            )
+        what = event.at.isoformat() if event.at is not None else event.day.isoformat()
+        warnings.append(
+            f"{where}: events[{i}] repeats events[{j}] ({event.type} on {what}): the same "
+            "fact, counted once"
+        )
+    if not warnings:
+        return case
+    return evolve(case, events=tuple(keep), warnings=(*case.warnings, *warnings))
 
 
 def validate_case(case: Case, source: str | None, extra_event_types: frozenset[str]) -> None:

@@ -124,6 +124,8 @@ class Case:
     meetings: tuple[Meeting, ...] = ()
     evaluation: dict[str, Any] = _details()  # structured evaluation data, read by eligibility
     source: str | None = field(default=None, eq=False)
+    # what loading found suspect (a fact recorded twice): evaluate reports them as warnings
+    warnings: tuple[str, ...] = field(default=(), eq=False)
 
     def events_of(self, *types: str) -> tuple[Event, ...]:
         return tuple(e for e in self.events if e.type in types)

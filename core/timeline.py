@@ -44,15 +44,29 @@ class Context:
     calendar: SchoolCalendar | None
     tz: ZoneInfo
     as_of: date
+    # what the engines found suspect while evaluating (an extension for no open obligation)
+    warnings: list[str] = field(factory=list, eq=False)
     _known: tuple[Event, ...] = field(init=False, repr=False, eq=False)
 
+    _future: tuple[Event, ...] = field(init=False, repr=False, eq=False)
+
     def __attrs_post_init__(self) -> None:  # sorted once: every engine reads them
-        known = sorted((e for e in self.case.events if e.day <= self.as_of), key=lambda e: e.day)
+        # equal events are one fact (case files are deduplicated on loading; a Case built in
+        # code may still repeat one), so no fact counts twice
+        unique = dict.fromkeys(self.case.events)
+        known = sorted((e for e in unique if e.day <= self.as_of), key=lambda e: e.day)
+        future = sorted((e for e in unique if e.day > self.as_of), key=lambda e: e.day)
         object.__setattr__(self, "_known", tuple(known))
+        object.__setattr__(self, "_future", tuple(future))
 
     def known_events(self) -> tuple[Event, ...]:
         """Events recorded on or before the as-of date, in date order."""
         return self._known
+
+    def future_events(self) -> tuple[Event, ...]:
+        """Events dated after the as-of date: not yet known to the engine (a wrong-year typo
+        would make a fact vanish, so evaluate warns about each)."""
+        return self._future
 
 
 def evaluate_timelines(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation], list[Violation]]:
@@ -301,8 +315,11 @@ def obligation(
         steps.append(f"cannot compute the due date: {exc}")
     for old in entry.replaced:
         steps.append(f"replaces {old.id} of {old.source} ({old.citation})")
-    cancelled = _first_after(rule.cancelled_by, events, occ)
-    met = _first_after(rule.met_by, events, occ)
+    cancelled = _first_after(rule.cancelled_by, events, occ, rule.trigger)
+    met = _first_after(rule.met_by, events, occ, rule.trigger)
+    same_day = _same_day_trigger(rule, events, occ, met)
+    if same_day is not None:
+        steps.append(same_day)
     status, line = _status(due, met, cancelled, ctx)
     steps.append(line)
     done = cancelled or met
@@ -402,16 +419,48 @@ def _types(matches: tuple[EventMatch, ...]) -> frozenset[str]:
     return frozenset(m.type for m in matches)
 
 
-def _first_after(matches: tuple[EventMatch, ...], events: list[Event], occ: Occurrence):
-    """The first matching event on or after the trigger day, other than the trigger itself."""
+def _first_after(
+    matches: tuple[EventMatch, ...], events: list[Event], occ: Occurrence, trigger: Trigger
+):
+    """The first matching event on or after the trigger day that is not a trigger itself.
+
+    An event never meets the obligation it triggered. Nor does another event of the trigger's
+    own kind on the trigger day: the rule's clock counts from that day's meeting (or
+    reevaluation), and a review held on the day of the meeting it reviews is not a review (an
+    annual review is due a year after the last one, 34 CFR 300.324(b)(1)(i)); two meetings on
+    one day are one occurrence of the trigger. Events of other kinds (an assessment plan given on
+    the day of the referral) may meet it on the trigger day."""
     if not matches:
         return None
     types = _types(matches)
     for event in events:
-        if event.type not in types or event is occ.event or event.day < occ.day:
+        if event.type not in types or event.day < occ.day:
+            continue
+        if event.day == occ.day and _is_trigger(event, occ, trigger):
             continue
         if any(m.matches(event) for m in matches):
             return event
+    return None
+
+
+def _is_trigger(event: Event, occ: Occurrence, trigger: Trigger) -> bool:
+    return event == occ.event or any(m.matches(event) for m in trigger.events)
+
+
+def _same_day_trigger(rule: TimelineRule, events, occ: Occurrence, met) -> str | None:
+    """The explanation step for a same-day event that would meet the rule but is a trigger."""
+    if occ.event is None or (met is not None and met.day == occ.day):
+        return None
+    for event in events:
+        if event.day != occ.day or event is occ.event:
+            continue
+        if any(m.matches(event) for m in rule.met_by) and _is_trigger(event, occ, rule.trigger):
+            what = event.type.replace("_", " ")
+            return (
+                f"another {what} on {day_name(occ.day)}, the day this is counted from, does not "
+                "meet it: it is the same occurrence of the trigger (a review on the day of the "
+                "meeting it reviews is not a review)"
+            )
     return None
 
 
