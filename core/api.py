@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from attrs import define, frozen
 
+from spedrules.core.adjustments import adjust
 from spedrules.core.calendar import SchoolCalendar
 from spedrules.core.case import case_from_dict, load_case
 from spedrules.core.config import DistrictConfig, load_config
@@ -148,12 +149,14 @@ def evaluate(config, case, as_of: str | date | None = None) -> Evaluation:
     obligations, violations = evaluate_timelines(district.ruleset, ctx)
     incident_obligations, incident_violations = evaluate_incidents(district.ruleset, ctx)
     meeting_violations = evaluate_meetings(district.ruleset, ctx)
+    # extensions, a child not produced, exits, delay reasons: what the case records afterwards
+    obligations, refused = adjust([*obligations, *incident_obligations], district.ruleset, ctx)
     future = ctx.future_events()
     return Evaluation(
         student=case.student.id,
         as_of=day,
-        obligations=tuple(sorted([*obligations, *incident_obligations], key=by_due)),
-        violations=tuple([*violations, *incident_violations, *meeting_violations]),
+        obligations=tuple(sorted(obligations, key=by_due)),
+        violations=tuple([*violations, *incident_violations, *meeting_violations, *refused]),
         warnings=(
             *(str(p) for p in district.problems),
             *case.warnings,

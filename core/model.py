@@ -158,6 +158,7 @@ class Obligation:
     tightens: str | None = None
     subject: str | None = None  # incident or meeting id, when the obligation is about one
     responsible: str | None = None  # the role that must act, when the source names one
+    delay_reason: str | None = None  # the code of a delay_reason_recorded event about it
 
     @classmethod
     def of(

@@ -105,7 +105,7 @@ def evaluate_timelines(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
             by_rule_and_day[(entry.id, occ.day)] = ob
             obligations.append(ob)
     obligations = _apply_exceptions(obligations, exceptions, ruleset)
-    return obligations, violations  # api.evaluate sorts them with the incidents' by due date
+    return obligations, violations  # api.evaluate adjusts (core/adjustments.py) and sorts them
 
 
 def _plan(ruleset: RuleSet) -> list[tuple[RuleEntry, frozenset[str], bool]]:
