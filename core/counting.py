@@ -129,9 +129,27 @@ def school_days(cal: SchoolCalendar, start: date, n: int) -> Count:
 @_memo
 def business_days(cal: SchoolCalendar, start: date, n: int) -> Count:
     due = _nth_after(cal.business_days, start, n, cal, "business days")
+    closed = [c for c in cal.office_closed_days if c.end > start and c.start <= due]
+    if cal.office_marked:
+        what = (
+            "days the district office is open: weekends and the calendar's office closures "
+            "skipped; school breaks the office works through count"
+        )
+        open_breaks = [
+            f"counted: {c.name} ({c.days()}), school closed, district office open"
+            for c in cal.closures_between(start, due)
+            if not c.office_closed
+        ]
+    else:
+        what = (
+            "weekdays that are not closures; summer weekdays count; the calendar does not say "
+            "which closures close the district office, so every closure is skipped"
+        )
+        open_breaks = []
     steps = [
-        f"counting {n} business days (weekdays that are not closures; summer weekdays count)",
-        *[f"skipped: {c.name} ({c.days()})" for c in cal.closures_between(start, due)],
+        f"counting {n} business days ({what})",
+        *[f"skipped: {c.name} ({c.days()})" for c in closed],
+        *open_breaks,
         f"due {day_name(due)} (business day {n})",
     ]
     return Count(due, tuple(steps))
