@@ -35,7 +35,7 @@ from spedrules.core.layering import (
     resolve_options,
 )
 from spedrules.core.meetings import evaluate_meetings
-from spedrules.core.model import Case, Obligation, Violation
+from spedrules.core.model import Case, Event, Obligation, Violation
 from spedrules.core.plugins import HookContext, Problem, Registry
 from spedrules.core.rules import RULE_HOOKS
 from spedrules.core.timeline import Context, by_due, evaluate_timelines
@@ -77,7 +77,7 @@ class Evaluation:
     obligations: tuple[Obligation, ...]
     violations: tuple[Violation, ...]
     warnings: tuple[str, ...] = ()
-    future_events: int = 0  # events dated after as_of: not counted (each one is a warning)
+    future_events: int = 0  # events and incidents dated after as_of: not counted (each warned)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of DESIGN.md section 7 (plus ``as_of``, ``warnings`` and
@@ -151,7 +151,7 @@ def evaluate(config, case, as_of: str | date | None = None) -> Evaluation:
     meeting_violations = evaluate_meetings(district.ruleset, ctx)
     # extensions, a child not produced, exits, delay reasons: what the case records afterwards
     obligations, refused = adjust([*obligations, *incident_obligations], district.ruleset, ctx)
-    future = ctx.future_events()
+    future = [*ctx.future_events(), *(i for i in case.incidents if i.started_at.date() > day)]
     return Evaluation(
         student=case.student.id,
         as_of=day,
@@ -168,14 +168,19 @@ def evaluate(config, case, as_of: str | date | None = None) -> Evaluation:
 
 
 def _future_warnings(case: Case, future, as_of: date) -> list[str]:
-    """Events dated after the as-of date are not counted: name each (a wrong-year typo would
-    otherwise make a referral vanish)."""
+    """Events (and incidents) dated after the as-of date are not counted: name each (a
+    wrong-year typo would otherwise make a referral vanish)."""
     where = case.source or f"case {case.student.id}"
-    return [
-        f"{where}: {e.type} on {e.day.isoformat()} is dated after the as-of date "
-        f"{as_of.isoformat()}: not counted"
-        for e in future
-    ]
+    lines = []
+    for item in future:
+        if isinstance(item, Event):
+            what = f"{item.type} on {item.day.isoformat()}"
+        else:
+            what = f"incident {item.id} on {item.started_at.date().isoformat()}"
+        lines.append(
+            f"{where}: {what} is dated after the as-of date {as_of.isoformat()}: not counted"
+        )
+    return lines
 
 
 def explain(config, case, rule_or_kind: str, as_of: str | date | None = None) -> list[Obligation]:

@@ -146,3 +146,18 @@ def test_events_after_the_as_of_date_are_named_and_counted(district, tmp_path):
     assert "warning: " in table.stderr and "2027-10-01" in table.stderr  # ... stderr says it
     data = json.loads(runner.invoke(cli, [*args, "--format", "json"]).stdout)
     assert data["future_events"] == 1 and "2027-10-01" in data["warnings"][0]
+
+
+def test_an_incident_after_the_as_of_date_is_named_too(district):
+    case = {
+        "student": STUDENT,
+        "incidents": [
+            {"id": "I-9", "type": "restraint", "started_at": "2027-10-16T13:40:00"},
+        ],
+    }
+    result = spedrules.evaluate(district, case, "2026-11-01")
+    assert result.future_events == 1
+    assert result.warnings == (
+        "case DUP-1: incident I-9 on 2027-10-16 is dated after the as-of date 2026-11-01: not "
+        "counted",
+    )
