@@ -159,6 +159,8 @@ class Obligation:
     subject: str | None = None  # incident or meeting id, when the obligation is about one
     responsible: str | None = None  # the role that must act, when the source names one
     delay_reason: str | None = None  # the code of a delay_reason_recorded event about it
+    # the day an exit (student_exited, consent_revoked) stopped it: days overdue count to it
+    stopped_on: date | None = None
 
     @classmethod
     def of(
