@@ -2,8 +2,13 @@
 
 For each effective TimelineRule and each time its trigger happened (on or before ``as_of``), the
 version of the rule in force on the trigger day is counted from that day with the core counting
-units, the first matching event after the trigger meets it, and every step is written down so
-``spedrules explain`` can say why a date is due. Events dated after ``as_of`` are not yet known.
+units, the first matching event after the trigger meets it (never the trigger itself, nor another
+occurrence of the trigger on its day: see :func:`_first_after`), and every step is written down so
+``spedrules explain`` can say why a date is due. Events dated after ``as_of`` are not yet known
+(evaluate names each in a warning). A count the calendar cannot decide (past its last year, across
+a missing year) leaves the due date ``None`` and the status ``undetermined`` with the reason; every
+path here formats and compares such a date safely. Extensions, exits and delay reasons are applied
+afterwards (core/adjustments.py).
 """
 
 from __future__ import annotations
