@@ -52,7 +52,6 @@ class Context:
     # what the engines found suspect while evaluating (an extension for no open obligation)
     warnings: list[str] = field(factory=list, eq=False)
     _known: tuple[Event, ...] = field(init=False, repr=False, eq=False)
-
     _future: tuple[Event, ...] = field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:  # sorted once: every engine reads them
