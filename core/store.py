@@ -194,6 +194,7 @@ class ObligationRow(Base):
     trigger_day: Mapped[date | None] = mapped_column(Date)
     met_day: Mapped[date | None] = mapped_column(Date)
     delay_reason: Mapped[str | None] = mapped_column(String(100))
+    stopped_on: Mapped[date | None] = mapped_column(Date)  # an exit stopped it (days count to it)
     # rises each time the due date of the same obligation (student, rule, trigger, subject)
     # moves from one run to the next: calendar clients update an event only when it rises
     sequence: Mapped[int] = mapped_column(Integer, default=0)
@@ -1042,6 +1043,7 @@ def _obligation_dict(district_id, run_pk, o: ObligationRow, r: RunRuleRow, st) -
         "trigger": {"date": o.trigger_day.isoformat()} if o.trigger_day else None,
         "met_day": o.met_day,
         "delay_reason": o.delay_reason,
+        "stopped_on": o.stopped_on,
         "sequence": o.sequence,
     }
 

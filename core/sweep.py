@@ -205,7 +205,8 @@ def obligation_row(student_pk: int | None, ob: Obligation) -> dict[str, Any]:
         "subject": ob.subject,
         "trigger_day": ob.trigger.date if ob.trigger else None,
         "met_day": ob.met_by.date if ob.met_by else None,
-        "delay_reason": getattr(ob, "delay_reason", None),
+        "delay_reason": ob.delay_reason,
+        "stopped_on": ob.stopped_on,
         "sequence": 0,
     }
 

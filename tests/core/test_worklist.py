@@ -221,3 +221,23 @@ def test_a_rescheduled_meeting_keeps_its_events_and_raises_their_sequence(tmp_pa
     store.add_cases("mesa-verde", [meeting("2027-02-18")], who="t")
     sweep(store, date(2027, 1, 15))
     assert notice() == (date(2027, 2, 8), 1)
+
+
+def test_an_exit_stops_an_overdue_item_from_growing(tmp_path):
+    # referral Mon 2026-11-30: the plan was due Tue 2026-12-15 and never provided; the student
+    # moved away on Tue 2027-01-05. The breach stays on the list (overdue), counted to the exit:
+    # Dec 15 -> Jan 5 is 21 days, not the 31 to the as-of date 2027-01-15.
+    store = Store(str(tmp_path / "x.sqlite"))
+    store.init()
+    store.add_district(EXAMPLES / "mesa-verde.toml", who="t")
+    case = student("X", "Walnut Elementary", "B. Lowe", ("referral_received", "2026-11-30"))
+    case["events"].append({"type": "student_exited", "date": "2027-01-05", "reason": "moved"})
+    store.add_cases("mesa-verde", [case], who="t")
+    sweep(store, date(2027, 1, 15))
+    (item,) = worklist(store, "mesa-verde").items
+    assert (item.rule, item.status, item.days, item.stopped_on) == (
+        "ca.assessment_plan",
+        "overdue",
+        -21,
+        "2027-01-05",
+    )
