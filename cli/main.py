@@ -20,6 +20,7 @@ from spedrules.cli import render
 from spedrules.core import api
 from spedrules.core.convert import converter
 from spedrules.core.errors import InputError, SpedrulesError
+from spedrules.core.files import check_output, write_output
 
 CONFIG = click.option(
     "--config",
@@ -196,6 +197,8 @@ def report() -> None:
 @_format("table", "json")
 def report_restraint(config, year, source, goal, next_goal, chart_path, fmt) -> None:
     """Restraint-reduction figures: year against year, goal, breakdowns (SP&P A.6)."""
+    if chart_path:
+        _check_chart(chart_path)
     result = api.restraint_report(config, source, year, goal, next_goal)
     if chart_path:
         from spedrules.core.restraint_report import chart
@@ -254,6 +257,7 @@ def forms_fill(code, config, case, meeting, incident, values, language, as_of, o
     suffix = Path(out).suffix.lower()
     if suffix not in (".html", ".pdf", ".json"):
         raise InputError(None, "--out", "a file name ending in .html, .pdf or .json", out)
+    check_output(out, "--out")  # before any work: a typo in the folder costs nothing
     filled = api.fill_form(
         config,
         case,
@@ -269,11 +273,9 @@ def forms_fill(code, config, case, meeting, incident, values, language, as_of, o
     if suffix == ".pdf":
         form_render.to_pdf(filled, out)
     elif suffix == ".html":
-        Path(out).write_text(form_render.to_html(filled), encoding="utf-8")
+        write_output(out, form_render.to_html(filled))
     else:
-        Path(out).write_text(
-            json.dumps(filled.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        write_output(out, json.dumps(filled.to_dict(), indent=2, ensure_ascii=False) + "\n")
     click.echo(render.filled_form(filled, out))
     if strict and filled.missing:
         sys.exit(1)
@@ -474,9 +476,15 @@ def export_ics(as_of, student, role, out, db) -> None:
     day = _day(as_of)
     text = deadlines_ics(Store(db).obligations(day), day, student=student, role=role)
     if out:
-        Path(out).write_bytes(text)
+        write_output(out, text)
     else:
         click.echo(text.decode())
+
+
+def _check_chart(path: str) -> None:
+    if Path(path).suffix.lower() not in (".png", ".svg"):
+        raise InputError(None, "--chart", "a file name ending in .png or .svg", path)
+    check_output(path, "--chart")
 
 
 def _day(as_of: str | None):

@@ -19,7 +19,7 @@ from attrs import frozen
 
 from spedrules.core.case import case_from_dict, load_case
 from spedrules.core.errors import InputError
-from spedrules.core.files import read_data
+from spedrules.core.files import output_file, read_data
 from spedrules.core.model import Case, Incident, Student
 
 
@@ -165,6 +165,9 @@ def chart(report: RestraintReport, out: Path) -> Path:
     ax.legend(fontsize="small")
     plt.setp(ax.get_xticklabels(), rotation=45, ha="right")
     fig.tight_layout()
-    fig.savefig(out)
-    plt.close(fig)
+    try:
+        with output_file(out, "--chart") as fh:  # atomic and 0600, like every output file
+            fig.savefig(fh, format=Path(out).suffix.lower().lstrip(".") or "png")
+    finally:
+        plt.close(fig)
     return out

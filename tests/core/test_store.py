@@ -225,8 +225,8 @@ def test_csv_imports_all_or_nothing_and_skip_bad(tmp_path, run_cli):
     )
     refused = run_cli("import", "events", bad, "--district", "mesa-verde", "--db", db)
     assert refused.exit_code == 2
-    assert "bad.csv: row 3: type: expected" in refused.stderr
-    assert "bad.csv: row 4: date: expected a date" in refused.stderr
+    assert "bad.csv: line 3: type: expected" in refused.stderr
+    assert "bad.csv: line 4: date: expected a date" in refused.stderr
     store = Store(db)
     counts = {
         sid: len(c["events"])
