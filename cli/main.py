@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy.exc import DBAPIError
 
 from spedrules.cli import render
 from spedrules.core import api
@@ -66,15 +65,13 @@ class Shell(click.Group):
                 raise
             click.echo(f"spedrules: error: {exc}", err=True)
             sys.exit(2)
-        except DBAPIError as exc:  # e.g. a database that `spedrules init` has not set up
-            if os.environ.get("SPEDRULES_DEBUG"):
+        except Exception as exc:  # a database error: refused, locked, read-only, no schema...
+            from spedrules.core.dberrors import describe
+
+            message = describe(exc)
+            if message is None or os.environ.get("SPEDRULES_DEBUG"):
                 raise
-            reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
-            click.echo(
-                f"spedrules: error: database: expected an initialised spedrules database "
-                f"(run `spedrules init`), got {reason!r}",
-                err=True,
-            )
+            click.echo(f"spedrules: error: {message}", err=True)
             sys.exit(2)
 
 
