@@ -7,6 +7,7 @@ and exit code 2; a problem found by a check exits 1; no traceback reaches a user
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -15,11 +16,25 @@ from typing import Any
 
 import click
 
-from spedrules.cli import render
-from spedrules.core import api
-from spedrules.core.convert import converter
-from spedrules.core.errors import InputError, SpedrulesError
-from spedrules.core.files import check_output, write_output
+from spedrules import __version__
+from spedrules.core.errors import ConfigError, InputError, SpedrulesError
+
+
+class _Lazy:
+    """A module imported when a command first uses it: `spedrules --version` and `--help` must
+    not pay for SQLAlchemy, numpy and the plugins (benchmarks/bench_startup.py)."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self._name), attr)
+
+
+api = _Lazy("spedrules.core.api")
+render = _Lazy("spedrules.cli.render")
+files = _Lazy("spedrules.core.files")
+convert = _Lazy("spedrules.core.convert")
 
 CONFIG = click.option(
     "--config",
@@ -41,6 +56,9 @@ AS_OF = click.option(
     metavar="YYYY-MM-DD",
     help="Evaluate as of this date (default: today in the district's timezone).",
 )
+
+
+PERCENT = click.IntRange(0, 100)
 
 
 def _format(*choices: str, default: str = "table"):
@@ -65,6 +83,10 @@ class Shell(click.Group):
                 raise
             click.echo(f"spedrules: error: {exc}", err=True)
             sys.exit(2)
+        except click.UsageError as exc:  # a bad option value (--workers 0): one line too
+            where = exc.ctx.command_path if exc.ctx else "spedrules"
+            click.echo(f"spedrules: error: {exc.format_message()} (`{where} --help`)", err=True)
+            sys.exit(2)
         except Exception as exc:  # a database error: refused, locked, read-only, no schema...
             from spedrules.core.dberrors import describe
 
@@ -76,7 +98,7 @@ class Shell(click.Group):
 
 
 @click.group(cls=Shell, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="spedrules", prog_name="spedrules")
+@click.version_option(__version__, prog_name="spedrules")  # not from metadata: start-up cost
 def cli() -> None:
     """spedrules: what is due for each student with a disability, by when, and why.
 
@@ -183,8 +205,10 @@ def report() -> None:
 @CONFIG
 @click.option("--year", required=True, metavar="YYYY-YY", help="School year, e.g. 2015-16.")
 @CASES_FROM
-@click.option("--goal", type=int, help="The reduction goal for the year, in percent.")
-@click.option("--next-goal", type=int, help="Next year's reduction goal, in percent.")
+@click.option(
+    "--goal", type=PERCENT, help="The reduction goal for the year, in percent (0-100)."
+)
+@click.option("--next-goal", type=PERCENT, help="Next year's reduction goal, in percent (0-100).")
 @click.option(
     "--chart",
     "chart_path",
@@ -254,7 +278,7 @@ def forms_fill(code, config, case, meeting, incident, values, language, as_of, o
     suffix = Path(out).suffix.lower()
     if suffix not in (".html", ".pdf", ".json"):
         raise InputError(None, "--out", "a file name ending in .html, .pdf or .json", out)
-    check_output(out, "--out")  # before any work: a typo in the folder costs nothing
+    files.check_output(out, "--out")  # before any work: a typo in the folder costs nothing
     filled = api.fill_form(
         config,
         case,
@@ -270,9 +294,9 @@ def forms_fill(code, config, case, meeting, incident, values, language, as_of, o
     if suffix == ".pdf":
         form_render.to_pdf(filled, out)
     elif suffix == ".html":
-        write_output(out, form_render.to_html(filled))
+        files.write_output(out, form_render.to_html(filled))
     else:
-        write_output(out, json.dumps(filled.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        files.write_output(out, json.dumps(filled.to_dict(), indent=2, ensure_ascii=False) + "\n")
     click.echo(render.filled_form(filled, out))
     if strict and filled.missing:
         sys.exit(1)
@@ -287,7 +311,7 @@ def programs(config: str, source: str, as_of: str | None, fmt: str) -> None:
     """Duties over a roster: program rules counted per school (e.g. inclusion staffing)."""
     found = api.program_obligations(config, source, as_of)
     if fmt == "json":
-        rows = [converter.unstructure(o) for o in found]
+        rows = [convert.converter.unstructure(o) for o in found]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         click.echo(render.program_duties(found))
@@ -341,7 +365,10 @@ def district_add(config: str, db: str | None) -> None:
     """Check a district config and its calendar, then store them."""
     from spedrules.core.store import Store
 
-    api.load_district(config)  # every check first: nothing is stored for a bad config
+    loaded = api.load_district(config)  # every check first: nothing is stored for a bad config
+    if loaded.config.calendar is None:
+        expected = "a calendar file (a district in the store keeps its school calendar)"
+        raise ConfigError(config, "district.calendar", expected)
     store = Store(db)
     store.init()
     click.echo(f"district {store.add_district(Path(config), who=_who())} stored")
@@ -430,7 +457,9 @@ def _report_bad(bad, skip_bad: bool) -> None:
 @cli.command("sweep")
 @AS_OF
 @click.option("--district", "district_id", help="Only this district.")
-@click.option("--workers", default=1, show_default=True, help="Parallel processes.")
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(min=1), help="Parallel processes."
+)
 @DB
 @_format("table", "json", "csv")
 def sweep_command(as_of, district_id, workers, db, fmt) -> None:
@@ -443,6 +472,7 @@ def sweep_command(as_of, district_id, workers, db, fmt) -> None:
     store = Store(db)
     day = _day(as_of)
     districts = [district_id] if district_id else store.districts()
+    _known_districts(store, districts)
     total = sum(len(partitions(store, d)) for d in districts)
     # the bar goes to stderr and only on a terminal, so JSON and CSV output stay clean
     with Progress(transient=True, console=_stderr_console()) as bar:
@@ -473,15 +503,24 @@ def export_ics(as_of, student, role, out, db) -> None:
     day = _day(as_of)
     text = deadlines_ics(Store(db).obligations(day), day, student=student, role=role)
     if out:
-        write_output(out, text)
+        files.write_output(out, text)
     else:
         click.echo(text.decode())
+
+
+def _known_districts(store, wanted: list[str]) -> None:
+    """A --district that names no stored district is an error, not an empty dashboard."""
+    known = store.districts()
+    for district_id in wanted:
+        if district_id not in known:
+            listed = ", ".join(known) or "none: run `spedrules district add`"
+            raise InputError(None, "--district", f"a district in the store ({listed})", district_id)
 
 
 def _check_chart(path: str) -> None:
     if Path(path).suffix.lower() not in (".png", ".svg"):
         raise InputError(None, "--chart", "a file name ending in .png or .svg", path)
-    check_output(path, "--chart")
+    files.check_output(path, "--chart")
 
 
 def _day(as_of: str | None):
@@ -508,9 +547,19 @@ def _who() -> str:
 
 @cli.command("demo")
 @click.option(
-    "--students", default=1500, show_default=True, help="Synthetic students per district."
+    "--students",
+    default=1500,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Synthetic students per district.",
 )
-@click.option("--workers", default=2, show_default=True, help="Parallel processes for the sweep.")
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Parallel processes for the sweep.",
+)
 def demo(students: int, workers: int) -> None:
     """The main job on a fresh SQLite store: two districts, a synthetic population, a sweep."""
     from spedrules.cli.demo import run_demo

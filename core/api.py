@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from attrs import define, frozen
 
 from spedrules.core.calendar import SchoolCalendar
-from spedrules.core.case import case_from_dict, load_case
+from spedrules.core.case import case_from_dict, case_warnings, load_case
 from spedrules.core.config import DistrictConfig, load_config
 from spedrules.core.convert import converter
 from spedrules.core.errors import InputError, SpedrulesError
@@ -150,7 +150,7 @@ def evaluate(config, case, as_of: str | date | None = None) -> Evaluation:
         as_of=day,
         obligations=tuple(sorted([*obligations, *incident_obligations], key=by_due)),
         violations=tuple([*violations, *incident_violations, *meeting_violations]),
-        warnings=tuple(str(p) for p in district.problems),
+        warnings=(*(str(p) for p in district.problems), *case_warnings(case, case.source)),
     )
 
 
@@ -253,6 +253,9 @@ def rule_summaries(config, kind: str | None = None) -> list[dict[str, Any]]:
                 "versions": [v.interval() for v in entry.versions],
             }
         )
+    if kind and not rows:  # a typo must not look like "this district has no such duties"
+        known = sorted({e.latest.kind for e in district.ruleset.entries.values()})
+        raise InputError(None, "--kind", f"a kind of this stack's rules ({', '.join(known)})", kind)
     return rows
 
 

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from spedrules.core import limits
 from spedrules.core.convert import structure_at
 from spedrules.core.errors import InputError
 from spedrules.core.files import read_data
@@ -91,6 +92,33 @@ def validate_case(case: Case, source: str | None, extra_event_types: frozenset[s
             raise InputError(source, f"{where}.end", "a moment after start", str(meeting.end))
         for j, attendee in enumerate(meeting.attendees):
             _one_of(attendee.role, ATTENDEE_ROLES, source, f"{where}.attendees[{j}].role")
+    # the store's column widths, checked here so SQLite and PostgreSQL accept the same cases
+    limits.check_length(student.id, limits.STUDENT_ID, source, "student.id")
+    limits.check_length(student.school, limits.SCHOOL, source, "student.school")
+    for i, event in enumerate(case.events):
+        limits.check_length(event.type, limits.EVENT_TYPE, source, f"events[{i}].type")
+
+
+def case_warnings(case: Case, source: str | None = None) -> tuple[str, ...]:
+    """Input that is acceptable but suspect: a birth date after an event of the case, the same
+    event twice. Warnings name fields, never the student's name or birth date."""
+    where = f"{source}: " if source else ""
+    found = []
+    born = case.student.birth_date
+    for i, event in enumerate(case.events):
+        if born is not None and event.day < born:
+            found.append(
+                f"{where}student.birth_date: after events[{i}] ({event.type} on {event.day}); "
+                "check the birth date"
+            )
+            break
+    seen: dict[tuple, int] = {}
+    for i, event in enumerate(case.events):
+        key = (event.type, event.date, event.at, event.id, json.dumps(event.details, default=str))
+        if key in seen:
+            found.append(f"{where}events[{i}]: the same event as events[{seen[key]}]")
+        seen.setdefault(key, i)
+    return tuple(found)
 
 
 def _one_of(value: str, allowed: tuple[str, ...] | frozenset[str], source, field: str) -> None:

@@ -148,8 +148,10 @@ def _host_port(text: str, url: str | None) -> tuple[str, str]:
 
 
 def _sqlite_path(url: str | None) -> str:
-    if url and url.startswith("sqlite:///"):
-        return url.removeprefix("sqlite:///")
+    if url and url.startswith("sqlite"):
+        from sqlalchemy.engine import make_url
+
+        return (make_url(url).database or "the database").removeprefix("file:")
     return "the database"
 
 

@@ -82,8 +82,10 @@ class RuleSet:
 
 
 def check_stack(registry: Registry, stack: Iterable[str], file: Any = None) -> None:
-    """Raise ConfigError for an unknown plugin or an add-on whose parent is not before it."""
+    """Raise ConfigError for an unknown plugin, an add-on whose parent is not before it, or a
+    second plugin of level "state" (a district follows one state's law)."""
     seen: list[str] = []
+    state: str | None = None  # one state's law per district: two would layer one on the other
     for i, plugin_id in enumerate(stack):
         plugin = registry.get(plugin_id)
         failed = [p for p in registry.problems if p.plugin == plugin_id] or [
@@ -104,6 +106,15 @@ def check_stack(registry: Registry, stack: Iterable[str], file: Any = None) -> N
                 f"its parent {parent!r} earlier in the stack ({plugin_id} layers on {parent})",
                 plugin_id,
             )
+        if plugin.level == "state":
+            if state is not None:
+                raise ConfigError(
+                    file,
+                    f"district.stack[{i}]",
+                    f"at most one plugin of level 'state' (the stack already has {state!r})",
+                    plugin_id,
+                )
+            state = plugin_id
         seen.append(plugin_id)
 
 

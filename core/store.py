@@ -402,7 +402,7 @@ def _sqlite_file(engine) -> Path | None:
     name = engine.url.database
     if engine.url.get_backend_name() != "sqlite" or not name or name == ":memory:":
         return None
-    return Path(name)
+    return Path(name.removeprefix("file:"))  # sqlite:///file:PATH?mode=ro&uri=true
 
 
 def _create_private(path: Path) -> None:
