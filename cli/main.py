@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from spedrules import __version__
-from spedrules.core.errors import ConfigError, InputError, SpedrulesError
+from spedrules.core.errors import ConfigError, InputError, SpedrulesError, one_line
 
 
 class _Lazy:
@@ -81,11 +81,12 @@ class Shell(click.Group):
         except SpedrulesError as exc:
             if os.environ.get("SPEDRULES_DEBUG"):
                 raise
-            click.echo(f"spedrules: error: {exc}", err=True)
+            click.echo(f"spedrules: error: {one_line(str(exc))}", err=True)
             sys.exit(2)
         except click.UsageError as exc:  # a bad option value (--workers 0): one line too
             where = exc.ctx.command_path if exc.ctx else "spedrules"
-            click.echo(f"spedrules: error: {exc.format_message()} (`{where} --help`)", err=True)
+            message = one_line(exc.format_message())
+            click.echo(f"spedrules: error: {message} (`{where} --help`)", err=True)
             sys.exit(2)
         except Exception as exc:  # a database error: refused, locked, read-only, no schema...
             from spedrules.core.dberrors import describe
@@ -93,7 +94,7 @@ class Shell(click.Group):
             message = describe(exc)
             if message is None or os.environ.get("SPEDRULES_DEBUG"):
                 raise
-            click.echo(f"spedrules: error: {message}", err=True)
+            click.echo(f"spedrules: error: {one_line(message)}", err=True)
             sys.exit(2)
 
 
