@@ -3,6 +3,7 @@ is half-written, and every file holding student data is 0600 whatever the umask 
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from contextlib import contextmanager
@@ -159,3 +160,10 @@ def test_ics_carries_id_title_and_due_date_only(tmp_path, run_cli, swept_store):
         "export", "ics", "--as-of", "2026-12-10", "--db", swept_store, "--student", "S-77"
     )
     assert role.exit_code == 0 and role.stdout.count("BEGIN:VEVENT") >= 1
+
+
+def test_forms_fill_reports_without_the_students_name(tmp_path, run_cli, examples):
+    result = fill(run_cli, examples, tmp_path / "f.json")
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "f.json").read_text())["student"] == "Sam Ortiz"  # the form's
+    assert "Sam Ortiz" not in result.output and "Ortiz" not in result.output
