@@ -206,9 +206,7 @@ def report() -> None:
 @CONFIG
 @click.option("--year", required=True, metavar="YYYY-YY", help="School year, e.g. 2015-16.")
 @CASES_FROM
-@click.option(
-    "--goal", type=PERCENT, help="The reduction goal for the year, in percent (0-100)."
-)
+@click.option("--goal", type=PERCENT, help="The reduction goal for the year, in percent (0-100).")
 @click.option("--next-goal", type=PERCENT, help="Next year's reduction goal, in percent (0-100).")
 @click.option(
     "--chart",
@@ -459,7 +457,11 @@ def _report_bad(bad, skip_bad: bool) -> None:
 @AS_OF
 @click.option("--district", "district_id", help="Only this district.")
 @click.option(
-    "--workers", default=1, show_default=True, type=click.IntRange(min=1), help="Parallel processes."
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Parallel processes.",
 )
 @DB
 @_format("table", "json", "csv")

@@ -105,9 +105,7 @@ def _mapping(path: Path, table: _Table, line: int, fields: list[str]) -> dict[st
 def _check_header(path: Path, table: _Table, allowed, required) -> None:
     unknown = [h for h in table.header if allowed is not None and h not in allowed]
     if unknown:
-        raise InputError(
-            path, f"line 1: {unknown[0]}", "one of the columns " + ", ".join(allowed)
-        )
+        raise InputError(path, f"line 1: {unknown[0]}", "one of the columns " + ", ".join(allowed))
     missing = [c for c in required if c not in table.header]
     if missing:
         raise InputError(path, "line 1", f"a column {missing[0]!r} (required)")

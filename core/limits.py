@@ -20,6 +20,4 @@ ROLE = 200  # obligations.responsible (a district's [responsible] roles)
 
 def check_length(value: object, limit: int, file: object, field: str) -> None:
     if isinstance(value, str) and len(value) > limit:
-        raise InputError(
-            file, field, f"at most {limit} characters", f"{len(value)} characters"
-        )
+        raise InputError(file, field, f"at most {limit} characters", f"{len(value)} characters")

@@ -49,7 +49,9 @@ scalars = st.one_of(
 )
 values = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=12,
 )
 event_types = st.sampled_from(sorted(EVENT_TYPES)) | st.text(max_size=12)
@@ -161,16 +163,21 @@ years = st.fixed_dictionaries(
         "closures": st.lists(mapping_with(["name", "date", "start", "end"], dates | values)),
     },
 )
-calendars = st.fixed_dictionaries(
-    {},
-    optional={
-        "name": scalars,
-        "timezone": st.sampled_from(["America/Los_Angeles", "Mars/Olympus", ""]) | scalars,
-        "school_day": mapping_with(["start", "end"], st.sampled_from(["08:15", "25:00"]) | scalars),
-        "weekdays": st.lists(st.sampled_from(["mon", "tue", "fri", "sun", "xyz"]) | scalars),
-        "years": st.lists(years, max_size=3) | values,
-    },
-) | values
+calendars = (
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "name": scalars,
+            "timezone": st.sampled_from(["America/Los_Angeles", "Mars/Olympus", ""]) | scalars,
+            "school_day": mapping_with(
+                ["start", "end"], st.sampled_from(["08:15", "25:00"]) | scalars
+            ),
+            "weekdays": st.lists(st.sampled_from(["mon", "tue", "fri", "sun", "xyz"]) | scalars),
+            "years": st.lists(years, max_size=3) | values,
+        },
+    )
+    | values
+)
 
 
 @FUZZ
@@ -182,7 +189,9 @@ def test_calendars(folder, calendar, how):
     config = (folder / "mesa-verde.toml").read_text().replace("mesa-verde-2026-27.yaml", "cal.yaml")
     (sub / "d.toml").write_text(config)
     shutil.copy(EXAMPLES / "case-initial-referral.yaml", sub / "case.yaml")
-    expect_clean(run("evaluate", "--config", sub / "d.toml", sub / "case.yaml", "--as-of", "2026-12-10"))
+    expect_clean(
+        run("evaluate", "--config", sub / "d.toml", sub / "case.yaml", "--as-of", "2026-12-10")
+    )
 
 
 def toml_value(value) -> str:
@@ -224,7 +233,10 @@ def test_district_configs(folder, district, options, responsible, keep_good, gar
     lines = ["[district]", *(f"{json.dumps(k)} = {toml_value(v)}" for k, v in fields.items())]
     for table, entries in (("options", options), ("responsible", responsible)):
         if entries:
-            lines += [f"[{table}]", *(f"{json.dumps(k)} = {toml_value(v)}" for k, v in entries.items())]
+            lines += [
+                f"[{table}]",
+                *(f"{json.dumps(k)} = {toml_value(v)}" for k, v in entries.items()),
+            ]
     path = fresh(folder, "d.toml")
     path.write_bytes("\n".join(lines).encode() + b"\n" + garbage)
     expect_clean(run("rules", "--config", path))

@@ -212,7 +212,7 @@ def test_empty_case_via_console_script(examples, run_console):
 
 
 def test_binary_toml_names_the_encoding(district, run_cli, one_line_error):
-    (district / "bin.toml").write_bytes(b"[district]\nid = \"t\"\n\x88\xff\x00binary")
+    (district / "bin.toml").write_bytes(b'[district]\nid = "t"\n\x88\xff\x00binary')
     one_line_error(run_cli("rules", "--config", district / "bin.toml"), "bin.toml: line 3", "UTF-8")
 
 
@@ -253,7 +253,9 @@ def test_config_values_longer_than_the_store_columns(
     district, run_cli, one_line_error, key, value, field
 ):
     text = "\n".join(x for x in GOOD_CONFIG.splitlines() if not x.startswith(key + " "))
-    config = _write(district, "long.toml", text.replace("[district]", f'[district]\n{key} = "{value}"'))
+    config = _write(
+        district, "long.toml", text.replace("[district]", f'[district]\n{key} = "{value}"')
+    )
     one_line_error(run_cli("rules", "--config", config), f"long.toml: {field}", "at most")
 
 
@@ -335,5 +337,7 @@ def test_a_birth_date_after_an_event_is_a_warning(district, run_cli):
         f"{case}: events[1]: the same event as events[0]",
     ]
     assert "Ana" not in result.output and "2026-10-01" not in " ".join(warnings)
-    fine = run_cli("evaluate", "--config", district / "d.toml", district / "case.yaml", "--format", "json")
+    fine = run_cli(
+        "evaluate", "--config", district / "d.toml", district / "case.yaml", "--format", "json"
+    )
     assert json.loads(fine.stdout)["warnings"] == []
