@@ -266,7 +266,11 @@ def restraint_report(
     from spedrules.core.restraint_report import load_cases
     from spedrules.core.restraint_report import restraint_report as build
 
-    if len(year) != 7 or not (year[:4].isdigit() and year[4] == "-" and year[5:].isdigit()):
+    if (
+        len(year) != 7
+        or not (year[:4].isdigit() and year[4] == "-" and year[5:].isdigit())
+        or (int(year[:4]) + 1) % 100 != int(year[5:])  # 2026-28 is no school year
+    ):
         raise InputError(None, "--year", "a school year such as 2015-16", year)
     district = load_district(config)
     return build(load_cases(source, district.event_types), year, goal, next_goal)

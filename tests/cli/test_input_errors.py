@@ -341,3 +341,13 @@ def test_a_birth_date_after_an_event_is_a_warning(district, run_cli):
         "evaluate", "--config", district / "d.toml", district / "case.yaml", "--format", "json"
     )
     assert json.loads(fine.stdout)["warnings"] == []
+
+
+@pytest.mark.parametrize("year", ["2026-28", "2026-26", "2099-01", "26-27", "2026/27"])
+def test_a_school_year_that_is_not_one(district, run_cli, one_line_error, examples, year):
+    cases = district / "cases"
+    cases.mkdir()
+    shutil.copy(examples / "case-restraint.yaml", cases)
+    args = ("report", "restraint", "--config", examples / "mesa-verde.toml", "--from", cases)
+    one_line_error(run_cli(*args, "--year", year), "--year", "2015-16", repr(year))
+    assert run_cli(*args, "--year", "2099-00").exit_code == 0
