@@ -65,14 +65,12 @@ def describe(exc: BaseException) -> str | None:
     """One line saying what a database error means, or None when ``exc`` is not one."""
     if "sqlalchemy" not in sys.modules:
         return None  # nothing can have raised a database error yet
-    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+    from sqlalchemy.exc import DBAPIError
 
-    if not isinstance(exc, SQLAlchemyError):
-        return None
+    if not isinstance(exc, DBAPIError):
+        return None  # SQLAlchemy's own errors (a bad query) are bugs: their traceback is wanted
     url = getattr(exc, "spedrules_url", None)
     where = f"database {safe_url(url)}" if url else "database"
-    if not isinstance(exc, DBAPIError):
-        return f"{where}: {_first_line(exc)}"
     text = _first_line(exc.orig if exc.orig is not None else exc)
     low = text.lower()
     host, port = _host_port(text, url)

@@ -126,7 +126,8 @@ class Store:
         from spedrules.core import dberrors
 
         self.url = database_url(url)
-        option = "SPEDRULES_DATABASE_URL" if not url and "://" in self.url else "--db"
+        from_env = not url and os.environ.get("SPEDRULES_DATABASE_URL")
+        option = "SPEDRULES_DATABASE_URL" if from_env else "--db"
         try:
             self.engine = create_engine(self.url)
         except Exception as exc:  # a URL SQLAlchemy cannot parse, or a driver not installed

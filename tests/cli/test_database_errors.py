@@ -11,7 +11,7 @@ import sqlite3
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError, InvalidRequestError, OperationalError
 
 from spedrules.core import dberrors
 from spedrules.core.store import Store
@@ -108,6 +108,8 @@ def test_server_gone_and_value_too_long_are_told_apart():
         "database: students.student_id: expected at most 64 characters, got 70"
     )
     assert dberrors.describe(ValueError("not a database error")) is None
+    # SQLAlchemy's own errors are bugs in spedrules, not user input: keep their traceback
+    assert dberrors.describe(InvalidRequestError("a bad query")) is None
 
 
 @pytest.mark.skipif(
