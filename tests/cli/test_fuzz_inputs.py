@@ -1,8 +1,8 @@
 """Generated bad (and good) input fed to the CLI in-process (issue 13 item 5): case files,
-calendars, district configs and CSVs with random keys, types, dates, encodings and nesting. Every
-run ends in exit 0 or 2 (1 where the command documents it), never a traceback, and a failed
-import leaves the store as it was. Bounded: 50 examples per test (250 in all); set
-SPEDRULES_FUZZ_EXAMPLES for a deeper run."""
+calendars (YAML and .ics), district configs and CSVs with random keys, types, dates, encodings
+and nesting. Every run ends in exit 0 or 2 (1 where the command documents it), never a
+traceback, and a refused import leaves the store as it was. Bounded: 50 examples per test (300
+in all); set SPEDRULES_FUZZ_EXAMPLES for a deeper run."""
 
 from __future__ import annotations
 
@@ -204,6 +204,34 @@ def test_calendars(folder, calendar, how):
     expect_clean(
         run("evaluate", "--config", sub / "d.toml", sub / "case.yaml", "--as-of", "2026-12-10")
     )
+
+
+ics_lines = st.lists(
+    st.sampled_from(
+        [
+            "BEGIN:VCALENDAR", "END:VCALENDAR", "BEGIN:VEVENT", "END:VEVENT", "VERSION:2.0",
+            "X-WR-TIMEZONE:America/Los_Angeles", "X-WR-TIMEZONE:Mars/Olympus",
+            "SUMMARY:First Day of School", "SUMMARY:Last Day of School", "SUMMARY:Winter Break",
+            "DTSTART;VALUE=DATE:20260819", "DTSTART;VALUE=DATE:20261340", "DTSTART:20260819T080000",
+            "DTEND;VALUE=DATE:20260818", "DTEND;VALUE=DATE:20270611", "DTSTART;VALUE=DATE:2026",
+        ]
+    )
+    | st.text(max_size=30),
+    max_size=14,
+)  # fmt: skip
+
+
+@FUZZ
+@given(lines=ics_lines, how=encodings)
+def test_ics_calendars(folder, lines, how):
+    sub = fresh(folder, "ics")
+    sub.mkdir()
+    (sub / "cal.ics").write_bytes(encoded("\r\n".join(lines) + "\r\n", how))
+    config = (folder / "mesa-verde.toml").read_text().replace("mesa-verde-2026-27.yaml", "cal.ics")
+    (sub / "d.toml").write_text(config)
+    shutil.copy(EXAMPLES / "case-initial-referral.yaml", sub / "case.yaml")
+    result = run("evaluate", "--config", sub / "d.toml", sub / "case.yaml", "--as-of", "2026-12-10")
+    expect_clean(result)
 
 
 def toml_value(value) -> str:

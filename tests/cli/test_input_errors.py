@@ -351,3 +351,10 @@ def test_a_school_year_that_is_not_one(district, run_cli, one_line_error, exampl
     args = ("report", "restraint", "--config", examples / "mesa-verde.toml", "--from", cases)
     one_line_error(run_cli(*args, "--year", year), "--year", "2015-16", repr(year))
     assert run_cli(*args, "--year", "2099-00").exit_code == 0
+
+
+def test_a_binary_ics_calendar_names_the_encoding(district, run_cli, one_line_error):
+    (district / "cal.ics").write_bytes(b"BEGIN:VCALENDAR\r\n\x88\xff\x00\x9a\r\n")
+    config = _write(district, "ics.toml", GOOD_CONFIG.replace("cal.yaml", "cal.ics"))
+    result = run_cli("evaluate", "--config", config, district / "case.yaml")
+    one_line_error(result, "cal.ics: line 2: expected UTF-8 text")
