@@ -167,3 +167,15 @@ def test_forms_fill_reports_without_the_students_name(tmp_path, run_cli, example
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "f.json").read_text())["student"] == "Sam Ortiz"  # the form's
     assert "Sam Ortiz" not in result.output and "Ortiz" not in result.output
+
+
+def test_pdf_forms_are_private_and_whole(tmp_path, run_cli, examples):
+    pytest.importorskip("weasyprint")
+    out = tmp_path / "f.pdf"
+    with umask(0o022):
+        result = fill(run_cli, examples, out)
+    assert result.exit_code == 0, result.output
+    assert mode(out) == 0o600
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
+    assert [p.name for p in tmp_path.iterdir()] == ["f.pdf"]
