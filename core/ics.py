@@ -13,7 +13,6 @@ from spedrules.core.errors import CalendarError
 def read_ics(path: Path):
     """Return (name, timezone, first days, last days, closures) found in an .ics file."""
     from spedrules.core.calendar import FIRST_DAY, LAST_DAY, Closure
-
     from spedrules.core.files import read_text
 
     text = read_text(path)  # UTF-8 (RFC 5545), other bytes named with their line
