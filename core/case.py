@@ -16,6 +16,7 @@ from typing import Any
 
 from attrs import evolve
 
+from spedrules.core import limits
 from spedrules.core.convert import Expected, parse_date, structure_at
 from spedrules.core.errors import InputError
 from spedrules.core.files import read_data
@@ -137,6 +138,28 @@ def validate_case(case: Case, source: str | None, extra_event_types: frozenset[s
             raise InputError(source, f"{where}.end", "a moment after start", str(meeting.end))
         for j, attendee in enumerate(meeting.attendees):
             _one_of(attendee.role, ATTENDEE_ROLES, source, f"{where}.attendees[{j}].role")
+    # the store's column widths, checked here so SQLite and PostgreSQL accept the same cases
+    limits.check_length(student.id, limits.STUDENT_ID, source, "student.id")
+    limits.check_length(student.school, limits.SCHOOL, source, "student.school")
+    for i, event in enumerate(case.events):
+        limits.check_length(event.type, limits.EVENT_TYPE, source, f"events[{i}].type")
+
+
+def case_warnings(case: Case, source: str | None = None) -> tuple[str, ...]:
+    """Input that is acceptable but suspect: a birth date after an event of the case (the same
+    event twice is merged and warned about when the case is read). Warnings name fields,
+    never the student's name or birth date."""
+    where = f"{source}: " if source else ""
+    found = []
+    born = case.student.birth_date
+    for i, event in enumerate(case.events):
+        if born is not None and event.day < born:
+            found.append(
+                f"{where}student.birth_date: after events[{i}] ({event.type} on {event.day}); "
+                "check the birth date"
+            )
+            break
+    return tuple(found)
 
 
 ADJUSTING_EVENTS = (*EXCEPTION_EVENTS, *EXIT_EVENTS, "delay_reason_recorded")

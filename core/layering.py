@@ -88,12 +88,14 @@ class RuleSet:
 def check_stack(
     registry: Registry, stack: Iterable[str], file: Any = None, pending: int = 0
 ) -> None:
-    """Raise ConfigError for an unknown plugin or an add-on whose parent is not before it.
+    """Raise ConfigError for an unknown plugin, an add-on whose parent is not before it, or a
+    second plugin of level "state" (a district follows one state's law).
 
     ``pending`` local add-ons are not loaded yet (a config is checked before any of its own
     code runs): that many unknown ids are left for the check after they load."""
     stack = list(stack)
     seen: list[str] = []
+    state: str | None = None  # one state's law per district: two would layer one on the other
     unknown = [p for p in stack if registry.get(p) is None]
     if pending and len(unknown) > pending:
         i = stack.index(unknown[0])
@@ -123,6 +125,15 @@ def check_stack(
                 f"its parent {parent!r} earlier in the stack ({plugin_id} layers on {parent})",
                 plugin_id,
             )
+        if plugin.level == "state":
+            if state is not None:
+                raise ConfigError(
+                    file,
+                    f"district.stack[{i}]",
+                    f"at most one plugin of level 'state' (the stack already has {state!r})",
+                    plugin_id,
+                )
+            state = plugin_id
         seen.append(plugin_id)
 
 

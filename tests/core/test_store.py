@@ -401,8 +401,8 @@ def test_csv_imports_all_or_nothing_skip_bad_and_idempotent(tmp_path, run_cli):
     )
     refused = run_cli("import", "events", bad, *args)
     assert refused.exit_code == 2
-    assert "bad.csv: row 3: type: expected" in refused.stderr
-    assert "bad.csv: row 4: date: expected a date" in refused.stderr
+    assert "bad.csv: line 3: type: expected" in refused.stderr
+    assert "bad.csv: line 4: date: expected a date" in refused.stderr
     store = Store(db)
     counts = {c["student"]["id"]: len(c["events"]) for _, c in store.cases("mesa-verde", 0, 10**9)}
     assert counts == {"MV-2001": 2, "MV-2002": 1}  # nothing of bad.csv was written
