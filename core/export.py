@@ -49,9 +49,10 @@ def deadlines_ics(
 
 def uid(row: dict[str, Any]) -> str:
     """An obligation about a meeting or incident is that subject's (a rescheduled meeting keeps
-    its events); any other is its trigger's."""
+    its events; one rule may give several kinds for it), any other is its trigger's."""
     if row.get("subject"):
-        return f"{row['district']}-{row['student']}-{row['rule']}-{row['subject']}@spedrules"
+        what = row["rule"] if row["kind"] == row["rule"] else f"{row['rule']}.{row['kind']}"
+        return f"{row['district']}-{row['student']}-{what}-{row['subject']}@spedrules"
     trigger = (row.get("trigger") or {}).get("date", "")
     return f"{row['district']}-{row['student']}-{row['rule']}-{trigger}@spedrules"
 

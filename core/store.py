@@ -159,7 +159,7 @@ class RunRuleRow(Base):
     __tablename__ = "run_rules"
     run_pk: Mapped[int] = mapped_column(ForeignKey("runs.pk"), primary_key=True)
     rule: Mapped[str] = mapped_column(String(200), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(100), primary_key=True)  # a rule may give several
     title: Mapped[str] = mapped_column(String(300))
     citation: Mapped[str] = mapped_column(Text)
     layer: Mapped[str] = mapped_column(String(20))
@@ -187,6 +187,7 @@ class ObligationRow(Base):
     run_pk: Mapped[int] = mapped_column(ForeignKey("runs.pk"))
     student_pk: Mapped[int | None] = mapped_column(Integer)  # None: a program rule's duty
     rule: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(20))
     due: Mapped[str | None] = mapped_column(String(40))  # ISO date, or datetime with offset
     due_day: Mapped[date | None] = mapped_column(Date)
@@ -773,6 +774,7 @@ class Store:
             query = select(
                 ObligationRow.student_pk,
                 ObligationRow.rule,
+                ObligationRow.kind,
                 ObligationRow.trigger_day,
                 ObligationRow.subject,
                 ObligationRow.due,
@@ -783,8 +785,8 @@ class Store:
                 ObligationRow.student_pk < hi,
             )
             return {
-                (pk, rule, None if subject else day, subject): (due, sequence)
-                for pk, rule, day, subject, due, sequence in s.execute(query)
+                (pk, rule, kind, None if subject else day, subject): (due, sequence)
+                for pk, rule, kind, day, subject, due, sequence in s.execute(query)
             }
 
     def finish_run(
@@ -893,7 +895,8 @@ class Store:
                 .join(
                     RunRuleRow,
                     (RunRuleRow.run_pk == ObligationRow.run_pk)
-                    & (RunRuleRow.rule == ObligationRow.rule),
+                    & (RunRuleRow.rule == ObligationRow.rule)
+                    & (RunRuleRow.kind == ObligationRow.kind),
                 )
                 .where(ObligationRow.run_pk == run_pk)
             )

@@ -137,7 +137,7 @@ class PartitionResult:
     obligations: int
     errors: int
     future_events: int
-    rules: dict[str, dict[str, Any]]
+    rules: dict[tuple[str, str], dict[str, Any]]  # (rule, kind) -> provenance
     roster: list[dict[str, Any]]
 
 
@@ -150,7 +150,7 @@ def sweep_partition(
     programs = _program_needs(district)
     rows: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
-    rules: dict[str, dict[str, Any]] = {}
+    rules: dict[tuple[str, str], dict[str, Any]] = {}
     roster: list[dict[str, Any]] = []
     students = future = 0
     for pk, case_data in store.cases(district_id, lo, hi):
@@ -168,8 +168,8 @@ def sweep_partition(
         future += sum(1 for e in case.events if e.day > as_of)
         for ob in result.obligations:
             rows.append(obligation_row(pk, ob))
-            if ob.rule not in rules:
-                rules[ob.rule] = provenance(ob)
+            if (ob.rule, ob.kind) not in rules:
+                rules[(ob.rule, ob.kind)] = provenance(ob)
         if programs and programs[0] & set(case.student.flags):
             roster.append(_roster_entry(case_data, programs))
     _sequence(store, district_id, lo, hi, rows)
@@ -187,11 +187,11 @@ def _sequence(store: Store, district_id: str, lo: int, hi: int, rows: list[dict]
 
 
 def identity(row: dict[str, Any]) -> tuple:
-    """The same obligation from one run to the next: (student, rule, subject) for one about a
-    meeting or incident (a rescheduled meeting moves its deadlines), else (student, rule,
-    trigger day)."""
+    """The same obligation from one run to the next: (student, rule, kind, subject) for one
+    about a meeting or incident (a rescheduled meeting moves its deadlines), else (student,
+    rule, kind, trigger day); a rule may give several kinds (La Habra's agenda and draft)."""
     day = None if row["subject"] else row["trigger_day"]
-    return (row["student_pk"], row["rule"], day, row["subject"])
+    return (row["student_pk"], row["rule"], row["kind"], day, row["subject"])
 
 
 def obligation_row(student_pk: int | None, ob: Obligation) -> dict[str, Any]:
@@ -199,6 +199,7 @@ def obligation_row(student_pk: int | None, ob: Obligation) -> dict[str, Any]:
     return {
         "student_pk": student_pk,
         "rule": ob.rule,
+        "kind": ob.kind,
         "status": ob.status,
         "due": due.isoformat() if due is not None else None,
         "due_day": due.date() if hasattr(due, "date") else due,
@@ -321,12 +322,12 @@ def _sweep_district(
                 for lo, hi in partitions(store, district_id)
             ]
             results = list(_map(jobs, workers, progress, mapper))
-            rules: dict[str, dict[str, Any]] = {}
+            rules: dict[tuple[str, str], dict[str, Any]] = {}
             for r in results:
                 rules.update(r.rules)
             duties = _program_duties(district, [e for r in results for e in r.roster], as_of)
             for ob in duties:
-                rules.setdefault(ob.rule, provenance(ob))
+                rules.setdefault((ob.rule, ob.kind), provenance(ob))
             counts = {
                 "students": sum(r.students for r in results),
                 "obligations": sum(r.obligations for r in results),

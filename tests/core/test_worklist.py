@@ -211,7 +211,9 @@ def test_a_rescheduled_meeting_keeps_its_events_and_raises_their_sequence(tmp_pa
         out = run_cli("export", "ics", "--district", "mesa-verde", "--db", store.url).stdout
         events = icalendar.Calendar.from_ical(out).walk("VEVENT")
         (found,) = [
-            e for e in events if str(e["uid"]) == "mesa-verde-M-lahabra.notice-M-1@spedrules"
+            e
+            for e in events
+            if str(e["uid"]) == "mesa-verde-M-lahabra.notice.meeting_notice-M-1@spedrules"
         ]
         return found["dtstart"].dt, int(found["sequence"])
 
@@ -241,3 +243,26 @@ def test_an_exit_stops_an_overdue_item_from_growing(tmp_path):
         -21,
         "2027-01-05",
     )
+
+
+def test_one_rule_with_two_kinds_keeps_both_titles_and_events(tmp_path, run_cli):
+    # La Habra's 24-hour rule gives two obligations for a meeting ahead: the agenda and the
+    # draft IEP, each with its kind and title; the store, the work list and the feed keep both
+    store = Store(str(tmp_path / "k.sqlite"))
+    store.init()
+    store.add_district(EXAMPLES / "mesa-verde.toml", who="t")
+    meeting = {
+        "id": "M-1",
+        "type": "annual",
+        "start": "2027-02-11T15:00:00",
+        "end": "2027-02-11T15:55:00",
+    }
+    store.add_cases("mesa-verde", [{"student": {"id": "K"}, "meetings": [meeting]}], who="t")
+    sweep(store, date(2027, 1, 15))
+    items = {(i.kind, i.title) for i in worklist(store, "mesa-verde").items if i.subject == "M-1"}
+    assert ("meeting_agenda", "Agenda with a firm start and end time sent") in items
+    assert ("draft_iep_to_parent", "Draft IEP (proposed goals and accommodations) sent") in items
+    out = run_cli("export", "ics", "--district", "mesa-verde", "--db", store.url).stdout
+    uids = [str(e["uid"]) for e in icalendar.Calendar.from_ical(out).walk("VEVENT")]
+    assert len(uids) == len(set(uids))
+    assert "mesa-verde-K-lahabra.agenda_and_draft.meeting_agenda-M-1@spedrules" in uids

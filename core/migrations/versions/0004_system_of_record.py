@@ -135,7 +135,7 @@ def upgrade() -> None:
         sa.Column("layer", sa.String(length=20), nullable=False),
         sa.Column("source", sa.String(length=100), nullable=False),
         sa.ForeignKeyConstraint(["run_pk"], ["runs.pk"]),
-        sa.PrimaryKeyConstraint("run_pk", "rule"),
+        sa.PrimaryKeyConstraint("run_pk", "rule", "kind"),
     )
     op.create_table(
         "run_errors",
@@ -157,6 +157,7 @@ def upgrade() -> None:
         sa.Column("run_pk", sa.Integer(), nullable=False),
         sa.Column("student_pk", sa.Integer(), nullable=True),
         sa.Column("rule", sa.String(length=200), nullable=False),
+        sa.Column("kind", sa.String(length=100), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("due", sa.String(length=40), nullable=True),
         sa.Column("due_day", sa.Date(), nullable=True),
