@@ -15,20 +15,72 @@ from importlib import resources
 from pathlib import Path
 
 from spedrules.cli import render
+from spedrules.core.api import load_district
 from spedrules.core.store import Store
 from spedrules.core.sweep import dashboard, stored_evaluation, sweep
-from spedrules.core.synthetic import population
+from spedrules.core.synthetic import FollowUp, population
 
 AS_OF = date(2027, 1, 15)  # fixed, so the demo prints the same thing every day
+F = FollowUp
+# What the bundled add-ons expect after an IEP meeting, an incident or the start of the year,
+# recorded for most students (the plugins declare these event types; core knows none of them).
+CALIFORNIA = (F("ca.ber_forwarded", "incident", 0.9, (0, 1)),)
+LA_HABRA = (
+    F("lahabra.iep_at_a_glance_sent", "iep_meeting", 0.88, (0, 6)),
+    F("lahabra.roundtable_held", "school_year", 0.88, (3, 16)),
+    F("lahabra.inclusion_staffing_reviewed", "school_year", 0.1, (10, 60), flag="inclusion"),
+)
+ST_LUCIE = (
+    F("stlucie.principal_notified", "restraint", 0.9, moment=True),
+    F("stlucie.postvention_meeting_held", "restraint", 0.8, (0, 2)),
+    F("stlucie.followup_call", "restraint", 0.5, (2, 4), (("call", 1),)),
+    F("stlucie.followup_call", "restraint", 0.25, (7, 10), (("call", 2),)),
+)
+# (district file, student id prefix, schools, follow-ups): a California district with the
+# negotiated add-on and a Florida district with St. Lucie's
 DISTRICTS = (
     (
         "mesa-verde.toml",
         "MV",
-        ["Walnut Elementary", "El Cerrito Elementary", "Vista Middle"],
-        False,
+        [
+            "Walnut Elementary",
+            "El Cerrito Elementary",
+            "Las Palmas Elementary",
+            "Sycamore Elementary",
+            "Ridgecrest Elementary",
+            "Cesar Chavez Elementary",
+            "Vista Middle",
+            "Sierra Middle",
+            "Mesa Verde High",
+        ],
+        CALIFORNIA + LA_HABRA,
     ),
-    ("gulf-shore.toml", "GS", ["Port Elementary", "Lakewood Middle", "Gulf Shore High"], True),
+    (
+        "gulf-shore.toml",
+        "GS",
+        [
+            "Port Elementary",
+            "Pelican Bay Elementary",
+            "Coral Reef Elementary",
+            "Mary McLeod Bethune Elementary",
+            "Sandpiper Elementary",
+            "Cypress Creek Elementary",
+            "Lakewood Middle",
+            "Seminole Middle",
+            "Gulf Shore High",
+            "Lakeside High",
+        ],
+        ST_LUCIE,
+    ),
 )
+
+
+def district_population(district, config: str, prefix: str, students: int, as_of=AS_OF):
+    """The synthetic students of one of the demo's districts, on its calendar."""
+    _, _, schools, follow_ups = next(d for d in DISTRICTS if d[0] == config)
+    return population(
+        prefix, students, schools, as_of, calendar=district.calendar, follow_ups=follow_ups
+    )
 
 
 def run_demo(echo: Callable[[str], None], students: int = 1500, workers: int = 2) -> None:
@@ -38,9 +90,10 @@ def run_demo(echo: Callable[[str], None], students: int = 1500, workers: int = 2
     store.init()
     echo(f"spedrules demo: a fresh SQLite store at {folder / 'demo.sqlite'}, as of {AS_OF}")
     with resources.as_file(resources.files("spedrules.examples")) as examples:
-        for config, prefix, schools, incidents in DISTRICTS:
+        for config, prefix, _, _ in DISTRICTS:
             district_id = store.add_district(examples / config, who="demo")
-            cases = population(prefix, students, schools, AS_OF, incidents=incidents)
+            district = load_district(examples / config)
+            cases = district_population(district, config, prefix, students)
             store.add_cases(district_id, cases, who="demo")
             echo(f"  {district_id}: {students} synthetic students imported")
     runs = sweep(store, AS_OF, workers=workers, who="demo")

@@ -361,7 +361,7 @@ class _Builder:
         level = "E" if grade_n <= 5 else "M" if grade_n <= 8 else "H"
         band = 0 if age <= 5 else 1 if age <= 9 else 2
         disability = BAND_TABLES[band][int(r() * TABLE)]
-        inclusion = grade_n in (0, 1) and self.inclusion and r() < 0.3
+        inclusion = grade_n in (0, 1) and self.inclusion and r() < 0.4
         if inclusion:
             school = self.inclusion[int(r() * TABLE)]
         else:
