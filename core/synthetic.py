@@ -443,7 +443,9 @@ class _History:
         self.enrolled = self.d.year_start  # first day in the district this year
 
     def add(self, kind: str, day: int, **details: Any) -> None:
-        self.events.append({"type": kind, "date": self.iso[day], **details})
+        """An event on ``day``, unless that is after the as-of date (not known yet)."""
+        if day <= self.d.today:
+            self.events.append({"type": kind, "date": self.iso[day], **details})
 
     def iep_meeting(self, day: int, kind: str, extra: str | None = None) -> None:
         """An IEP meeting (and, in the current year, its ``meetings`` record)."""
