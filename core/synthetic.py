@@ -93,22 +93,24 @@ EXIT_REASONS = (  # shares of exits within a school year (approximate)
 )  # fmt: skip
 LANGUAGES = ("es",) * 15 + ("vi", "zh", "ar", "tl", "ko")  # of English learners (approximate)
 
-FIRST_NAMES = """Sofia Liam Olivia Noah Emma Mateo Ava Elijah Isabella Lucas Mia Ethan Camila Aiden
-Amelia Jayden Harper Diego Evelyn Caleb Aaliyah Jordan Zoe Marcus Layla Xavier Nevaeh Adrian Chloe
-Isaiah Valeria Gabriel Aria Julian Ximena Josiah Maya Daniel Leah Andre Nora Kai Imani Samuel Lily
-Omar Ruby Angel Hana Malik Grace Tyler Jasmine Wyatt Destiny Luis Paisley Dominic Naomi Carter
-Alondra Ezra Brianna Miguel Savannah Cameron""".split()
-LAST_NAMES = """Garcia Smith Johnson Rodriguez Martinez Williams Hernandez Brown Lopez Jones Gonzalez
-Davis Perez Miller Sanchez Wilson Ramirez Anderson Torres Taylor Flores Thomas Rivera Moore Gomez
-Jackson Diaz Martin Reyes Lee Cruz Thompson Morales White Ortiz Harris Gutierrez Clark Chavez Lewis
-Nguyen Robinson Ramos Walker Kim Young Ruiz Allen Alvarez King Mendoza Wright Castillo Scott Romero
-Green Vasquez Baker Herrera Adams Medina Nelson Aguilar Hill Patel Campbell Tran Mitchell Chen
-Carter Jimenez Roberts Moreno Phillips Vargas Evans Castro Turner Guzman Parker Fernandez Collins
-Silva Edwards Ortega Stewart Delgado Morris Pham Murphy Soto Cook Rojas Rogers""".split()
-ELEMENTARY_STEMS = """Walnut|El Cerrito|Sycamore|Oak Grove|Cesar Chavez|Lincoln|Las Palmas|Ridgecrest
-|Harbor View|Sunset|Mesa Vista|Rancho Verde|Washington|Loma Linda|Palm Avenue|Coral Reef|Pelican Bay
-|Cypress Creek|Bayside|Magnolia|Mary McLeod Bethune|Sandpiper|Live Oak|Jefferson|Maple Hill|Highland
-|Riverside|Port|Willow Creek|Golden Hills""".replace("\n", "").split("|")
+FIRST_NAMES = """Sofia Liam Olivia Noah Emma Mateo Ava Elijah Isabella Lucas Mia Ethan Camila
+Aiden Amelia Jayden Harper Diego Evelyn Caleb Aaliyah Jordan Zoe Marcus Layla Xavier Nevaeh
+Adrian Chloe Isaiah Valeria Gabriel Aria Julian Ximena Josiah Maya Daniel Leah Andre Nora Kai
+Imani Samuel Lily Omar Ruby Angel Hana Malik Grace Tyler Jasmine Wyatt Destiny Luis Paisley
+Dominic Naomi Carter Alondra Ezra Brianna Miguel Savannah Cameron""".split()
+LAST_NAMES = """Garcia Smith Johnson Rodriguez Martinez Williams Hernandez Brown Lopez Jones
+Gonzalez Davis Perez Miller Sanchez Wilson Ramirez Anderson Torres Taylor Flores Thomas Rivera
+Moore Gomez Jackson Diaz Martin Reyes Lee Cruz Thompson Morales White Ortiz Harris Gutierrez
+Clark Chavez Lewis Nguyen Robinson Ramos Walker Kim Young Ruiz Allen Alvarez King Mendoza Wright
+Castillo Scott Romero Green Vasquez Baker Herrera Adams Medina Nelson Aguilar Hill Patel
+Campbell Tran Mitchell Chen Carter Jimenez Roberts Moreno Phillips Vargas Evans Castro Turner
+Guzman Parker Fernandez Collins Silva Edwards Ortega Stewart Delgado Morris Pham Murphy Soto
+Cook Rojas Rogers""".split()
+ELEMENTARY_STEMS = """Walnut|El Cerrito|Sycamore|Oak Grove|Cesar Chavez|Lincoln|Las Palmas
+|Ridgecrest|Harbor View|Sunset|Mesa Vista|Rancho Verde|Washington|Loma Linda|Palm Avenue
+|Coral Reef|Pelican Bay|Cypress Creek|Bayside|Magnolia|Mary McLeod Bethune|Sandpiper|Live Oak
+|Jefferson|Maple Hill|Highland|Riverside|Port|Willow Creek|Golden Hills"""
+ELEMENTARY_STEMS = ELEMENTARY_STEMS.replace("\n", "").split("|")
 MIDDLE_STEMS = """Vista|Lakewood|Sierra|Thomas Edison|Ridgeview|Canyon|Mariner|Seminole|John Muir
 |Palmetto|Coastal""".replace("\n", "").split("|")
 HIGH_STEMS = (
@@ -687,9 +689,9 @@ class _History:
             "location": ROOMS[int(r() * len(ROOMS))],
             "staff": staff,
             "injuries": "none" if r() < 0.9 else "minor redness on the forearm",
-            "description": "physical aggression toward a peer; escorted and held until calm",
+            "description": "aggression toward a peer; held until calm",
             "context": "transition between activities",
-            "behavior_leading_up": "escalating verbal threats, then hitting; imminent risk of injury",
+            "behavior_leading_up": "threats, then hitting a peer: an imminent risk of injury",
             "de_escalation": "verbal redirection, offered a break, reduced demands",
             "after": "returned to class after a cool-down",
             "monitor_present": r() < 0.97,
