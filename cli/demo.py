@@ -83,7 +83,7 @@ def district_population(district, config: str, prefix: str, students: int, as_of
     )
 
 
-def run_demo(echo: Callable[[str], None], students: int = 1500, workers: int = 2) -> None:
+def run_demo(echo: Callable[[str], None], students: int = 500, workers: int = 2) -> None:
     started = time.perf_counter()
     folder = Path(tempfile.mkdtemp(prefix="spedrules-demo-"))
     store = Store(str(folder / "demo.sqlite"))

@@ -534,8 +534,11 @@ class _History:
     def served(self, disability: str, age: int) -> None:
         r, d, today, nxt, prv = self.r, self.d, self.d.today, self.d.nxt, self.d.prv
         lo, hi = ENTRY_AGES[disability]
-        entry_age = min(lo + r() * (hi - lo + 1), age + r())
-        referral = min(self.born + int(entry_age * YEAR), today)
+        # referred at an age in the disability's range, and before today (a child of 3 was
+        # referred before the third birthday, in the transition from Part C)
+        top = min(hi + 1.0, (today - self.born) / YEAR - 0.3)
+        low = max(min(lo, top - 1.5), 2.7)
+        referral = min(self.born + int((low + r() * max(top - low, 0.0)) * YEAR), today)
         transfer = None
         if r() < 0.08:  # transferred in, within the last four years
             moved = today - int(r() * 4 * YEAR)
