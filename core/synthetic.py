@@ -26,7 +26,8 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
+from attrs.validators import in_
 
 from spedrules.core.calendar import SchoolCalendar
 
@@ -118,6 +119,7 @@ HIGH_STEMS = (
 )
 ROOMS = ("Room 4", "Room 12", "Room 21", "Classroom 7", "Library", "Conference Room", "Cafeteria")
 
+FOLLOW_AFTER = ("iep_meeting", "incident", "restraint", "school_year")
 TABLE = 4096  # resolution of the weighted draws (a list lookup is much cheaper than bisection)
 YEAR = 365.2425
 
@@ -131,7 +133,7 @@ class FollowUp:
     to students who carry that flag."""
 
     type: str
-    after: str
+    after: str = field(validator=in_(FOLLOW_AFTER))
     share: float
     days: tuple[int, int] = (0, 0)
     details: tuple[tuple[str, Any], ...] = ()
@@ -342,9 +344,14 @@ class _Builder:
         self.inclusion = _table(dict(zip(hosts, (0.45, 0.4, 0.15), strict=False))) if hosts else []
         self.incidents = incidents
         self.exits = exits
-        self.after = {
-            kind: [f for f in follow_ups if f.after == kind]
-            for kind in ("iep_meeting", "incident", "restraint", "school_year")
+        self.after = {  # as plain tuples: a follow-up is looked at for every IEP meeting
+            kind: [
+                (f.type, f.share, f.days[0], f.days[1] - f.days[0] + 1, dict(f.details))
+                + (f.moment, f.flag)
+                for f in follow_ups
+                if f.after == kind
+            ]
+            for kind in FOLLOW_AFTER
         }
         self.after_iep = bool(self.after["iep_meeting"])
 
@@ -412,6 +419,8 @@ class _Builder:
                 student["has_bip"] = True
             history.served(disability, age)
         history.this_year()
+        if self.after_iep and history.iep_days:
+            history.follow("iep_meeting", 0, days=history.iep_days)
         if self.exits and history.served_now and r() < 0.03:
             history.exit()
         if meetings:
@@ -438,6 +447,8 @@ class _History:
         self.band = band
         self.age = age
         self.iso = self.d.iso
+        self.flags = student.get("flags", ())
+        self.iep_days: list[int] = []  # this district's IEP meetings, for their follow-ups
         self.at_14_5 = born + int(14.5 * YEAR)
         self.at_16 = born + int(16 * YEAR)
         self.incidents: list[dict[str, Any]] = []
@@ -462,24 +473,28 @@ class _History:
         self.events.append(event)
         if day >= self.d.year_start:
             self.meetings.append((day, kind))
-        if self.b.after_iep:
-            self.follow("iep_meeting", day)
+        self.iep_days.append(day)
 
-    def follow(self, after: str, day: int, minute: int = 0) -> None:
-        for f in self.b.after[after]:
-            if f.flag and f.flag not in self.student.get("flags", ()):
+    def follow(self, after: str, day: int, minute: int = 0, days: Sequence[int] = ()) -> None:
+        """The follow-up events the caller asked for after an incident, the start of the year or
+        (``days``) each IEP meeting."""
+        r, today, append = self.r, self.d.today, self.events.append
+        for kind, share, first, span, details, moment, flag in self.b.after[after]:
+            if flag is not None and flag not in self.flags:
                 continue
-            if self.r() >= f.share:
-                continue
-            when = day + f.days[0] + int(self.r() * (f.days[1] - f.days[0] + 1))
-            if when > self.d.today:
-                continue
-            event: dict[str, Any] = {"type": f.type, **dict(f.details)}
-            if f.moment:
-                event["at"] = _at(self.d, when, min(minute + int(self.r() * 120), 23 * 60 + 59))
-            else:
-                event["date"] = self.d.iso[when]
-            self.events.append(event)
+            for start in days or (day,):
+                if r() >= share:
+                    continue
+                when = start + first + int(r() * span)
+                if when > today:
+                    continue
+                if moment:
+                    event = {"type": kind, "at": _at(self.d, when, minute + int(r() * 120))}
+                else:
+                    event = {"type": kind, "date": self.iso[when]}
+                if details:
+                    event.update(details)
+                append(event)
 
     # -- the evaluation that started it --------------------------------------------------------
 
