@@ -1,8 +1,10 @@
 """``spedrules demo``: the main job on a fresh SQLite store.
 
 Two districts from the bundled examples (a California district with the negotiated add-on and a
-Florida district with St. Lucie's), a deterministic synthetic population with referral, consent,
-IEP and incident histories, a sweep, the dashboard and one explained obligation.
+Florida district with St. Lucie's), a deterministic synthetic population with years of history
+(core/synthetic.py, docs/synthetic-population.md), a sweep, the dashboard and one explained
+obligation. ``DISTRICTS`` chooses each district's schools and the add-ons' follow-up events; the
+scale benchmark and the tests use the same population.
 """
 
 from __future__ import annotations
