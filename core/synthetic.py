@@ -475,7 +475,9 @@ class _History:
             self.meetings.append((day, kind))
         self.iep_days.append(day)
 
-    def follow(self, after: str, day: int, minute: int = 0, days: Sequence[int] = ()) -> None:
+    def follow(
+        self, after: str, day: int, minute: int = 0, days: Sequence[int] = (), about: str = ""
+    ) -> None:
         """The follow-up events the caller asked for after an incident, the start of the year or
         (``days``) each IEP meeting."""
         r, today, append = self.r, self.d.today, self.events.append
@@ -494,6 +496,8 @@ class _History:
                     event = {"type": kind, "date": self.iso[when]}
                 if details:
                     event.update(details)
+                if about:
+                    event["incident"] = about
                 append(event)
 
     # -- the evaluation that started it --------------------------------------------------------
@@ -569,7 +573,7 @@ class _History:
         self.served_now = True
         last_full, evaluated = first, first
         reeval_due = d.year3[evaluated]
-        moved_in = transfer is None
+        moved_in, last_amended = transfer is None, -1
         while True:
             due = d.year1[last_full]
             if not moved_in and min(due, reeval_due) > transfer:
@@ -606,8 +610,9 @@ class _History:
                 last_full = held
             if r() < 0.3 and moved_in:  # an amendment during the year
                 amended = d.nxt[last_full + 40 + int(r() * 250)]
-                if amended <= today:
+                if amended <= today and amended != last_amended:  # (summer: the same day)
                     self.iep_meeting(amended, "amendment")
+                    last_amended = amended
 
     def transfer_in(self, day: int, evaluated: int, last_full: int) -> None:
         """From the previous agency only the last eligibility and IEP dates are known."""
@@ -643,9 +648,13 @@ class _History:
             self.follow("school_year", d.year_start)
         rate = 0.015 + r() * r() * 0.25  # days absent: mean about 7%, a long tail (approximate)
         count, iso, append = len(days), self.iso, self.events.append
-        absent = min(int(rate * count + r()), count)
+        absent, previous = min(int(rate * count + r()), count), -1
         for j in range(absent):  # one day in each of ``absent`` equal stretches of the year
-            append({"type": "absence", "date": iso[days[int((j + r()) * count / absent)]]})
+            k = max(int((j + r()) * count / absent), previous + 1)
+            if k >= count:
+                break
+            previous = k
+            append({"type": "absence", "date": iso[days[k]]})
         if r() < 0.11 and self.served_now:
             self.removals(days)
         if r() < 0.06:
@@ -668,9 +677,12 @@ class _History:
 
     def removals(self, days: list[int]) -> None:
         """Suspensions; a few long enough (more than 10 school days) to change the placement."""
-        r = self.r
+        r, used = self.r, set()
         for _ in range(1 + int(r() * r() * 4)):
             start = days[int(r() * len(days))]
+            if start in used:  # one removal a day
+                continue
+            used.add(start)
             x = r()
             if x < 0.1:  # a long removal: change of placement and a manifestation determination
                 length = 11 + int(r() * 10)
@@ -730,12 +742,13 @@ class _History:
         if r() < 0.9:
             incident["parent_notification_evidence"] = "phone call log"
         self.incidents.append(incident)
-        self._notices(day, released)
-        self.follow("incident", day, minute)
+        about = incident["id"]  # the notices name their incident (two may fall on one day)
+        self._notices(day, released, about)
+        self.follow("incident", day, minute, about=about)
         if not seclusion:
-            self.follow("restraint", day, minute)
+            self.follow("restraint", day, minute, about=about)
 
-    def _notices(self, day: int, released: int) -> None:
+    def _notices(self, day: int, released: int, about: str) -> None:
         r, d, add, events = self.r, self.d, self.add, self.events
         if r() < 0.9:
             events.append(
@@ -743,6 +756,7 @@ class _History:
                     "type": "parent_notified",
                     "at": _at(d, day, released + 10 + int(r() * 150)),
                     "method": "phone",
+                    "incident": about,
                 }
             )
         else:
@@ -751,31 +765,39 @@ class _History:
                     "type": "parent_contact_attempted",
                     "at": _at(d, day, released + 20),
                     "method": "phone",
+                    "incident": about,
                 }
             )
         if r() < 0.85:
-            add("parent_notified", d.nxt[day + (r() < 0.15)], method="written")
+            add("parent_notified", d.nxt[day + (r() < 0.15)], method="written", incident=about)
         if r() < 0.92:
             events.append(
                 {
                     "type": "incident_report_completed",
                     "at": _at(d, day, released + 30 + int(r() * 120)),
+                    "incident": about,
                 }
             )
         if r() < 0.85:
-            add("incident_report_sent", d.nxt[day + int(r() * 4)])
+            add("incident_report_sent", d.nxt[day + int(r() * 4)], incident=about)
         for purpose in ("notice", "report"):
             if r() < 0.6:
-                add("parent_acknowledgement_received", d.nxt[day + 2 + int(r() * 8)], of=purpose)
+                add(
+                    "parent_acknowledgement_received",
+                    d.nxt[day + 2 + int(r() * 8)],
+                    of=purpose,
+                    incident=about,
+                )
             elif r() < 0.7:
                 add(
                     "parent_contact_attempted",
                     d.nxt[day + 2 + int(r() * 3)],
                     purpose=f"{purpose}_acknowledgement",
+                    incident=about,
                 )
         if "has_bip" not in self.student or r() < 0.3:
             if r() < 0.85:
-                add("iep_meeting_scheduled", d.nxt[day + int(r() * 2)])
+                add("iep_meeting_scheduled", d.nxt[day + int(r() * 2)], incident=about)
 
     def exit(self) -> None:
         """Left special education this year; nothing is recorded after that day."""

@@ -3,6 +3,7 @@ enough that the benchmark's students have the histories and volumes the issue as
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import date
 from functools import cache
@@ -62,6 +63,19 @@ def test_every_case_validates_with_the_stack_and_nothing_is_after_the_as_of_date
     declared = district(config).event_types
     namespaced = {e.type for c in cases for e in c.events if is_namespaced(e.type)}
     assert namespaced and namespaced <= declared  # the add-ons' follow-ups, and only theirs
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_no_case_records_the_same_fact_twice(config):
+    """The store keeps one of two identical events (an event's identity is its content), so a
+    duplicate would be a fact the district recorded twice: two notices of two incidents on one
+    day name their incident."""
+    raw, _ = sample(config)
+    for case in raw:
+        keys = [json.dumps(e, sort_keys=True) for e in case["events"]]
+        assert len(keys) == len(set(keys)), case["student"]["id"]
+    notices = [e for c in raw for e in c["events"] if e["type"] == "incident_report_completed"]
+    assert notices and all(e["incident"].startswith("I-") for e in notices)
 
 
 @pytest.mark.parametrize("config", CONFIGS)
