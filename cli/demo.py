@@ -20,7 +20,7 @@ from spedrules.cli import render
 from spedrules.core.api import load_district
 from spedrules.core.store import Store
 from spedrules.core.sweep import dashboard, stored_evaluation, sweep
-from spedrules.core.synthetic import FollowUp, population
+from spedrules.core.synthetic import FollowUp, IncidentFact, population
 
 AS_OF = date(2027, 1, 15)  # fixed, so the demo prints the same thing every day
 F = FollowUp
@@ -38,8 +38,10 @@ ST_LUCIE = (
     F("stlucie.followup_call", "restraint", 0.5, (2, 4), (("call", 1),)),
     F("stlucie.followup_call", "restraint", 0.25, (7, 10), (("call", 2),)),
 )
-# (district file, student id prefix, schools, follow-ups): a California district with the
-# negotiated add-on and a Florida district with St. Lucie's
+# Florida's seclusion rule reads whether the room met Rule 69A-58.0084 (fl.rs.seclusion_room)
+FLORIDA = (IncidentFact("room_meets_69A_58_0084", 0.9, applies_to=("seclusion",)),)
+# (district file, student id prefix, schools, follow-ups, incident facts): a California district
+# with the negotiated add-on and a Florida district with St. Lucie's
 DISTRICTS = (
     (
         "mesa-verde.toml",
@@ -56,6 +58,7 @@ DISTRICTS = (
             "Mesa Verde High",
         ],
         CALIFORNIA + LA_HABRA,
+        (),
     ),
     (
         "gulf-shore.toml",
@@ -73,15 +76,22 @@ DISTRICTS = (
             "Lakeside High",
         ],
         ST_LUCIE,
+        FLORIDA,
     ),
 )
 
 
 def district_population(district, config: str, prefix: str, students: int, as_of=AS_OF):
     """The synthetic students of one of the demo's districts, on its calendar."""
-    _, _, schools, follow_ups = next(d for d in DISTRICTS if d[0] == config)
+    _, _, schools, follow_ups, facts = next(d for d in DISTRICTS if d[0] == config)
     return population(
-        prefix, students, schools, as_of, calendar=district.calendar, follow_ups=follow_ups
+        prefix,
+        students,
+        schools,
+        as_of,
+        calendar=district.calendar,
+        follow_ups=follow_ups,
+        incident_facts=facts,
     )
 
 
@@ -92,7 +102,7 @@ def run_demo(echo: Callable[[str], None], students: int = 500, workers: int = 2)
     store.init()
     echo(f"spedrules demo: a fresh SQLite store at {folder / 'demo.sqlite'}, as of {AS_OF}")
     with resources.as_file(resources.files("spedrules.examples")) as examples:
-        for config, prefix, _, _ in DISTRICTS:
+        for config, prefix, *_ in DISTRICTS:
             district_id = store.add_district(examples / config, who="demo")
             district = load_district(examples / config)
             cases = district_population(district, config, prefix, students)

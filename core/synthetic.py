@@ -141,6 +141,19 @@ class FollowUp:
     flag: str | None = None
 
 
+@frozen
+class IncidentFact:
+    """A fact a district's incident records carry (a key of the incident): ``value`` for a share
+    of the incidents of the types in ``applies_to``, ``other`` for the rest (None: not
+    recorded). For keys only a jurisdiction's rules read, which core does not name."""
+
+    key: str
+    share: float
+    value: Any = True
+    other: Any = False
+    applies_to: tuple[str, ...] = ("restraint", "seclusion")
+
+
 def population(
     prefix: str,
     n: int,
@@ -151,14 +164,18 @@ def population(
     *,
     calendar: SchoolCalendar | None = None,
     follow_ups: Sequence[FollowUp] = (),
+    incident_facts: Sequence[IncidentFact] = (),
     exits: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """``n`` case mappings as of ``as_of``. ``schools`` are names (a name with Elementary, Middle
     or High takes those grades; without, any); None gives the district realistic names of its
     own. With ``calendar`` the current year's events fall on its instructional days (weekdays
-    outside it). ``exits`` records ``student_exited`` for a few percent (off until the engine
-    knows the event type)."""
-    builder = _Builder(prefix, schools, as_of, seed, incidents, calendar, follow_ups, exits)
+    outside it). ``follow_ups`` and ``incident_facts`` add what a district's add-ons read.
+    ``exits`` records ``student_exited`` for a few percent (off until the engine knows the event
+    type)."""
+    builder = _Builder(
+        prefix, schools, as_of, seed, incidents, calendar, follow_ups, incident_facts, exits
+    )
     for i in range(n):
         yield builder.case(i)
 
@@ -330,7 +347,7 @@ class _School:
 class _Builder:
     """The state of one population: day tables, schools with staff, the random stream."""
 
-    def __init__(self, prefix, schools, as_of, seed, incidents, calendar, follow_ups, exits):
+    def __init__(self, prefix, schools, as_of, seed, incidents, calendar, follow_ups, facts, exits):
         self.prefix = prefix
         self.days = _days(as_of, calendar)
         self.random = random.Random(f"{prefix}-{seed}")
@@ -343,6 +360,7 @@ class _Builder:
         hosts = [s for s in self.schools if s.level == "E"][:3]
         self.inclusion = _table(dict(zip(hosts, (0.45, 0.4, 0.15), strict=False))) if hosts else []
         self.incidents = incidents
+        self.incident_facts: tuple[IncidentFact, ...] = tuple(facts)
         self.exits = exits
         self.after = {  # as plain tuples: a follow-up is looked at for every IEP meeting
             kind: [
@@ -734,13 +752,17 @@ class _History:
             ]
         else:
             incident["observation"] = "direct" if r() < 0.95 else "camera"
-            incident["room_meets_69A_58_0084"] = r() < 0.9
         if r() < 0.8:
             incident["witnesses"] = [
                 {"name": school.teachers[int(r() * len(school.teachers))], "role": "teacher"}
             ]
         if r() < 0.9:
             incident["parent_notification_evidence"] = "phone call log"
+        for fact in self.b.incident_facts:
+            if kind in fact.applies_to:
+                value = fact.value if r() < fact.share else fact.other
+                if value is not None:
+                    incident[fact.key] = value
         self.incidents.append(incident)
         about = incident["id"]  # the notices name their incident (two may fall on one day)
         self._notices(day, released, about)

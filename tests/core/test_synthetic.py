@@ -193,6 +193,19 @@ def test_follow_ups_are_recorded_only_as_asked():
         assert not any(e["type"] == "x.flagged" for e in case["events"])
 
 
+def test_incident_facts_only_when_asked():
+    """Keys only a jurisdiction reads (Florida's seclusion room rule) come from the caller."""
+    plain = [i for c in population("G", 3000, None, AS_OF) for i in c.get("incidents", [])]
+    assert plain and not any("room_meets_69A_58_0084" in i for i in plain)
+    _, cases = sample("gulf-shore.toml", 3000)
+    incidents = [i for c in cases for i in c.incidents]
+    rooms = [i.details.get("room_meets_69A_58_0084") for i in incidents if i.type == "seclusion"]
+    assert rooms and set(rooms) <= {True, False} and rooms.count(True) > len(rooms) / 2
+    assert not any(
+        "room_meets_69A_58_0084" in i.details for i in incidents if i.type == "restraint"
+    )
+
+
 def test_exits_only_when_asked_and_nothing_after_the_exit():
     plain = list(population("X", 1000, None, AS_OF))
     assert not any(e["type"] == "student_exited" for c in plain for e in c["events"])
