@@ -489,7 +489,7 @@ class _History:
         if extra:
             event[extra] = True
         self.events.append(event)
-        if day >= self.d.year_start:
+        if self.d.year_start <= day < self.d.today:  # held: its record is complete
             self.meetings.append((day, kind))
         self.iep_days.append(day)
 
