@@ -1,8 +1,10 @@
 """``spedrules demo``: the main job on a fresh SQLite store.
 
 Two districts from the bundled examples (a California district with the negotiated add-on and a
-Florida district with St. Lucie's), a deterministic synthetic population with referral, consent,
-IEP and incident histories, a sweep, the dashboard and one explained obligation.
+Florida district with St. Lucie's), a deterministic synthetic population with years of history
+(core/synthetic.py, docs/synthetic-population.md), a sweep, the dashboard and one explained
+obligation. ``DISTRICTS`` chooses each district's schools and the add-ons' follow-up events; the
+scale benchmark and the tests use the same population.
 """
 
 from __future__ import annotations
@@ -15,32 +17,95 @@ from importlib import resources
 from pathlib import Path
 
 from spedrules.cli import render
+from spedrules.core.api import load_district
 from spedrules.core.store import Store
 from spedrules.core.sweep import dashboard, stored_evaluation, sweep
-from spedrules.core.synthetic import population
+from spedrules.core.synthetic import FollowUp, IncidentFact, population
 
 AS_OF = date(2027, 1, 15)  # fixed, so the demo prints the same thing every day
+F = FollowUp
+# What the bundled add-ons expect after an IEP meeting, an incident or the start of the year,
+# recorded for most students (the plugins declare these event types; core knows none of them).
+CALIFORNIA = (F("ca.ber_forwarded", "incident", 0.9, (0, 1)),)
+LA_HABRA = (
+    F("lahabra.iep_at_a_glance_sent", "iep_meeting", 0.88, (0, 6)),
+    F("lahabra.roundtable_held", "school_year", 0.88, (3, 16)),
+    F("lahabra.inclusion_staffing_reviewed", "school_year", 0.1, (10, 60), flag="inclusion"),
+)
+ST_LUCIE = (
+    F("stlucie.principal_notified", "restraint", 0.9, moment=True),
+    F("stlucie.postvention_meeting_held", "restraint", 0.8, (0, 2)),
+    F("stlucie.followup_call", "restraint", 0.5, (2, 4), (("call", 1),)),
+    F("stlucie.followup_call", "restraint", 0.25, (7, 10), (("call", 2),)),
+)
+# Florida's seclusion rule reads whether the room met Rule 69A-58.0084 (fl.rs.seclusion_room)
+FLORIDA = (IncidentFact("room_meets_69A_58_0084", 0.9, applies_to=("seclusion",)),)
+# (district file, student id prefix, schools, follow-ups, incident facts): a California district
+# with the negotiated add-on and a Florida district with St. Lucie's
 DISTRICTS = (
     (
         "mesa-verde.toml",
         "MV",
-        ["Walnut Elementary", "El Cerrito Elementary", "Vista Middle"],
-        False,
+        [
+            "Walnut Elementary",
+            "El Cerrito Elementary",
+            "Las Palmas Elementary",
+            "Sycamore Elementary",
+            "Ridgecrest Elementary",
+            "Cesar Chavez Elementary",
+            "Vista Middle",
+            "Sierra Middle",
+            "Mesa Verde High",
+        ],
+        CALIFORNIA + LA_HABRA,
+        (),
     ),
-    ("gulf-shore.toml", "GS", ["Port Elementary", "Lakewood Middle", "Gulf Shore High"], True),
+    (
+        "gulf-shore.toml",
+        "GS",
+        [
+            "Port Elementary",
+            "Pelican Bay Elementary",
+            "Coral Reef Elementary",
+            "Mary McLeod Bethune Elementary",
+            "Sandpiper Elementary",
+            "Cypress Creek Elementary",
+            "Lakewood Middle",
+            "Seminole Middle",
+            "Gulf Shore High",
+            "Lakeside High",
+        ],
+        ST_LUCIE,
+        FLORIDA,
+    ),
 )
 
 
-def run_demo(echo: Callable[[str], None], students: int = 1500, workers: int = 2) -> None:
+def district_population(district, config: str, prefix: str, students: int, as_of=AS_OF):
+    """The synthetic students of one of the demo's districts, on its calendar."""
+    _, _, schools, follow_ups, facts = next(d for d in DISTRICTS if d[0] == config)
+    return population(
+        prefix,
+        students,
+        schools,
+        as_of,
+        calendar=district.calendar,
+        follow_ups=follow_ups,
+        incident_facts=facts,
+    )
+
+
+def run_demo(echo: Callable[[str], None], students: int = 500, workers: int = 2) -> None:
     started = time.perf_counter()
     folder = Path(tempfile.mkdtemp(prefix="spedrules-demo-"))
     store = Store(str(folder / "demo.sqlite"))
     store.init()
     echo(f"spedrules demo: a fresh SQLite store at {folder / 'demo.sqlite'}, as of {AS_OF}")
     with resources.as_file(resources.files("spedrules.examples")) as examples:
-        for config, prefix, schools, incidents in DISTRICTS:
+        for config, prefix, *_ in DISTRICTS:
             district_id = store.add_district(examples / config, who="demo")
-            cases = population(prefix, students, schools, AS_OF, incidents=incidents)
+            district = load_district(examples / config)
+            cases = district_population(district, config, prefix, students)
             store.add_cases(district_id, cases, who="demo")
             echo(f"  {district_id}: {students} synthetic students imported")
     runs = sweep(store, AS_OF, workers=workers, who="demo")

@@ -821,7 +821,7 @@ def _stderr_console():
 @cli.command("demo")
 @click.option(
     "--students",
-    default=1500,
+    default=500,
     show_default=True,
     type=click.IntRange(min=1),
     help="Synthetic students per district.",

@@ -193,8 +193,11 @@ def test_append_only_tables_refuse_update_and_delete(store):
 
 
 def test_audit_verify_names_the_first_row_edited_outside_spedrules(store):
-    store.add_cases("mesa-verde", cases(3), who="test")
-    assert store.verify_audit() == (1 + 3 + 3, None)  # district; 3 cases and their events
+    three = cases(3)
+    store.add_cases("mesa-verde", three, who="test")
+    records = sum(len(c.get("meetings", [])) + len(c.get("incidents", [])) for c in three)
+    # the district; 3 cases, their events and their meetings and incidents
+    assert store.verify_audit() == (1 + 3 + 3 + records, None)
     trigger = "audit_no_update" if store.dialect == "sqlite" else "audit_append_only ON audit"
     with store.engine.begin() as c:  # someone with database access drops the guard
         c.execute(text(f"DROP TRIGGER {trigger}"))
