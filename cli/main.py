@@ -149,6 +149,8 @@ def evaluate(config: str, case: str, as_of: str | None, fmt: str) -> None:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(render.evaluation_table(result))
+        if result.warnings:
+            click.echo(render.warnings(result), err=True)
 
 
 @cli.command("explain")

@@ -76,9 +76,12 @@ def evaluation_table(result: Evaluation) -> str:
         lines.append("no obligations")
     for v in result.violations:
         lines.append(f"VIOLATION {v.rule}: {v.message} [{v.citation}]")
-    for w in result.warnings:
-        lines.append(f"warning: {w}")
     return "\n".join(lines)
+
+
+def warnings(result: Evaluation) -> str:
+    """The evaluation's warnings, one a line (the CLI prints them on stderr beside a table)."""
+    return "\n".join(f"warning: {w}" for w in result.warnings)
 
 
 def explanation(ob: Obligation) -> str:

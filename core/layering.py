@@ -22,6 +22,7 @@ from spedrules.core.plugins import HookContext, Problem, Registry
 from spedrules.core.rules import (
     RULE_HOOKS,
     UNITS,
+    Allowance,
     FormDefinition,
     ProgramRule,
     RuleBase,
@@ -67,6 +68,8 @@ class RuleEntry:
 class RuleSet:
     entries: dict[str, RuleEntry] = field(factory=dict)
     problems: list[Problem] = field(factory=list)
+    # the stack's Allowances (extensions, suspensions), general -> specific
+    allowances: list[Allowance] = field(factory=list)
     _by_type: dict[type, list[RuleEntry]] = field(factory=dict, init=False, repr=False)
     # what engines derive once from a resolved rule set (it does not change): evaluation plans
     cache: dict[str, Any] = field(factory=dict, init=False, repr=False)
@@ -164,6 +167,9 @@ def resolve(registry: Registry, stack: list[str], ctx: HookContext) -> RuleSet:
                 _check_rule(versions[-1], extra_events, extra_kinds, ruleset.problems)
                 _add(ruleset, rule_id, versions, replaced_by)
     _link_exceptions(ruleset, replaced_by)
+    for plugin_id in stack:
+        info = registry.plugins[plugin_id].info
+        ruleset.allowances.extend(info.allowances if info else ())
     return ruleset
 
 

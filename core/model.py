@@ -124,6 +124,8 @@ class Case:
     meetings: tuple[Meeting, ...] = ()
     evaluation: dict[str, Any] = _details()  # structured evaluation data, read by eligibility
     source: str | None = field(default=None, eq=False)
+    # what loading found suspect (a fact recorded twice): evaluate reports them as warnings
+    warnings: tuple[str, ...] = field(default=(), eq=False)
 
     def events_of(self, *types: str) -> tuple[Event, ...]:
         return tuple(e for e in self.events if e.type in types)
@@ -156,6 +158,7 @@ class Obligation:
     tightens: str | None = None
     subject: str | None = None  # incident or meeting id, when the obligation is about one
     responsible: str | None = None  # the role that must act, when the source names one
+    delay_reason: str | None = None  # the code of a delay_reason_recorded event about it
 
     @classmethod
     def of(

@@ -368,6 +368,27 @@ class SourceDocument:
 
 
 @frozen
+class Allowance:
+    """Where the law lets a case's ``timeline_extension_agreed`` or ``child_not_produced``
+    change an obligation of some kinds (DESIGN.md section 6), with the text that allows it.
+
+    ``rules`` narrows it to some rule ids of those kinds (California's assessment plan may be
+    extended, its end-of-year variant "in any event" may not); ``student_when`` to students
+    whose fields hold one of the values (34 CFR 300.309(c): SLD only); ``after`` to cases that
+    record an event of that type between the obligation's trigger and the agreement (a child
+    who enrolled from another agency mid-timeline, 300.301(d)(2)). ``description`` says in words
+    when the law allows it, for the violation that names a refused one."""
+
+    event: str  # timeline_extension_agreed | child_not_produced
+    kinds: tuple[str, ...]
+    citation: str
+    description: str
+    rules: tuple[str, ...] = ()
+    student_when: dict[str, tuple[Any, ...]] = field(factory=dict, hash=False)
+    after: str | None = None
+
+
+@frozen
 class JurisdictionInfo:
     """Who a plugin is: its id, its parent in the stack and the documents it encodes."""
 
@@ -378,6 +399,8 @@ class JurisdictionInfo:
     sources: tuple[SourceDocument, ...] = ()
     event_types: tuple[str, ...] = ()  # namespaced additions to the vocabulary
     obligation_kinds: tuple[str, ...] = ()
+    # the extensions and suspensions this jurisdiction's law allows, each with its citation
+    allowances: tuple[Allowance, ...] = ()
 
 
 @frozen(kw_only=True)

@@ -78,7 +78,9 @@ def timeline_rules(end_of_year_cutoff: str = "ec_56321_10_days") -> list[Timelin
             notes="60 days of consent not counting days between sessions or vacations of more "
             "than five school days (L634-639), as 34 CFR 300.301(c)(1)(ii) allows a State. "
             "Exempt (56302.1(b)): a transfer with an agreed completion date, or a child "
-            "repeatedly not produced for assessment - record ca.assessment_exempt.",
+            "repeatedly not produced for assessment - record timeline_extension_agreed or "
+            "child_not_produced (the allowances in __init__.py); ca.assessment_exempt still "
+            "cancels it.",
         ),
         TimelineRule(
             id="ca.initial_iep.end_of_year",
