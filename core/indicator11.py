@@ -133,8 +133,10 @@ class Indicator11:
     def by_month(self) -> list[tuple[str, int, int]]:
         """(month of consent, a, b) for each month of the year, empty months included."""
         start = self.period[0]
-        months = [(start.year + (start.month + i - 1) // 12, (start.month + i - 1) % 12 + 1)
-                  for i in range(12)]
+        months = [
+            (start.year + (start.month + i - 1) // 12, (start.month + i - 1) % 12 + 1)
+            for i in range(12)
+        ]
         counted = self.of("on_time", "late", "not_completed")
         rows = []
         for y, m in months:
@@ -166,13 +168,16 @@ class Indicator11:
             "pending": [converter.unstructure(c) for c in self.of("pending")],
             "undetermined": [converter.unstructure(c) for c in self.of("undetermined")],
             "by_month": [{"month": m, "a": a, "b": b} for m, a, b in self.by_month()],
-            "sources": {"verified_on": VERIFIED_ON, "verified": list(SOURCES),
-                        "not_verified": list(NOT_VERIFIED)},
+            "sources": {
+                "verified_on": VERIFIED_ON,
+                "verified": list(SOURCES),
+                "not_verified": list(NOT_VERIFIED),
+            },
         }
 
 
 def reporting_period(year: str) -> tuple[date, date]:
-    """"2026-27" -> 2026-07-01 .. 2027-06-30; anything else is an input error."""
+    """ "2026-27" -> 2026-07-01 .. 2027-06-30; anything else is an input error."""
     try:
         start = int(year[:4])
         ok = len(year) == 7 and year[4] == "-" and int(year[5:]) == (start + 1) % 100
@@ -327,19 +332,29 @@ def chart(report: Indicator11, out: Path) -> Path:
     shares = [100 * b / a if a else 0 for _, a, b in rows]
     fig, ax = plt.subplots(figsize=(9, 4.5))
     bars = ax.bar(labels, shares, color="#3b7dd8")
-    for bar, (_, a, b) in zip(bars, rows, strict=True):
-        text = f"{b}/{a}" if a else "none"
-        ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                    ha="center", va="bottom", fontsize="small", xytext=(0, 2),
-                    textcoords="offset points")
+    waiting = Counter(f"{c.consent:%Y-%m}" for c in report.of("pending"))
+    for bar, (month, a, b) in zip(bars, rows, strict=True):
+        text = f"{b}/{a}" if a else ("" if waiting[month] else "none")
+        if waiting[month]:
+            text += f"{' ' if a else ''}{waiting[month]} pending"
+        ax.annotate(
+            text,
+            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            ha="center",
+            va="bottom",
+            fontsize="small",
+            xytext=(0, 2),
+            textcoords="offset points",
+        )
     ax.axhline(100, color="#2a9d3a", linestyle="--", linewidth=1, label="target 100%")
-    ax.set_ylim(0, 112)
+    ax.set_ylim(0, 125)
+    ax.set_yticks(range(0, 101, 20))
     ax.yaxis.set_major_formatter(PercentFormatter())
     ax.set_ylabel("evaluated within the timeline")
     ax.set_xlabel("month of parental consent")
     pct = "n/a" if report.percent is None else f"{report.percent:g}%"
     ax.set_title(f"Indicator 11, {report.district} {report.year}: {report.b}/{report.a} ({pct})")
-    ax.legend(fontsize="small", loc="lower right")
+    ax.legend(fontsize="small", loc="upper right")
     plt.setp(ax.get_xticklabels(), rotation=45, ha="right")
     fig.tight_layout()
     buffer = io.BytesIO()
