@@ -58,8 +58,15 @@ EVAL = {"applies_to": "initial_evaluation"}
 CASES = [
     # P1: consent Tue 2026-09-01; Sep 1 + 29 = Sep 30 (29), + 31 = Sat Oct 31 (60).
     # Completed Tue Oct 20: on time -> in (a) and (b).
+    # Eligible the same day; initial IEP meeting Tue Nov 10 (its annual review is due Wed
+    # 2027-11-10).
     case(
-        "P1", ("evaluation_consent_received", "2026-09-01"), ("evaluation_completed", "2026-10-20")
+        "P1",
+        ("evaluation_consent_received", "2026-09-01"),
+        ("evaluation_completed", "2026-10-20"),
+        ("eligibility_determined", "2026-10-20", {"eligible": True}),
+        ("iep_meeting_held", "2026-11-10", {"meeting_type": "initial"}),
+        disability="AUT",
     ),
     # P2: consent Tue 2026-09-15; Sep 30 (15), Oct 31 (46), Sat Nov 14 (60). Completed Tue
     # Nov 24: 10 days beyond; reason recorded Fri Nov 20 -> in (a), not (b).
@@ -115,6 +122,35 @@ CASES = [
         ("timeline_extension_agreed", "2026-11-10", {**EVAL, "until": "2026-12-15"}),
         ("evaluation_completed", "2026-12-10"),
         disability="SLD",
+    ),
+    # P10 (not evaluated this year): annual IEP meeting Tue 2026-10-06, so the next review is
+    # due Wed 2027-10-06 (34 CFR 300.324(b)(1)(i), same calendar date); one restraint (physical,
+    # standing, 15 minutes) and one seclusion, at Birch Middle.
+    case(
+        "P10",
+        ("reevaluation_completed", "2025-09-30"),
+        ("iep_meeting_held", "2026-10-06", {"meeting_type": "annual"}),
+        school="Birch Middle",
+        disability="SLI",
+        incidents=[
+            {
+                "id": "I-1",
+                "type": "restraint",
+                "method": "physical",
+                "position": "standing",
+                "started_at": "2026-10-16T13:40:00",
+                "released_at": "2026-10-16T13:55:00",
+                "location": "Room 4",
+                "reasons": ["harm_to_others"],
+            },
+            {
+                "id": "I-2",
+                "type": "seclusion",
+                "started_at": "2026-11-03T10:00:00",
+                "released_at": "2026-11-03T10:20:00",
+                "location": "Room 9",
+            },
+        ],
     ),
 ]
 
