@@ -644,12 +644,27 @@ ALL_DISTRICTS = click.option(
     type=click.IntRange(min=1),
     help="Students per partition (the unit of work of a worker).",
 )
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="SCHEDULER",
+    help="Run the partitions on this Dask scheduler (tcp://HOST:8786; extra spedrules[dask]).",
+)
 @click.option("--history", is_flag=True, help="List the district's runs instead of sweeping.")
 @DB
 @ACTOR
 @_format("table", "json", "csv")
 def sweep_command(
-    as_of, district_id, all_districts, workers, partition_size, history, db, actor, fmt
+    as_of,
+    district_id,
+    all_districts,
+    workers,
+    partition_size,
+    dask_address,
+    history,
+    db,
+    actor,
+    fmt,
 ) -> None:
     """Evaluate every student, publish the obligations as a run and print the dashboard.
 
@@ -658,7 +673,7 @@ def sweep_command(
     from rich.progress import Progress
 
     from spedrules.core.store import SweepBusy
-    from spedrules.core.sweep import dashboard, partitions, sweep
+    from spedrules.core.sweep import dashboard, dask_mapper, partitions, sweep
 
     store = _store(db)
     districts = _districts(store, district_id, all_districts)
@@ -671,6 +686,7 @@ def sweep_command(
         return
     who = _actor(actor)
     day = _day(as_of)
+    mapper = dask_mapper(dask_address) if dask_address else None
     total = sum(len(partitions(store, d, partition_size)) for d in districts)
     # the bar goes to stderr and only on a terminal, so JSON and CSV output stay clean
     try:
@@ -678,7 +694,14 @@ def sweep_command(
             task = bar.add_task("sweeping", total=total)
             advance = lambda n: bar.advance(task, n)  # noqa: E731
             runs = sweep(
-                store, day, districts, workers, advance, who, partition_size=partition_size
+                store,
+                day,
+                districts,
+                workers,
+                advance,
+                who,
+                mapper=mapper,
+                partition_size=partition_size,
             )
     except SweepBusy as exc:
         click.echo(f"spedrules: error: {exc}", err=True)

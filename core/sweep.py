@@ -437,3 +437,28 @@ def stored_evaluation(store: Store, district_id: str, student_id: str, run=None)
         )
         result = evolve(result, warnings=(*result.warnings, note))
     return result
+
+
+def dask_mapper(address: str):
+    """A mapper that runs partitions on a Dask cluster (``spedrules[dask]``): each worker needs
+    the same spedrules and plugins installed and must reach the database (docs/dask.md). Local
+    add-ons travel with the stored district, so workers need no files."""
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise InputError(
+            None, "--dask", "the dask extra installed (pip install 'spedrules[dask]')", address
+        ) from None
+    try:
+        client = Client(address, timeout="10s", set_as_default=False)
+    except OSError as exc:
+        raise InputError(None, "--dask", "the address of a running Dask scheduler", address) from (
+            exc
+        )
+
+    def mapper(fn, *columns):
+        for future in client.map(fn, *columns, pure=False):  # all submitted at once
+            yield future.result()
+
+    mapper.client = client
+    return mapper
