@@ -52,8 +52,9 @@ SOURCES = (
     "34 CFR 300.301(c)(1), (d), (e): the 60 days or the State's timeframe; the timeframe does not "
     "apply when the parent repeatedly fails or refuses to produce the child, or when a child "
     "enrolls in a school of another public agency after it began (with an agreed date)",
-    "71 FR 46637 (Aug. 14, 2006), analysis of comments on 300.301(d): no exceptions beyond "
-    "those in the Act, but a State-adopted timeframe may have additional exceptions",
+    "U.S. Department of Education, Analysis of Comments and Changes to the Part B regulations "
+    "(71 FR, Aug. 14, 2006), on 300.301(d), as published at idea.ed.gov: no exceptions beyond "
+    "those of the Act, but a State-adopted timeframe may have additional exceptions",
 )
 NOT_VERIFIED = (
     "OSEP's own measurement table (OMB 1820-0624) could not be read in full: how it treats the "
@@ -63,6 +64,10 @@ NOT_VERIFIED = (
     "collections give it (Georgia, Colorado); OSEP's table was not read for it",
     "children who left the district or whose consent was revoked before the timeline ended are "
     "listed apart (Georgia excludes withdrawals); your State may count them otherwise",
+    "an extension other than 300.301(d) that the State's law allows (a parent's written "
+    "extension, EC 56344(a); SLD by mutual agreement, 300.309(c)) is taken as the timeline, so "
+    "an evaluation completed by the agreed date is in (b); OSEP's text on State exceptions was "
+    "not read",
 )
 EXCEPTIONS = {
     "child_not_produced": (
