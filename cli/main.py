@@ -262,7 +262,14 @@ def report_indicator11(district_id, year, chart_path, student, db, fmt) -> None:
     elif fmt == "csv":
         rows = [
             {"list": group, **{k: v for k, v in child.items()}}
-            for group in ("not_in_b", "exceptions", "exited", "pending", "undetermined")
+            for group in (
+                "not_in_b",
+                "exceptions",
+                "exited",
+                "set_aside",
+                "pending",
+                "undetermined",
+            )
             for child in data[group]
         ]
         click.echo(render.csv_rows(rows), nl=False)

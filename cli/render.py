@@ -356,6 +356,11 @@ def indicator11(data: dict[str, Any]) -> str:
             "exited",
             ["student", "consent", "due", "exception"],
         ),
+        (
+            "timeline set aside by another rule of the stack (in neither)",
+            "set_aside",
+            ["student", "consent", "rule", "exception"],
+        ),
         ("timeline not yet ended (counted when it ends)", "pending", ["student", "consent", "due"]),
         ("due date undetermined (see its explanation)", "undetermined", ["student", "consent"]),
     ]

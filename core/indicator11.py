@@ -17,7 +17,8 @@ Sorting a child (docs/indicator-11.md says what is verified against OSEP's text 
   (d)(1); a child who enrolled from another agency mid-timeline with an agreed date, (d)(2) and
   (e)) is listed apart with the exception named and counted in neither (a) nor (b);
 * a child who left the district or whose parent revoked consent before the timeline ended is
-  listed apart too (the reason given), counted in neither;
+  listed apart too (the reason given), counted in neither; so is one whose timeline another rule
+  of the stack set aside (a state's own exemption), never guessed to be a 300.301(d) exception;
 * a child whose timeline has not ended on the run's date is pending (counted next time);
 * an undetermined due date is listed, never guessed into (b);
 * any other extension the law allows (a parent's written extension, EC 56344(a); SLD by mutual
@@ -94,7 +95,8 @@ class Child:
     due: date | None  # the timeline's end (the agreed date where the law allows an extension)
     completed: date | None
     status: str  # of the run's obligation
-    group: str  # on_time | late | not_completed | exception | exited | pending | undetermined
+    # on_time | late | not_completed | exception | exited | set_aside | pending | undetermined
+    group: str
     days_beyond: int | None = None  # completed (or the run's date, if not) minus due
     delay_reason: str | None = None
     exception: str | None = None  # the exception (or exit) named, with its citation
@@ -170,6 +172,7 @@ class Indicator11:
             "not_in_b": [converter.unstructure(c) for c in self.of("late", "not_completed")],
             "exceptions": [converter.unstructure(c) for c in self.of("exception")],
             "exited": [converter.unstructure(c) for c in self.of("exited")],
+            "set_aside": [converter.unstructure(c) for c in self.of("set_aside")],
             "pending": [converter.unstructure(c) for c in self.of("pending")],
             "undetermined": [converter.unstructure(c) for c in self.of("undetermined")],
             "by_month": [{"month": m, "a": a, "b": b} for m, a, b in self.by_month()],
@@ -304,14 +307,14 @@ def _not_applicable(about: list[dict], events: list[dict], consent: date) -> tup
         if e["type"] == "child_not_produced":
             citation, what = EXCEPTIONS["child_not_produced"]
             return "exception", f"{citation}: {what}"
-        if e["type"].endswith("assessment_exempt"):  # a state's own record of the exemption
-            return "exception", f"{e['type']}: exempt from the timeline under state law"
     for e in events:
         if e["_day"] >= consent and e["type"] == "student_exited":
             return "exited", f"student exited ({e.get('reason', 'no reason given')}) on {e['_day']}"
         if e["_day"] >= consent and e["type"] == "consent_revoked":
             return "exited", f"consent revoked (34 CFR 300.300(b)(4)) on {e['_day']}"
-    return "exited", "the run set the timeline aside; its explanation says why"
+    # another rule of the stack set it aside (a state's own exemption, e.g. California's
+    # ca.assessment_exempt, EC 56302.1(b)): listed apart, never guessed to be 300.301(d)
+    return "set_aside", "set aside by a rule of the stack: --explain STUDENT says which"
 
 
 def explain(store: Store, district_id: str, student: str, run: dict | None = None):

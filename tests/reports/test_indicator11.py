@@ -104,3 +104,47 @@ def test_cli_table_json_csv_and_explain(district_store):
     assert explained.exit_code == 0 and "overdue" in explained.output
     bad = runner.invoke(cli, [*base, "--year", "2026"])
     assert bad.exit_code == 2 and "--year" in bad.output
+
+
+def test_californias_tolled_timeline_and_a_state_exemption_apart(tmp_path):
+    """Mesa Verde (CA): the timeline is ca.initial_evaluation, 60 days to the initial IEP not
+    counting a vacation of more than five school days (EC 56043(f)(1), 56344(a))."""
+    from pathlib import Path
+
+    from spedrules.core.store import Store
+    from spedrules.core.sweep import sweep
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    store = Store(str(tmp_path / "ca.sqlite"))
+    store.init()
+    store.add_district(examples / "mesa-verde.toml", who="t")
+    consent = {"type": "evaluation_consent_received", "date": "2026-11-03"}
+    store.add_cases(
+        "mesa-verde",
+        [
+            # CA1: consent Tue 2026-11-03. Nov 4-30 = 27 days, Dec 1-17 = 17: day 44 on Thu
+            # Dec 17, the last school day before Winter Break (Fri Dec 18 - Mon Jan 4: 12
+            # weekdays, more than five, so not counted; Thanksgiving's 3 weekdays count). School
+            # reconvenes Tue Jan 5 = day 45; day 60 = Wed 2027-01-20. Initial IEP Tue Jan 19.
+            {
+                "student": {"id": "CA1", "birth_date": "2017-01-23"},
+                "events": [
+                    consent,
+                    {"type": "iep_meeting_held", "date": "2027-01-19", "meeting_type": "initial"},
+                ],
+            },
+            # CA2: the same consent, then exempt under state law (EC 56302.1(b)): set aside
+            {
+                "student": {"id": "CA2", "birth_date": "2017-01-23"},
+                "events": [consent, {"type": "ca.assessment_exempt", "date": "2026-11-20"}],
+            },
+        ],
+        who="t",
+    )
+    sweep(store, date(2027, 2, 1))
+    found = indicator11(store, "mesa-verde", "2026-27")
+    assert [r for r, _ in found.timelines] == ["ca.initial_evaluation"]
+    ca1 = next(c for c in found.children if c.student == "CA1")
+    assert (ca1.due, ca1.completed, ca1.group) == (date(2027, 1, 20), date(2027, 1, 19), "on_time")
+    assert [(c.student, c.group) for c in found.of("set_aside")] == [("CA2", "set_aside")]
+    assert (found.a, found.b) == (1, 1)
