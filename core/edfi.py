@@ -150,7 +150,7 @@ class Descriptors:
 
 def export(store, district_id: str) -> EdfiExport:
     """The three resources' documents for one district from its latest completed run."""
-    from spedrules.core.indicator11 import _events, _legal_rules
+    from spedrules.core.indicator11 import _legal_rules, known_events, stored_cases
     from spedrules.core.sweep import district_from_store
 
     run = store.latest_run(district_id)
@@ -167,8 +167,8 @@ def export(store, district_id: str) -> EdfiExport:
     as_of = date.fromisoformat(run["as_of"])
     rows = store.obligation_rows(district_id, run["run"])
     legal = _legal_rules(store, district_id)
-    cases = _cases(store, district_id)
-    events = {sid: _events(store, district_id, sid, as_of) for sid in cases}
+    cases = stored_cases(store, district_id)
+    events = {sid: known_events(case, as_of) for sid, case in cases.items()}
     program = {
         "educationOrganizationId": cfg.education_organization_id,
         "programName": cfg.program_name,
@@ -188,13 +188,6 @@ def export(store, district_id: str) -> EdfiExport:
         {"eligibility": eligibility, "program": programs, "restraint": restraints},
         not_held,
     )
-
-
-def _cases(store, district_id: str) -> dict[str, dict[str, Any]]:
-    keys = store.student_keys(district_id)
-    if not keys:
-        return {}
-    return {str(c["student"]["id"]): c for _, c in store.cases(district_id, keys[0], keys[-1] + 1)}
 
 
 def _student(sid: str) -> dict[str, str]:

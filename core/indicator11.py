@@ -214,16 +214,14 @@ def indicator11(store: Store, district_id: str, year: str, run: dict | None = No
         if r["kind"] == KIND and r["rule"] in legal
     ]
     as_of = date.fromisoformat(run["as_of"])
+    cases = stored_cases(store, district_id) if rows else {}
     children = []
-    events_of: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        sid = row["student"]
-        if sid not in events_of:
-            events_of[sid] = _events(store, district_id, sid, as_of)
-        consent = _consent(row, events_of[sid])
+        events = known_events(cases[row["student"]], as_of)
+        consent = _consent(row, events)
         if consent is None or not period[0] <= consent <= period[1]:
             continue
-        children.append(_child(row, consent, events_of[sid], as_of))
+        children.append(_child(row, consent, events, as_of))
     children.sort(key=lambda c: (c.consent, c.student))
     timelines = tuple(sorted({(r["rule"], r["citation"]) for r in rows}))
     return Indicator11(district_id, year, period, run, timelines, tuple(children))
@@ -241,13 +239,21 @@ def _legal_rules(store: Store, district_id: str) -> set[str]:
     }
 
 
-def _events(store: Store, district_id: str, student: str, as_of: date) -> list[dict[str, Any]]:
-    """The student's events the run could know: not retracted, dated on or before its as-of."""
+def stored_cases(store: Store, district_id: str) -> dict[str, dict[str, Any]]:
+    """Every case of the district as stored (retracted events left out), read in one pass."""
+    keys = store.student_keys(district_id)
+    if not keys:
+        return {}
+    return {str(c["student"]["id"]): c for _, c in store.cases(district_id, keys[0], keys[-1] + 1)}
+
+
+def known_events(case: dict[str, Any], as_of: date) -> list[dict[str, Any]]:
+    """The case's events the run could know (dated on or before its as-of), in date order, each
+    with its day as ``_day``."""
     found = []
-    for e in store.events(district_id, student):
-        event = e["event"]
+    for event in case.get("events") or []:
         day = date.fromisoformat(str(event.get("date") or event.get("at"))[:10])
-        if e["retracted"] is None and day <= as_of:
+        if day <= as_of:
             found.append({**event, "_day": day})
     return sorted(found, key=lambda e: e["_day"])
 
