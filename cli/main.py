@@ -822,7 +822,7 @@ def export_ics(as_of, district_id, student, role, person, out, db) -> None:
 
     store = _store(db)
     (district,) = _districts(store, district_id, False)
-    run = _latest_run(store, district, as_of)
+    run = store.published_run(district, _day(as_of) if as_of else None)
     rows = store.obligation_rows(district, run["run"])
     check_filter(rows, "student", student, "--student", "a student of the district")
     check_filter(rows, "responsible", role, "--role", "a responsible role of the district's work")
@@ -862,26 +862,6 @@ def export_edfi(district_id, out, db) -> None:
         f"from run {result.run['run']} as of {result.run['as_of']}; load with lightbeam "
         "(docs/edfi.md)"
     )
-
-
-def _latest_run(store, district_id: str, as_of: str | None) -> dict:
-    run = store.latest_run(district_id, _day(as_of) if as_of else None)
-    if run is None:
-        when = f" as of {as_of}" if as_of else ""
-        raise InputError(
-            None,
-            "--district",
-            f"a district with a completed sweep{when} (run `spedrules sweep --district "
-            f"{district_id}`)",
-            district_id,
-        )
-    return run
-
-
-def date_of(text: str):
-    from datetime import date
-
-    return date.fromisoformat(text)
 
 
 def _day(as_of: str | None):

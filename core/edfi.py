@@ -153,14 +153,7 @@ def export(store, district_id: str) -> EdfiExport:
     from spedrules.core.indicator11 import _legal_rules, known_events, stored_cases
     from spedrules.core.sweep import district_from_store
 
-    run = store.latest_run(district_id)
-    if run is None:
-        raise InputError(
-            None,
-            "--district",
-            f"a district with a completed sweep (run `spedrules sweep --district {district_id}`)",
-            district_id,
-        )
+    run = store.published_run(district_id)
     district = district_from_store(store.url, district_id)
     cfg = edfi_config(district.config.edfi, f"district {district_id} config", require=True)
     names = Descriptors(district, cfg.descriptor_namespace)

@@ -199,14 +199,7 @@ def reporting_period(year: str) -> tuple[date, date]:
 def indicator11(store: Store, district_id: str, year: str, run: dict | None = None) -> Indicator11:
     """Indicator 11 for one district and reporting year from its latest completed run."""
     period = reporting_period(year)
-    run = run or store.latest_run(district_id)
-    if run is None:
-        raise InputError(
-            None,
-            "--district",
-            f"a district with a completed sweep (run `spedrules sweep --district {district_id}`)",
-            district_id,
-        )
+    run = run or store.published_run(district_id)
     legal = _legal_rules(store, district_id)
     rows = [
         r

@@ -370,14 +370,7 @@ def dashboard(store: Store, district_id: str, run: dict[str, Any] | None = None)
     """What a special-education director reads first, from the latest completed run (counted
     in SQL): overdue, due soon, met late, by school and by responsible role; the program
     duties that arose; the students the run could not evaluate; delay reasons."""
-    run = run or store.latest_run(district_id)
-    if run is None:
-        raise InputError(
-            None,
-            "--district",
-            f"a district with a completed sweep (run `spedrules sweep --district {district_id}`)",
-            district_id,
-        )
+    run = run or store.published_run(district_id)
     pk, as_of = run["run"], date.fromisoformat(run["as_of"])
     statuses = store.status_counts(pk).get("all", {})
     due = store.due_within(pk, as_of, list(DUE_WITHIN))
@@ -422,9 +415,7 @@ def stored_evaluation(store: Store, district_id: str, student_id: str, run=None)
     A warning says so when the district's rules or calendar changed since the run."""
     from attrs import evolve
 
-    run = run or store.latest_run(district_id)
-    if run is None:
-        raise InputError(None, "--district", "a district with a completed sweep", district_id)
+    run = run or store.published_run(district_id)
     case = store.case(district_id, student_id)
     if case is None:
         raise InputError(None, "STUDENT", f"a student of {district_id}", student_id)
