@@ -228,3 +228,23 @@ def test_cli_writes_three_files_and_lists_what_is_not_held(district_store, tmp_p
     assert sorted(p.name for p in out.iterdir()) == sorted(edfi.FILES.values())
     assert "seclusion incidents (Ed-Fi 5.2 has no seclusion event): 1 record(s)" in res.output
     assert "lightbeam" in res.output
+
+
+def test_a_district_without_edfi_identities_is_told_which_one(tmp_path):
+    from spedrules.core.store import Store
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    store = Store(str(tmp_path / "g.sqlite"))
+    store.init()
+    store.add_district(examples / "gulf-shore.toml", who="t")  # no [edfi] table
+    runner = CliRunner()
+    args = ["export", "edfi", "--district", "gulf-shore", "--out", str(tmp_path / "o")]
+    unswept = runner.invoke(cli, [*args, "--db", store.url])
+    assert unswept.exit_code == 2 and "completed sweep" in unswept.output
+    from spedrules.core.sweep import sweep
+
+    sweep(store, date(2027, 1, 15))
+    res = runner.invoke(cli, [*args, "--db", store.url])
+    assert res.exit_code == 2, res.output
+    assert "edfi.education_organization_id" in res.output
+    assert not (tmp_path / "o").exists()

@@ -148,3 +148,12 @@ def test_californias_tolled_timeline_and_a_state_exemption_apart(tmp_path):
     assert (ca1.due, ca1.completed, ca1.group) == (date(2027, 1, 20), date(2027, 1, 19), "on_time")
     assert [(c.student, c.group) for c in found.of("set_aside")] == [("CA2", "set_aside")]
     assert (found.a, found.b) == (1, 1)
+
+
+def test_cli_errors_are_one_line_exit_2(district_store, tmp_path):
+    runner = CliRunner()
+    base = ["report", "indicator-11", "--year", "2026-27", "--db", district_store.url]
+    chart_txt = runner.invoke(cli, [*base, "--chart", str(tmp_path / "c.txt")])
+    assert chart_txt.exit_code == 2 and "--chart" in chart_txt.output
+    unknown = runner.invoke(cli, [*base, "--explain", "NOPE"])
+    assert unknown.exit_code == 2 and "NOPE" in unknown.output
