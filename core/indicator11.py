@@ -276,7 +276,9 @@ def _child(row: dict[str, Any], consent: date, events: list[dict], as_of: date) 
     )
     about = [e for e in events if e["_day"] >= consent and e.get("applies_to") in (KIND, None)]
     extension = next((e for e in about if e["type"] == "timeline_extension_agreed"), None)
-    transfer = extension is not None and any(
+    # applied by the run (its due date is the agreed one); one the law refused changed nothing
+    extended = extension is not None and due is not None and _until(extension) == due
+    transfer = extended and any(
         e["type"] == "transfer_enrolled" and consent <= e["_day"] <= extension["_day"]
         for e in events
     )
@@ -286,7 +288,6 @@ def _child(row: dict[str, Any], consent: date, events: list[dict], as_of: date) 
     if transfer:
         citation, what = EXCEPTIONS["transfer"]
         return Child(**base, group="exception", exception=f"{citation}: {what}", extended=True)
-    extended = extension is not None
     if status == "undetermined" or due is None:
         return Child(**base, group="undetermined", extended=extended)
     if status == "met":
@@ -298,6 +299,13 @@ def _child(row: dict[str, Any], consent: date, events: list[dict], as_of: date) 
             **base, group="not_completed", days_beyond=(as_of - due).days, extended=extended
         )
     return Child(**base, group="pending", extended=extended)
+
+
+def _until(extension: dict[str, Any]) -> date | None:
+    try:
+        return date.fromisoformat(str(extension.get("until"))[:10])
+    except ValueError:
+        return None
 
 
 def _not_applicable(about: list[dict], events: list[dict], consent: date) -> tuple[str, str]:

@@ -156,12 +156,22 @@ CASES = [
 
 
 @pytest.fixture
-def district_store(tmp_path):
-    shutil.copy(EXAMPLES / "mesa-verde-2026-27.yaml", tmp_path / "calendar.yaml")
-    (tmp_path / "pinecrest.toml").write_text(CONFIG, encoding="utf-8")
-    store = Store(str(tmp_path / "r.sqlite"))
-    store.init()
-    store.add_district(tmp_path / "pinecrest.toml", who="t")
-    store.add_cases("pinecrest", CASES, who="t")
-    sweep(store, AS_OF)
-    return store
+def pinecrest(tmp_path):
+    """A store holding the Pinecrest district and the cases given, swept as of AS_OF."""
+
+    def build(cases, name="r.sqlite"):
+        shutil.copy(EXAMPLES / "mesa-verde-2026-27.yaml", tmp_path / "calendar.yaml")
+        (tmp_path / "pinecrest.toml").write_text(CONFIG, encoding="utf-8")
+        store = Store(str(tmp_path / name))
+        store.init()
+        store.add_district(tmp_path / "pinecrest.toml", who="t")
+        store.add_cases("pinecrest", cases, who="t")
+        sweep(store, AS_OF)
+        return store
+
+    return build
+
+
+@pytest.fixture
+def district_store(pinecrest):
+    return pinecrest(CASES)

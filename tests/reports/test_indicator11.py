@@ -157,3 +157,31 @@ def test_cli_errors_are_one_line_exit_2(district_store, tmp_path):
     assert chart_txt.exit_code == 2 and "--chart" in chart_txt.output
     unknown = runner.invoke(cli, [*base, "--explain", "NOPE"])
     assert unknown.exit_code == 2 and "NOPE" in unknown.output
+
+
+def test_an_extension_the_law_refuses_changes_nothing(pinecrest):
+    """A parent's agreement to extend the federal 60 days without a transfer and without SLD:
+    34 CFR 300.301 allows no such extension, so the due date stands and the child is late."""
+    extend = {"applies_to": "initial_evaluation", "until": "2026-11-30"}
+    # consent Tue 2026-09-01 -> due Sat Oct 31 (as P1); "extended" to Nov 30, done Fri Nov 20
+    store = pinecrest(
+        [
+            {
+                "student": {"id": "R1", "birth_date": "2016-05-01"},
+                "events": [
+                    {"type": "evaluation_consent_received", "date": "2026-09-01"},
+                    {"type": "timeline_extension_agreed", "date": "2026-10-15", **extend},
+                    {"type": "evaluation_completed", "date": "2026-11-20"},
+                ],
+            }
+        ],
+        "x.sqlite",
+    )
+    (child,) = indicator11(store, "pinecrest", "2026-27").children
+    # Oct 31 -> Nov 20 is 20 days beyond
+    assert (child.group, child.due, child.days_beyond, child.extended) == (
+        "late",
+        date(2026, 10, 31),
+        20,
+        False,
+    )
