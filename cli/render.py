@@ -304,9 +304,10 @@ def filled_form(filled, out: str) -> str:
     status = "DRAFT" if filled.draft else "complete"
     about = f", {filled.subject}" if filled.subject else ""
     revision = f" ({filled.form.revision})" if filled.form.revision else ""
+    # no student name here: terminal output ends up in logs (the file itself holds the name)
     lines = [
-        f"wrote {out}: {filled.form.code}{revision} {filled.form.title}, "
-        f"{filled.student}{about}, language {filled.language}, {status}"
+        f"wrote {out}: {filled.form.code}{revision} {filled.form.title}"
+        f"{about}, language {filled.language}, {status}"
     ]
     lines += [f"note: {n}" for n in filled.notes]
     if filled.missing:

@@ -222,6 +222,7 @@ def _exit(ob: Obligation, exit: Event, ctx: Context) -> Obligation:
                 ob,
                 f"not applicable: {why}, before {ob.trigger.type.replace('_', ' ')} "
                 f"{day_name(start)}",
+                exit.day,
             )
         return ob
     if ob.met_by is not None and ob.met_by.date <= exit.day:
@@ -235,10 +236,11 @@ def _exit(ob: Obligation, exit: Event, ctx: Context) -> Obligation:
             f"not met by {day_name(exit.day)}: overdue by {days} day(s) when {why}; the breach "
             "stands, and it no longer grows"
         )
-        return evolve(ob, status="overdue", explanation=(*ob.explanation[:-1], line))
+        steps = (*ob.explanation[:-1], line)
+        return evolve(ob, status="overdue", explanation=steps, stopped_on=exit.day)
     if due < exit.day:
         return ob  # met late, after the exit: the record says so already
-    return _ended(ob, f"not applicable: {why}, before it fell due ({_fmt(ob.due)})")
+    return _ended(ob, f"not applicable: {why}, before it fell due ({_fmt(ob.due)})", exit.day)
 
 
 def _return_day(exit: Event, ctx: Context) -> date | None:
@@ -247,9 +249,10 @@ def _return_day(exit: Event, ctx: Context) -> date | None:
     return next((e.day for e in ctx.known_events() if e.type == wanted and e.day > exit.day), None)
 
 
-def _ended(ob: Obligation, line: str) -> Obligation:
+def _ended(ob: Obligation, line: str, stopped_on: date | None = None) -> Obligation:
+    steps = (*ob.explanation[:-1], line)
     return evolve(
-        ob, status="not_applicable", met_by=None, explanation=(*ob.explanation[:-1], line)
+        ob, status="not_applicable", met_by=None, explanation=steps, stopped_on=stopped_on
     )
 
 

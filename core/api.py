@@ -21,7 +21,7 @@ from attrs import define, frozen
 
 from spedrules.core.adjustments import adjust
 from spedrules.core.calendar import SchoolCalendar
-from spedrules.core.case import case_from_dict, load_case
+from spedrules.core.case import case_from_dict, case_warnings, load_case
 from spedrules.core.config import DistrictConfig, load_config
 from spedrules.core.convert import converter
 from spedrules.core.errors import InputError, SpedrulesError
@@ -152,9 +152,11 @@ def evaluate(config, case, as_of: str | date | None = None) -> Evaluation:
     ctx = Context(case=case, calendar=district.calendar, tz=district.tz, as_of=day)
     obligations, violations = evaluate_timelines(district.ruleset, ctx)
     incident_obligations, incident_violations = evaluate_incidents(district.ruleset, ctx)
-    meeting_violations = evaluate_meetings(district.ruleset, ctx)
+    meeting_obligations, meeting_violations = evaluate_meetings(district.ruleset, ctx)
     # extensions, a child not produced, exits, delay reasons: what the case records afterwards
-    obligations, refused = adjust([*obligations, *incident_obligations], district.ruleset, ctx)
+    obligations, refused = adjust(
+        [*obligations, *incident_obligations, *meeting_obligations], district.ruleset, ctx
+    )
     future = [*ctx.future_events(), *(i for i in case.incidents if i.started_at.date() > day)]
     return Evaluation(
         student=case.student.id,
@@ -164,6 +166,7 @@ def evaluate(config, case, as_of: str | date | None = None) -> Evaluation:
         warnings=(
             *(str(p) for p in district.problems),
             *case.warnings,
+            *case_warnings(case, case.source),
             *ctx.warnings,
             *_future_warnings(case, future, day),
         ),
@@ -286,6 +289,9 @@ def rule_summaries(config, kind: str | None = None) -> list[dict[str, Any]]:
                 "versions": [v.interval() for v in entry.versions],
             }
         )
+    if kind and not rows:  # a typo must not look like "this district has no such duties"
+        known = sorted({e.latest.kind for e in district.ruleset.entries.values()})
+        raise InputError(None, "--kind", f"a kind of this stack's rules ({', '.join(known)})", kind)
     return rows
 
 
@@ -296,7 +302,11 @@ def restraint_report(
     from spedrules.core.restraint_report import load_cases
     from spedrules.core.restraint_report import restraint_report as build
 
-    if len(year) != 7 or not (year[:4].isdigit() and year[4] == "-" and year[5:].isdigit()):
+    if (
+        len(year) != 7
+        or not (year[:4].isdigit() and year[4] == "-" and year[5:].isdigit())
+        or (int(year[:4]) + 1) % 100 != int(year[5:])  # 2026-28 is no school year
+    ):
         raise InputError(None, "--year", "a school year such as 2015-16", year)
     district = load_district(config)
     return build(load_cases(source, district.event_types), year, goal, next_goal)

@@ -16,6 +16,7 @@ from typing import Any
 
 from attrs import evolve
 
+from spedrules.core import limits
 from spedrules.core.convert import Expected, parse_date, structure_at
 from spedrules.core.errors import InputError
 from spedrules.core.files import read_data
@@ -52,32 +53,35 @@ def case_from_dict(
         raise InputError(source, "student", "a mapping with the student's id (required)")
     case: Case = structure_at({**data, "source": source}, Case, source)
     validate_case(case, source, extra_event_types)
-    return _one_event_per_fact(case, data.get("events") or [], source)
+    return _one_event_per_fact(case, source)
 
 
-def _one_event_per_fact(case: Case, raw: list[Any], source: str | None) -> Case:
-    """The same fact recorded twice (same :func:`event_key`) is one event, with a warning naming
-    both entries: a repeated meeting must not count twice (nor meet the review it triggered). An
-    ``id`` given to two different facts is an error naming both."""
-    first_of: dict[str, int] = {}
+def _one_event_per_fact(case: Case, source: str | None) -> Case:
+    """The same fact recorded twice (equal type, day or moment, id and attributes: what
+    :func:`event_key` digests) is one event, with a warning naming both entries: a repeated
+    meeting must not count twice (nor meet the review it triggered). An ``id`` given to two
+    different facts is an error naming both. Compared as structured events, not digests: a
+    sweep loads every case, and hashing each event's JSON would double the cost of loading."""
+    first_of: dict[Any, int] = {}
+    id_of: dict[str, int] = {}
     keep: list[Any] = []
     warnings: list[str] = []
     where = source or f"case {case.student.id}"
-    for i, (event, mapping) in enumerate(zip(case.events, raw, strict=True)):
-        key = event_key(case.student.id, mapping)
-        if key not in first_of:
-            first_of[key] = i
+    for i, event in enumerate(case.events):
+        if event.id not in (None, ""):
+            j = id_of.setdefault(event.id, i)
+            if j != i and event != case.events[j]:
+                raise InputError(
+                    source,
+                    f"events[{i}].id",
+                    f"an id not used by another event (events[{j}] has id {event.id!r} and "
+                    "different content)",
+                    event.id,
+                )
+        j = first_of.setdefault(event, i)
+        if j == i:
             keep.append(event)
             continue
-        j = first_of[key]
-        if event != case.events[j]:
-            raise InputError(
-                source,
-                f"events[{i}].id",
-                f"an id not used by another event (events[{j}] has id {event.id!r} and "
-                "different content)",
-                event.id,
-            )
         what = event.at.isoformat() if event.at is not None else event.day.isoformat()
         warnings.append(
             f"{where}: events[{i}] repeats events[{j}] ({event.type} on {what}): the same "
@@ -134,6 +138,28 @@ def validate_case(case: Case, source: str | None, extra_event_types: frozenset[s
             raise InputError(source, f"{where}.end", "a moment after start", str(meeting.end))
         for j, attendee in enumerate(meeting.attendees):
             _one_of(attendee.role, ATTENDEE_ROLES, source, f"{where}.attendees[{j}].role")
+    # the store's column widths, checked here so SQLite and PostgreSQL accept the same cases
+    limits.check_length(student.id, limits.STUDENT_ID, source, "student.id")
+    limits.check_length(student.school, limits.SCHOOL, source, "student.school")
+    for i, event in enumerate(case.events):
+        limits.check_length(event.type, limits.EVENT_TYPE, source, f"events[{i}].type")
+
+
+def case_warnings(case: Case, source: str | None = None) -> tuple[str, ...]:
+    """Input that is acceptable but suspect: a birth date after an event of the case (the same
+    event twice is merged and warned about when the case is read). Warnings name fields,
+    never the student's name or birth date."""
+    where = f"{source}: " if source else ""
+    found = []
+    born = case.student.birth_date
+    for i, event in enumerate(case.events):
+        if born is not None and event.day < born:
+            found.append(
+                f"{where}student.birth_date: after events[{i}] ({event.type} on {event.day}); "
+                "check the birth date"
+            )
+            break
+    return tuple(found)
 
 
 ADJUSTING_EVENTS = (*EXCEPTION_EVENTS, *EXIT_EVENTS, "delay_reason_recorded")

@@ -14,6 +14,7 @@ from typing import Any
 
 from attrs import field, frozen
 
+from spedrules.core import limits
 from spedrules.core.errors import ConfigError
 from spedrules.core.files import read_toml
 
@@ -79,6 +80,8 @@ def config_from_dict(
     for key in ("id", "name", "state", "timezone"):
         if not isinstance(district.get(key), str) or not district[key].strip():
             raise ConfigError(path, f"district.{key}", "a non-empty string", district.get(key))
+    limits.check_length(district["id"], limits.DISTRICT_ID, path, "district.id")
+    limits.check_length(district["name"], limits.DISTRICT_NAME, path, "district.name")
     try:
         zoneinfo.ZoneInfo(district["timezone"])
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -123,6 +126,7 @@ def config_from_dict(
     for key, role in responsible.items():
         if not isinstance(role, str) or not role.strip():
             raise ConfigError(path, f"responsible.{key!r}", "a role name", role)
+        limits.check_length(role, limits.ROLE, path, f"responsible.{key!r}")
     edfi = data.get("edfi", {})
     if not isinstance(edfi, dict):
         raise ConfigError(path, "edfi", "an [edfi] table", edfi)

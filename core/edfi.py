@@ -337,9 +337,9 @@ def _moment(value) -> datetime | None:
 
 
 def write(result: EdfiExport, out: Path) -> dict[str, Path]:
-    """One JSON Lines file per resource in ``out``, each written atomically with mode 0600;
-    every document is checked before any file is written."""
-    from spedrules.core.outfiles import write_private
+    """One JSON Lines file per resource in ``out``, each written atomically with mode 0600
+    (core/files.py); every document is built and checked before any file is written."""
+    from spedrules.core.files import write_output
 
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -349,4 +349,4 @@ def write(result: EdfiExport, out: Path) -> dict[str, Path]:
         key: "".join(json.dumps(d, ensure_ascii=False, sort_keys=True) + "\n" for d in docs)
         for key, docs in result.documents.items()
     }
-    return {key: write_private(out / FILES[key], text) for key, text in texts.items()}
+    return {key: write_output(out / FILES[key], text) for key, text in texts.items()}

@@ -16,13 +16,14 @@ def read_ics(path: Path):
     """Return (name, timezone, first days, last days, closures, office-only closures, whether the
     file marks the district office's days) found in an .ics file."""
     from spedrules.core.calendar import FIRST_DAY, LAST_DAY, Closure
+    from spedrules.core.files import read_text
 
+    text = read_text(path)  # UTF-8 (RFC 5545), other bytes named with their line
     try:
-        cal = icalendar.Calendar.from_ical(path.read_bytes())
-    except FileNotFoundError:
-        raise CalendarError(path, None, "an existing file", "no such file") from None
+        cal = icalendar.Calendar.from_ical(text)
     except ValueError as exc:
-        raise CalendarError(path, None, "a valid iCalendar file", str(exc)) from None
+        reason = str(exc) if len(str(exc)) <= 120 else str(exc)[:117] + "..."
+        raise CalendarError(path, None, "a valid iCalendar file", reason) from None
     name = _text(cal.get("X-WR-CALNAME"))
     tz = _text(cal.get("X-WR-TIMEZONE"))
     firsts: list[date] = []

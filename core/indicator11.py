@@ -36,7 +36,7 @@ from typing import Any
 from attrs import frozen
 
 from spedrules.core.errors import InputError
-from spedrules.core.outfiles import write_private
+from spedrules.core.files import write_output
 from spedrules.core.store import Store
 
 KIND = "initial_evaluation"
@@ -375,4 +375,4 @@ def chart(report: Indicator11, out: Path) -> Path:
     buffer = io.BytesIO()
     fig.savefig(buffer, format=Path(out).suffix.lstrip(".").lower() or "png")
     plt.close(fig)
-    return write_private(out, buffer.getvalue())
+    return write_output(out, buffer.getvalue(), "--chart")

@@ -2,8 +2,13 @@
 
 For each effective TimelineRule and each time its trigger happened (on or before ``as_of``), the
 version of the rule in force on the trigger day is counted from that day with the core counting
-units, the first matching event after the trigger meets it, and every step is written down so
-``spedrules explain`` can say why a date is due. Events dated after ``as_of`` are not yet known.
+units, the first matching event after the trigger meets it (never the trigger itself, nor another
+occurrence of the trigger on its day: see :func:`_first_after`), and every step is written down so
+``spedrules explain`` can say why a date is due. Events dated after ``as_of`` are not yet known
+(evaluate names each in a warning). A count the calendar cannot decide (past its last year, across
+a missing year) leaves the due date ``None`` and the status ``undetermined`` with the reason; every
+path here formats and compares such a date safely. Extensions, exits and delay reasons are applied
+afterwards (core/adjustments.py).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from attrs import evolve, field, frozen
 
-from spedrules.core import counting
+from spedrules.core import counting, duties
 from spedrules.core.calendar import CoverageError, SchoolCalendar
 from spedrules.core.counting import day_name
 from spedrules.core.errors import CalendarError
@@ -47,7 +52,6 @@ class Context:
     # what the engines found suspect while evaluating (an extension for no open obligation)
     warnings: list[str] = field(factory=list, eq=False)
     _known: tuple[Event, ...] = field(init=False, repr=False, eq=False)
-
     _future: tuple[Event, ...] = field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:  # sorted once: every engine reads them
@@ -95,6 +99,8 @@ def evaluate_timelines(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
             if applies:
                 occ = evolve(occ, steps=occ.steps + applies)
             ob = obligation(entry, rule, occ, ctx, events)
+            if ob is None:
+                continue  # a duty that has not arisen (yet)
             if entry.exception_to:
                 exceptions.append(ob)
             if entry.tightens:
@@ -295,6 +301,8 @@ def _moment(event: Event, tz: ZoneInfo) -> datetime | None:
 def obligation(
     entry: RuleEntry, rule: TimelineRule, occ: Occurrence, ctx: Context, events: list[Event]
 ) -> Obligation:
+    if rule.period is None:
+        return _no_deadline(rule, occ, ctx, events)  # type: ignore[return-value]
     steps = list(occ.steps)
     if len(entry.versions) > 1:
         steps.append(
@@ -333,6 +341,34 @@ def obligation(
         replaces=entry.replaced[0].id if entry.replaced else None,
         tightens=entry.tightens,
     )
+
+
+def _no_deadline(rule: TimelineRule, occ: Occurrence, ctx: Context, events) -> Obligation | None:
+    """A duty the source gives no deadline (see spedrules.core.duties); with ``arises_after``,
+    None until that period has passed without a ``cancelled_by`` event (nor the duty done)."""
+    steps = list(occ.steps)
+    done = _first_after(rule.met_by, events, occ)
+    cancelled = _first_after(rule.cancelled_by, events, occ)
+    if rule.arises_after is not None:
+        try:
+            count = count_period(evolve(rule, period=rule.arises_after), occ, ctx)
+        except CalendarError as exc:
+            steps.append(f"cannot tell when the duty arises: {exc}")
+            ob = duties.no_deadline(rule, steps=steps, trigger=occ.ref, done=done)
+            return ob if done is not None else evolve(ob, status="undetermined")
+        end = count.due.date() if isinstance(count.due, datetime) else count.due
+        if not rule.arises_after.unit_stated:
+            steps.append(
+                f"the source says {rule.arises_after.amount} days without a unit: counted as "
+                "calendar days"
+            )
+        steps.extend(count.steps)
+        early = cancelled is not None and cancelled.day <= end
+        if not early and done is None and ctx.as_of <= end:
+            return None
+        if not early:
+            steps.append(f"nothing cancelled it by {day_name(end)}: the duty arises")
+    return duties.no_deadline(rule, steps=steps, trigger=occ.ref, done=done, cancelled=cancelled)
 
 
 def as_timeline(rule: Any, trigger: Trigger) -> TimelineRule:
@@ -506,11 +542,17 @@ def _beside_legal(ob: Obligation, rule: TimelineRule, legal: Obligation | None):
         return ob, None
     if legal.due is None or ob.due is None:  # nothing to compare: say so, never guess
         steps = list(ob.explanation)
-        steps.insert(
-            -1,
-            f"local target tightening {legal.rule}: legal deadline {_fmt(legal.due)} "
-            f"({legal.citation}); the two cannot be compared",
-        )
+        if legal.due is None and legal.status != "undetermined":
+            line = (
+                f"local target tightening {legal.rule}: the source states no deadline "
+                f"({legal.citation}); the local target sets one"
+            )
+        else:
+            line = (
+                f"local target tightening {legal.rule}: legal deadline {_fmt(legal.due)} "
+                f"({legal.citation}); the two cannot be compared"
+            )
+        steps.insert(-1, line)
         return evolve(ob, explanation=tuple(steps)), None
     steps = list(ob.explanation)
     steps.insert(

@@ -53,6 +53,7 @@ def spedrules_jurisdiction():
             "ca.expedited_hearing",
             "ca.ber_review",
             "ca.age_22_exit",
+            "ca.audio_recording_notice",
         ),
         allowances=ALLOWANCES,
     )
@@ -107,7 +108,8 @@ def spedrules_options():
             "10 days after the next year starts",
             choices=tuple(CUTOFFS),
             default="ec_56321_10_days",
-            citation="EC 56321(a); NW SELPA Handbook 1.5.B (L670-672)",
+            citation="EC 56321(a); NW SELPA Handbook 1.5.B",
+            source_ref=f"{SEED} L670-672",
             description="EC 56321(a) says 10 days or less before the end of the regular school "
             "year; the handbook says 20. The statute is the default.",
         )

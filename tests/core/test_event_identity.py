@@ -5,11 +5,14 @@ Riverside calendar; annual reviews are anniversaries (34 CFR 300.324(b)(1)(i))."
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import spedrules
 from spedrules.cli.main import cli
@@ -161,3 +164,38 @@ def test_an_incident_after_the_as_of_date_is_named_too(district):
         "case DUP-1: incident I-9 on 2027-10-16 is dated after the as-of date 2026-11-01: not "
         "counted",
     )
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    days=st.lists(st.integers(0, 900), min_size=1, max_size=6),
+    copies=st.integers(1, 3),
+    types=st.lists(st.sampled_from(["initial", "annual", "triennial"]), min_size=6, max_size=6),
+)
+def test_a_review_is_met_only_by_a_meeting_on_a_later_day(district, days, copies, types):
+    # any meetings, some repeated: each review counted from day D is met, if at all, by the
+    # first annual/triennial meeting dated after D, never by one on D itself
+    start = date(2024, 1, 1)
+    meetings = [
+        {
+            "type": "iep_meeting_held",
+            "date": (start + timedelta(days=d)).isoformat(),
+            "meeting_type": t,
+        }
+        for d, t in zip(days, types, strict=False)
+    ]
+    case = {"student": STUDENT, "events": [m for m in meetings for _ in range(copies)]}
+    result = spedrules.evaluate(district, case, "2027-06-01")
+    for ob in (o for o in result.obligations if o.rule == "idea.annual_review"):
+        later = sorted(
+            date.fromisoformat(m["date"])
+            for m in meetings
+            if m["meeting_type"] in ("annual", "triennial")
+            and date.fromisoformat(m["date"]) > ob.trigger.date
+        )
+        if later:
+            assert ob.met_by is not None and ob.met_by.date == later[0]
+        else:
+            assert ob.met_by is None and ob.status in ("open", "overdue")

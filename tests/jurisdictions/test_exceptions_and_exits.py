@@ -228,6 +228,7 @@ def test_a_student_who_moves_away(mesa):
     )
     review = one(result, "ca.annual_review")
     assert (review.due, review.status) == (date(2026, 9, 15), "overdue")
+    assert review.stopped_on == date(2026, 10, 1)  # a work list counts days overdue to it
     assert review.explanation[-1] == (
         "not met by Thu 2026-10-01: overdue by 16 day(s) when the student exited on Thu "
         "2026-10-01 (moved); the breach stands, and it no longer grows"
