@@ -199,6 +199,12 @@ def eligibility(config: str, case: str, category: str, fmt: str) -> None:
         click.echo(render.eligibility(result))
 
 
+DB_OPTION = click.option(
+    "--db",
+    help="Database URL or SQLite file (default: SPEDRULES_DATABASE_URL, else ./spedrules.sqlite).",
+)
+
+
 @cli.group("report", cls=Shell)
 def report() -> None:
     """District reports over many cases."""
@@ -230,6 +236,68 @@ def report_restraint(config, year, source, goal, next_goal, chart_path, fmt) -> 
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
         click.echo(render.restraint_report(result))
+
+
+@report.command("indicator-11")
+@click.option(
+    "--district", "district_id", help="The district (required when the store holds several)."
+)
+@click.option("--year", required=True, metavar="YYYY-YY", help="Reporting year (July 1 - June 30).")
+@click.option(
+    "--chart",
+    "chart_path",
+    type=click.Path(dir_okay=False),
+    help="Write the on-time share by month of consent as a chart (.png or .svg).",
+)
+@click.option("--explain", "student", help="Explain this child's evaluation timeline instead.")
+@DB_OPTION
+@_format("table", "csv", "json")
+def report_indicator11(district_id, year, chart_path, student, db, fmt) -> None:
+    """SPP/APR Indicator 11 (child find) from the district's latest completed sweep: (a)
+    consents in the year, (b) evaluated within the district's timeline, the percent, each child
+    in (a) but not (b), and the 300.301(d) exceptions apart (docs/indicator-11.md)."""
+    from spedrules.core import indicator11 as i11
+
+    if chart_path:
+        _check_chart(chart_path)  # before any work: a typo in the folder costs nothing
+    store = _store(db)
+    (district,) = _districts(store, district_id, False)
+    found = i11.indicator11(store, district, year)
+    if student is not None:
+        obligations, warnings = i11.explain(store, district, student, found.run)
+        for warning in warnings:
+            click.echo(f"spedrules: warning: {warning}", err=True)
+        if not obligations:
+            raise InputError(
+                None,
+                "--explain",
+                f"a child of {district} with an initial evaluation in the run",
+                student,
+            )
+        for ob in obligations:
+            click.echo(render.explanation(ob))
+        return
+    if chart_path:
+        i11.chart(found, Path(chart_path))
+    data = found.to_dict()
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, default=str))
+    elif fmt == "csv":
+        rows = [
+            {"list": group, **{k: v for k, v in child.items()}}
+            for group in (
+                "not_in_b",
+                "exceptions",
+                "exited",
+                "set_aside",
+                "pending",
+                "undetermined",
+            )
+            for child in data[group]
+        ]
+        click.echo(render.csv_rows(rows), nl=False)
+    else:
+        click.echo(render.indicator11(data))
 
 
 @cli.group("forms", cls=Shell)
@@ -792,6 +860,35 @@ def export_ics(as_of, district_id, student, role, person, out, db) -> None:
         files.write_output(out, text)
     else:
         click.echo(text.decode())
+
+
+@export.command("edfi")
+@click.option(
+    "--district", "district_id", help="The district (required when the store holds several)."
+)
+@click.option(
+    "--out", required=True, type=click.Path(file_okay=False), help="Folder for the .jsonl files."
+)
+@DB
+def export_edfi(district_id, out, db) -> None:
+    """Ed-Fi Data Standard 5.2 documents (JSON Lines, one file per resource) from the latest
+    completed sweep, with the district's [edfi] identities; what Ed-Fi cannot hold is listed."""
+    from spedrules.core import edfi
+
+    store = _store(db)
+    (district,) = _districts(store, district_id, False)
+    result = edfi.export(store, district)
+    written = edfi.write(result, Path(out))
+    for key, path in written.items():
+        click.echo(f"wrote {len(result.documents[key]):,} document(s) to {path}")
+    if result.not_held:
+        click.echo("not held by Ed-Fi 5.2 RestraintEvent (kept in spedrules, not exported):")
+        for what, n in result.not_held.items():
+            click.echo(f"  {what}: {n:,} record(s)")
+    click.echo(
+        f"from run {result.run['run']} as of {result.run['as_of']}; load with lightbeam "
+        "(docs/edfi.md)"
+    )
 
 
 def _check_chart(path: str) -> None:

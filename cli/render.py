@@ -324,3 +324,52 @@ def program_duties(obligations) -> str:
     if not obligations:
         return "no program duties: no student of this roster carries a program's flag"
     return "\n\n".join(explanation(ob) for ob in obligations)
+
+
+def indicator11(data: dict[str, Any]) -> str:
+    """Indicator 11 as a director reads it: the figures, then each child who is not in (b),
+    then the children treated apart, then where the measurement comes from."""
+    pct = "n/a (no consent counted)" if data["percent"] is None else f"{data['percent']:g}%"
+    span = data["days_beyond_range"]
+    lines = [
+        f"SPP/APR Indicator 11 (child find), {data['district']} {data['year']} "
+        f"({data['period'][0]} - {data['period'][1]}), run {data['run']['run']} as of "
+        f"{data['run']['as_of']}",
+        "timeline: " + "; ".join(f"{t['rule']} ({t['citation']})" for t in data["timelines"]),
+        f"(a) parental consents received: {data['a_consents']}",
+        f"(b) evaluated within the timeline: {data['b_within_timeline']}",
+        f"percent b/a: {pct}",
+        "days beyond the timeline: "
+        + (f"{span[0]} - {span[1]}" if span else "none")
+        + "; delay reasons: "
+        + (", ".join(f"{k} {v}" for k, v in data["delay_reasons"].items()) or "none"),
+    ]
+    columns = ["student", "school", "consent", "due", "completed", "days_beyond", "delay_reason"]
+    sections = [
+        ("in (a), not in (b)", "not_in_b", columns),
+        (
+            "34 CFR 300.301(d) exceptions (in neither (a) nor (b))",
+            "exceptions",
+            ["student", "consent", "due", "completed", "exception"],
+        ),
+        (
+            "exited before the timeline ended (in neither)",
+            "exited",
+            ["student", "consent", "due", "exception"],
+        ),
+        (
+            "timeline set aside by another rule of the stack (in neither)",
+            "set_aside",
+            ["student", "consent", "rule", "exception"],
+        ),
+        ("timeline not yet ended (counted when it ends)", "pending", ["student", "consent", "due"]),
+        ("due date undetermined (see its explanation)", "undetermined", ["student", "consent"]),
+    ]
+    for title, key, cols in sections:
+        if data[key]:
+            lines += ["", f"{title}:", table(cols, [[c.get(k) for k in cols] for c in data[key]])]
+    lines += ["", f"sources (verified {data['sources']['verified_on']}):"]
+    lines += [f"  - {s}" for s in data["sources"]["verified"]]
+    lines += ["not verified:"] + [f"  - {s}" for s in data["sources"]["not_verified"]]
+    lines.append("explain a child: spedrules report indicator-11 ... --explain STUDENT")
+    return "\n".join(lines)

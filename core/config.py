@@ -52,6 +52,8 @@ class DistrictConfig:
     # rules whose source names no one; the sweep's dashboard counts by these roles
     responsible: dict[str, str] = field(factory=dict, hash=False)
     source: Path | None = None
+    # the district's Ed-Fi identities (the [edfi] table, docs/edfi.md), checked by edfi_config
+    edfi: dict[str, Any] = field(factory=dict, hash=False)
 
 
 def load_config(path: str | Path) -> DistrictConfig:
@@ -68,9 +70,9 @@ def config_from_dict(
     district = data.get("district")
     if not isinstance(district, dict):
         raise ConfigError(path, "district", "a [district] table")
-    unknown = set(data) - {"district", "options", "responsible"}
+    unknown = set(data) - {"district", "options", "responsible", "edfi"}
     if unknown:
-        expected = "only the tables [district], [options] and [responsible]"
+        expected = "only the tables [district], [options], [responsible] and [edfi]"
         raise ConfigError(path, sorted(unknown)[0], expected)
     extra = sorted(set(district) - set(DISTRICT_KEYS))
     if extra:
@@ -125,6 +127,13 @@ def config_from_dict(
         if not isinstance(role, str) or not role.strip():
             raise ConfigError(path, f"responsible.{key!r}", "a role name", role)
         limits.check_length(role, limits.ROLE, path, f"responsible.{key!r}")
+    edfi = data.get("edfi", {})
+    if not isinstance(edfi, dict):
+        raise ConfigError(path, "edfi", "an [edfi] table", edfi)
+    if edfi:
+        from spedrules.core.edfi import edfi_config
+
+        edfi_config(edfi, path)  # a wrong [edfi] table fails when the config is read
     return DistrictConfig(
         id=district["id"],
         name=district["name"],
@@ -136,6 +145,7 @@ def config_from_dict(
         local_plugins=tuple(addons),
         responsible=dict(responsible),
         source=path,
+        edfi=dict(edfi),
     )
 
 

@@ -146,3 +146,23 @@ def spedrules_program_rules(ctx: HookContext) -> list[ProgramRule]:
                                 program="inclusion", more_than=5,
                                 met_by=(EventMatch("xx.staffing_reviewed"),))]
     """
+
+
+@hookspec
+def spedrules_edfi_descriptors() -> dict[str, dict[str, str]]:
+    """Map spedrules' vocabulary to Ed-Fi descriptor code values, for ``spedrules export edfi``.
+
+    Return ``{descriptor: {our value: Ed-Fi code value}}``, where ``descriptor`` is the Ed-Fi
+    descriptor's name without the ``Descriptor`` suffix (``Disability``,
+    ``EligibilityDelayReason``, ``SpecialEducationExitReason``, ``RestraintEventReason``,
+    ``IDEAPart``) and the code values are those of the descriptor set the district loads (the
+    namespace comes from the district's ``[edfi]`` table). The stack is read general ->
+    specific, so a state or a district add-on may add values or map one differently. A value the
+    export meets that no plugin maps is an error naming it: nothing is guessed or dropped.
+
+    Example (a district's own delay reason code)::
+
+        @hookimpl
+        def spedrules_edfi_descriptors():
+            return {"EligibilityDelayReason": {"xx.snow_days": "Other"}}
+    """

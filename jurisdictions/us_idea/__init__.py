@@ -110,3 +110,10 @@ def spedrules_meeting_rules():
             "written agreement (and written input when their area is discussed), 300.321(e).",
         )
     ]
+
+
+@hookimpl
+def spedrules_edfi_descriptors():
+    from .edfi import DESCRIPTORS
+
+    return DESCRIPTORS
