@@ -225,7 +225,7 @@ def form_response(district: District, filled, fmt: str) -> Response[bytes]:
     from spedrules.core import form_render
 
     if fmt == "html":
-        body, media = form_render.to_html(filled).encode("utf-8"), "text/html; charset=utf-8"
+        body, media = form_render.to_html(filled).encode("utf-8"), "text/html"
     else:
         with tempfile.TemporaryDirectory() as folder:
             out = Path(folder) / "form.pdf"

@@ -125,7 +125,7 @@ def worklist(
         manager = (profiles.get(r["student"]) or {}).get("case_manager")
         if r["status"] not in wanted:
             continue
-        if school and (r.get("school") or "") != school:
+        if school and (r.get("school") or "unassigned") != school:  # as the dashboard counts
             continue
         if role and (r.get("responsible") or "") != role:
             continue
