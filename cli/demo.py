@@ -16,7 +16,7 @@ from pathlib import Path
 
 from spedrules.cli import render
 from spedrules.core.store import Store
-from spedrules.core.sweep import dashboard, program_duties, sweep
+from spedrules.core.sweep import dashboard, stored_evaluation, sweep
 from spedrules.core.synthetic import population
 
 AS_OF = date(2027, 1, 15)  # fixed, so the demo prints the same thing every day
@@ -43,14 +43,22 @@ def run_demo(echo: Callable[[str], None], students: int = 1500, workers: int = 2
             cases = population(prefix, students, schools, AS_OF, incidents=incidents)
             store.add_cases(district_id, cases, who="demo")
             echo(f"  {district_id}: {students} synthetic students imported")
-    sweep(store, AS_OF, workers=workers)
-    rows = store.obligations(AS_OF)
-    echo("")
-    echo(render.dashboard(dashboard(rows, AS_OF, program_duties(store, AS_OF))))
+    runs = sweep(store, AS_OF, workers=workers, who="demo")
+    for run in runs:
+        echo("")
+        echo(render.dashboard(dashboard(store, run.district)))
+    first = next((r for r in runs if r.district == "mesa-verde"), runs[0])
+    rows = store.obligation_rows(first.district, first.run)
     overdue = [r for r in rows if r["status"] == "overdue" and r["source"] == "california"]
-    pick = max(overdue or rows, key=lambda r: len(r["explanation"]))
+    pick = (overdue or rows)[0]
+    evaluation = stored_evaluation(store, first.district, pick["student"])
+    ob = next(
+        o
+        for o in evaluation.obligations
+        if (o.rule, o.due and o.due.isoformat()) == (pick["rule"], pick["due"])
+    )
     echo(f"\n== one obligation explained: student {pick['student']} ({pick['district']})")
-    echo(f"{pick['title']} [{pick['rule']}, {pick['layer']}, from {pick['source']}]")
-    echo(f"  due {pick['due']} - {pick['status']}\n  citation: {pick['citation']}")
-    echo("\n".join(f"  {i}. {step}" for i, step in enumerate(pick["explanation"], 1)))
+    echo(f"{ob.title} [{ob.rule}, {ob.layer}, from {ob.source}]")
+    echo(f"  due {pick['due']} - {ob.status}\n  citation: {ob.citation}")
+    echo("\n".join(f"  {i}. {step}" for i, step in enumerate(ob.explanation, 1)))
     echo(f"\n(done in {time.perf_counter() - started:.1f} s; the store stays at {folder})")

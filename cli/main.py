@@ -317,15 +317,53 @@ DB = click.option(
     "--db",
     help="Database URL or SQLite file (default: SPEDRULES_DATABASE_URL, else ./spedrules.sqlite).",
 )
+ACTOR = click.option(
+    "--actor",
+    envvar="SPEDRULES_ACTOR",
+    help="Who makes this change, recorded in the audit trail (default: SPEDRULES_ACTOR).",
+)
+
+
+def _actor(actor: str | None) -> str:
+    """Every write of the store names its actor: the one given (``--actor``/SPEDRULES_ACTOR),
+    else the documented default, the operating-system account running the command, read from
+    the process itself (``os:NAME``), never from ``$USER``, which anyone can set. With
+    SPEDRULES_REQUIRE_ACTOR=1 (a host where one OS account serves many people) an explicit
+    actor is required."""
+    if actor is not None and actor.strip():
+        if len(actor) > 200:
+            raise InputError(None, "--actor", "at most 200 characters", actor[:40] + "...")
+        return actor.strip()
+    if os.environ.get("SPEDRULES_REQUIRE_ACTOR", "") not in ("", "0"):
+        raise InputError(
+            None,
+            "--actor",
+            "the person or system making this change (or SPEDRULES_ACTOR): this host sets "
+            "SPEDRULES_REQUIRE_ACTOR, so every write of the store names an explicit actor",
+        )
+    return os_account()
+
+
+def os_account() -> str:
+    import pwd
+
+    try:
+        return f"os:{pwd.getpwuid(os.getuid()).pw_name}"
+    except KeyError:  # an account without a passwd entry (some containers)
+        return f"os:uid {os.getuid()}"
+
+
+def _store(db: str | None):
+    from spedrules.core.store import Store
+
+    return Store(db)
 
 
 @cli.command("init")
 @DB
 def init(db: str | None) -> None:
-    """Create the database tables (SQLite file by default)."""
-    from spedrules.core.store import Store
-
-    store = Store(db)
+    """Create or upgrade the database tables (SQLite file by default)."""
+    store = _store(db)
     store.init()
     click.echo(f"initialised {store.url}")
 
@@ -337,20 +375,24 @@ def district_group() -> None:
 
 @district_group.command("add")
 @click.argument("config", type=click.Path(dir_okay=False))
+@click.option("--replace", is_flag=True, help="Replace the stored config of this district id.")
 @DB
-def district_add(config: str, db: str | None) -> None:
-    """Check a district config and its calendar, then store them."""
-    from spedrules.core.store import Store
-
+@ACTOR
+def district_add(config: str, replace: bool, db: str | None, actor: str | None) -> None:
+    """Check a district config, its calendar and local add-ons, then store them (the add-ons'
+    text and SHA-256 too: sweeps run what was stored). An existing id needs --replace."""
+    who = _actor(actor)
     api.load_district(config)  # every check first: nothing is stored for a bad config
-    store = Store(db)
+    store = _store(db)
     store.init()
-    click.echo(f"district {store.add_district(Path(config), who=_who())} stored")
+    district_id = store.add_district(Path(config), who=who, replace=replace)
+    click.echo(f"district {district_id} {'replaced' if replace else 'stored'}")
 
 
 @cli.group("import", cls=Shell)
 def import_group() -> None:
-    """Import cases, students or events into the store: all or nothing (or --skip-bad)."""
+    """Import cases, students or events: idempotent (the same file twice changes nothing),
+    append-only (nothing is deleted), all or nothing (or --skip-bad)."""
 
 
 SKIP_BAD = click.option(
@@ -367,15 +409,19 @@ DISTRICT = click.option(
 @click.argument("source", type=click.Path())
 @DISTRICT
 @DB
-def import_cases(source: str, district_id: str, db: str | None) -> None:
+@ACTOR
+def import_cases(source: str, district_id: str, db: str | None, actor: str | None) -> None:
     """Case files: a folder of YAML/JSON cases, or one file with 'cases: [...]'."""
-    from spedrules.core.store import Store
     from spedrules.core.sweep import district_from_store
 
-    store = Store(db)
+    who = _actor(actor)
+    store = _store(db)
     district = district_from_store(store.url, district_id)
-    count = store.add_cases(district_id, api.read_cases(source, district), who=_who())
-    click.echo(f"imported {count} case(s) into {district_id}")
+    cases, warnings = api.read_cases(source, district)
+    for warning in warnings:
+        click.echo(f"spedrules: warning: {warning}", err=True)
+    summary = store.add_cases(district_id, cases, who=who)
+    click.echo(f"imported {summary.cases:,} case(s) into {district_id}: {summary.describe()}")
 
 
 @import_group.command("students")
@@ -383,18 +429,22 @@ def import_cases(source: str, district_id: str, db: str | None) -> None:
 @DISTRICT
 @SKIP_BAD
 @DB
-def import_students(source: str, district_id: str, skip_bad: bool, db: str | None) -> None:
+@ACTOR
+def import_students(source, district_id, skip_bad, db, actor) -> None:
     """Students from CSV (columns in spedrules/core/imports.py, sample in examples/)."""
     from spedrules.core.imports import read_students
-    from spedrules.core.store import Store
     from spedrules.core.sweep import district_from_store
 
-    store = Store(db)
+    who = _actor(actor)
+    store = _store(db)
     district = district_from_store(store.url, district_id)
     good, bad = read_students(Path(source), district.event_types)
     _report_bad(bad, skip_bad)
-    count = store.add_cases(district_id, [{"student": s} for s in good], who=_who())
-    click.echo(f"imported {count} student(s) into {district_id}")
+    summary = store.add_cases(district_id, [{"student": s} for s in good], who=who)
+    click.echo(
+        f"imported {summary.cases:,} student(s) into {district_id}: {summary.students_new:,} "
+        f"new, {summary.students_updated:,} updated, {summary.students_unchanged:,} unchanged"
+    )
 
 
 @import_group.command("events")
@@ -402,18 +452,23 @@ def import_students(source: str, district_id: str, skip_bad: bool, db: str | Non
 @DISTRICT
 @SKIP_BAD
 @DB
-def import_events(source: str, district_id: str, skip_bad: bool, db: str | None) -> None:
-    """Events from CSV, appended to students already in the store."""
+@ACTOR
+def import_events(source, district_id, skip_bad, db, actor) -> None:
+    """Events from CSV, appended to students already in the store (an optional `id` column is
+    the source system's event id; without it an event is identified by its content)."""
     from spedrules.core.imports import read_events
-    from spedrules.core.store import Store
     from spedrules.core.sweep import district_from_store
 
-    store = Store(db)
+    who = _actor(actor)
+    store = _store(db)
     district = district_from_store(store.url, district_id)
     good, bad = read_events(Path(source), district.event_types)
     _report_bad(bad, skip_bad)
-    count = store.add_events(district_id, good, who=_who())
-    click.echo(f"imported {count} event(s) into {district_id}")
+    summary = store.add_events(district_id, good, who=who)
+    click.echo(
+        f"imported {summary.events_new + summary.events_known:,} event(s) into {district_id}: "
+        f"{summary.events_new:,} new, {summary.events_known:,} already stored"
+    )
 
 
 def _report_bad(bad, skip_bad: bool) -> None:
@@ -428,31 +483,187 @@ def _report_bad(bad, skip_bad: bool) -> None:
         sys.exit(2)
 
 
+@cli.group("events", cls=Shell)
+def events_group() -> None:
+    """A student's stored events, and retracting a wrong one (audited, never deleted)."""
+
+
+@events_group.command("list")
+@click.argument("student")
+@DISTRICT
+@DB
+@_format("table", "json")
+def events_list(student: str, district_id: str, db: str | None, fmt: str) -> None:
+    """The student's events with their keys (the key names an event for `events retract`)."""
+    rows = _store(db).events(district_id, student)
+    if not rows:
+        raise InputError(None, "STUDENT", f"a student of {district_id} with events", student)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, default=str))
+        return
+    body = [
+        [
+            r["key"],
+            r["event"].get("date") or r["event"].get("at"),
+            r["event"]["type"],
+            "retracted: " + r["retracted"]["reason"] if r["retracted"] else "",
+        ]
+        for r in rows
+    ]
+    click.echo(render.table(["key", "day", "type", "retracted"], body))
+
+
+@events_group.command("retract")
+@click.argument("student")
+@click.argument("key")
+@DISTRICT
+@click.option("--reason", required=True, help="Why the event is wrong (kept in the store).")
+@DB
+@ACTOR
+def events_retract(student, key, district_id, reason, db, actor) -> None:
+    """Retract one stored event: a retraction is appended with the reason and the actor; the
+    event stays in the store and the next sweep no longer counts it."""
+    who = _actor(actor)
+    event = _store(db).retract_event(district_id, student, key, reason, who)
+    click.echo(f"retracted {event['type']} of {student} ({key}); the next sweep leaves it out")
+
+
+EXIT_RUN_ERRORS = 3  # a run completed, but some students could not be evaluated
+EXIT_BUSY = 4  # another sweep of the district is running
+
+
+def _districts(store, district_id: str | None, all_districts: bool) -> list[str]:
+    """The districts a store command reads: one, named, unless the store holds only one or
+    the vendor asks for all (which are kept apart in every row and group)."""
+    known = store.districts()
+    if district_id is not None:
+        if district_id not in known:
+            raise InputError(
+                None,
+                "--district",
+                f"a district of this store ({', '.join(known) or 'none'})",
+                district_id,
+            )
+        return [district_id]
+    if all_districts or len(known) == 1:
+        return known
+    if not known:
+        raise InputError(None, "--district", "a district added with `spedrules district add`")
+    raise InputError(
+        None,
+        "--district",
+        f"one of the store's districts ({', '.join(known)}), or --all-districts",
+    )
+
+
+ALL_DISTRICTS = click.option(
+    "--all-districts", is_flag=True, help="Every district of the store, each kept apart."
+)
+
+
 @cli.command("sweep")
 @AS_OF
-@click.option("--district", "district_id", help="Only this district.")
-@click.option("--workers", default=1, show_default=True, help="Parallel processes.")
+@click.option(
+    "--district", "district_id", help="The district (required when the store holds several)."
+)
+@ALL_DISTRICTS
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Parallel processes.",
+)
+@click.option(
+    "--partition-size",
+    default=500,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Students per partition (the unit of work of a worker).",
+)
+@click.option("--history", is_flag=True, help="List the district's runs instead of sweeping.")
 @DB
+@ACTOR
 @_format("table", "json", "csv")
-def sweep_command(as_of, district_id, workers, db, fmt) -> None:
-    """Evaluate every student, store the obligations and print the compliance dashboard."""
+def sweep_command(
+    as_of, district_id, all_districts, workers, partition_size, history, db, actor, fmt
+) -> None:
+    """Evaluate every student, publish the obligations as a run and print the dashboard.
+
+    Exit 0: the run completed; 3: it completed but some students could not be evaluated (listed
+    on the dashboard); 4: another sweep of the district is running (nothing was done)."""
     from rich.progress import Progress
 
-    from spedrules.core.store import Store
-    from spedrules.core.sweep import dashboard, partitions, program_duties, sweep
+    from spedrules.core.store import SweepBusy
+    from spedrules.core.sweep import dashboard, partitions, sweep
 
-    store = Store(db)
+    store = _store(db)
+    districts = _districts(store, district_id, all_districts)
+    if history:
+        runs = [r for d in districts for r in store.runs(d)]
+        if fmt == "json":
+            click.echo(json.dumps(runs, indent=2))
+        else:
+            click.echo(render.runs_table(runs))
+        return
+    who = _actor(actor)
     day = _day(as_of)
-    districts = [district_id] if district_id else store.districts()
-    total = sum(len(partitions(store, d)) for d in districts)
+    total = sum(len(partitions(store, d, partition_size)) for d in districts)
     # the bar goes to stderr and only on a terminal, so JSON and CSV output stay clean
-    with Progress(transient=True, console=_stderr_console()) as bar:
-        task = bar.add_task("sweeping", total=total)
-        sweep(store, day, districts, workers, progress=lambda n: bar.advance(task, n))
-    board = dashboard(
-        store.obligations(day, district_id), day, program_duties(store, day, district_id)
-    )
-    click.echo(json.dumps(board, indent=2) if fmt == "json" else render.dashboard(board, fmt))
+    try:
+        with Progress(transient=True, console=_stderr_console()) as bar:
+            task = bar.add_task("sweeping", total=total)
+            advance = lambda n: bar.advance(task, n)  # noqa: E731
+            runs = sweep(
+                store, day, districts, workers, advance, who, partition_size=partition_size
+            )
+    except SweepBusy as exc:
+        click.echo(f"spedrules: error: {exc}", err=True)
+        sys.exit(EXIT_BUSY)
+    boards = [dashboard(store, r.district) for r in runs]
+    if fmt == "json":
+        out = boards[0] if len(boards) == 1 else {"districts": boards}
+        click.echo(json.dumps(out, indent=2))
+    else:
+        click.echo("\n\n".join(render.dashboard(b, fmt) for b in boards))
+    if any(r.errors for r in runs):
+        sys.exit(EXIT_RUN_ERRORS)
+
+
+@cli.group("runs", cls=Shell)
+def runs_group() -> None:
+    """Published sweep runs (a district's compliance history)."""
+
+
+@runs_group.command("prune")
+@DISTRICT
+@click.option("--keep", type=int, required=True, help="Completed runs to keep, newest first.")
+@DB
+@ACTOR
+def runs_prune(district_id: str, keep: int, db: str | None, actor: str | None) -> None:
+    """Drop the obligations of older runs (their run rows and counts stay, marked pruned)."""
+    who = _actor(actor)
+    store = _store(db)
+    _districts(store, district_id, False)
+    pruned = store.prune_runs(district_id, keep, who)
+    click.echo(f"pruned {pruned} run(s) of {district_id}; kept the {keep} newest completed")
+
+
+@cli.group("audit", cls=Shell)
+def audit_group() -> None:
+    """The audit trail of the store."""
+
+
+@audit_group.command("verify")
+@DB
+def audit_verify(db: str | None) -> None:
+    """Check that every audit row chains to the one before it (exit 1 at the first that
+    does not: the trail was edited outside spedrules)."""
+    checked, broken = _store(db).verify_audit()
+    if broken is not None:
+        click.echo(f"audit row {broken} does not chain to the row before it ({checked} verified)")
+        sys.exit(1)
+    click.echo(f"audit trail intact: {checked:,} row(s) chained")
 
 
 @cli.group("export", cls=Shell)
@@ -462,21 +673,47 @@ def export() -> None:
 
 @export.command("ics")
 @AS_OF
+@click.option(
+    "--district", "district_id", help="The district (required when the store holds several)."
+)
 @click.option("--student", help="Only this student's deadlines.")
 @click.option("--role", help="Only deadlines of this responsible role.")
 @click.option("--out", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
 @DB
-def export_ics(as_of, student, role, out, db) -> None:
-    """Upcoming deadlines as an iCalendar file a case manager subscribes to."""
+def export_ics(as_of, district_id, student, role, out, db) -> None:
+    """Deadlines of the latest completed run as an iCalendar file a case manager subscribes to
+    (with --as-of: the latest completed run of that date)."""
     from spedrules.core.export import deadlines_ics
-    from spedrules.core.store import Store
 
-    day = _day(as_of)
-    text = deadlines_ics(Store(db).obligations(day), day, student=student, role=role)
+    store = _store(db)
+    (district,) = _districts(store, district_id, False)
+    run = _latest_run(store, district, as_of)
+    rows = store.obligation_rows(district, run["run"], student_id=student)
+    text = deadlines_ics(rows, date_of(run["as_of"]), student=student, role=role)
     if out:
         Path(out).write_bytes(text)
     else:
         click.echo(text.decode())
+
+
+def _latest_run(store, district_id: str, as_of: str | None) -> dict:
+    run = store.latest_run(district_id, _day(as_of) if as_of else None)
+    if run is None:
+        when = f" as of {as_of}" if as_of else ""
+        raise InputError(
+            None,
+            "--district",
+            f"a district with a completed sweep{when} (run `spedrules sweep --district "
+            f"{district_id}`)",
+            district_id,
+        )
+    return run
+
+
+def date_of(text: str):
+    from datetime import date
+
+    return date.fromisoformat(text)
 
 
 def _day(as_of: str | None):
@@ -495,10 +732,6 @@ def _stderr_console():
     from rich.console import Console
 
     return Console(stderr=True)
-
-
-def _who() -> str:
-    return os.environ.get("USER") or os.environ.get("USERNAME") or "spedrules"
 
 
 @cli.command("demo")

@@ -128,31 +128,54 @@ def eligibility(result) -> str:
 
 
 def dashboard(board: dict, fmt: str = "table") -> str:
+    run = board.get("run") or {}
     if fmt == "csv":
         lines = ["measure,value"] + [
-            f"{k},{v}" for k, v in board.items() if not isinstance(v, dict)
+            f"{k},{v}" for k, v in board.items() if not isinstance(v, dict | list)
         ]
+        lines.append(f"run,{run.get('run')}")
+        lines.append(f"students_not_evaluated,{board['errors']['students']}")
         for group in ("by_school", "by_responsible_role"):
             for name, counts in board[group].items():
                 lines += [f"{group}:{name}:{status},{n}" for status, n in sorted(counts.items())]
+        for reason, n in board.get("delay_reasons", {}).items():
+            lines.append(f"delay_reason:{reason},{n}")
         for d in board.get("program_duties") or []:
             lines.append(f"program:{d['district']}:{d['subject']}:{d['rule']},{d['status']}")
         return "\n".join(lines)
     head = [
-        f"Compliance dashboard as of {board['as_of']}: {board['obligations']} obligations "
-        f"of {board['students']} students",
+        f"Compliance dashboard of {board['district']} as of {board['as_of']}: "
+        f"{board['obligations']} obligations of {board['students']} students",
+        f"  (run {run.get('run')}, {run.get('status')}, finished {run.get('finished')})",
         f"  overdue            {board['overdue']}",
         f"  due in 7 days      {board['due_in_7_days']}",
         f"  due in 14 days     {board['due_in_14_days']}",
         f"  due in 30 days     {board['due_in_30_days']}",
         f"  met late           {board['met_late']}",
+        f"  undetermined       {board['undetermined']}",
     ]
+    errors = board["errors"]
+    if errors["students"]:
+        first = errors["first"][0]
+        head.append(
+            f"  {errors['students']} student(s) could not be evaluated, e.g. {first['student']}:"
+            f" {first['message']} ({first['where']})"
+        )
+    for warning in board.get("warnings") or []:
+        head.append(f"  warning: {warning}")
+    if board.get("future_events"):
+        head.append(
+            f"  {board['future_events']} event(s) dated after {board['as_of']} were not counted"
+        )
     statuses = ["overdue", "open", "late", "met", "not_applicable", "undetermined"]
     for group, title in (("by_school", "school"), ("by_responsible_role", "responsible role")):
         rows = [
             [name, *[counts.get(s, 0) for s in statuses]] for name, counts in board[group].items()
         ]
         head += ["", table([title, *statuses], rows)]
+    if board.get("delay_reasons"):
+        rows = [[k, v] for k, v in board["delay_reasons"].items()]
+        head += ["", table(["delay reason", "obligations"], rows)]
     duties = board.get("program_duties") or []
     if duties:
         rows = [
@@ -161,6 +184,41 @@ def dashboard(board: dict, fmt: str = "table") -> str:
         head += ["", "Program duties (rules over a school's roster):"]
         head += [table(["district", "program", "status", "due", "rule"], rows)]
     return "\n".join(head)
+
+
+def runs_table(runs: list[dict[str, Any]]) -> str:
+    if not runs:
+        return "no runs"
+    body = [
+        [
+            r["run"],
+            r["district"],
+            r["as_of"],
+            r["status"],
+            r["started"][:19],
+            (r["finished"] or "-")[:19],
+            r["counts"].get("students", "-"),
+            r["counts"].get("obligations", "-"),
+            r["counts"].get("errors", "-"),
+            r["actor"],
+            r["note"] or "",
+        ]
+        for r in runs
+    ]
+    headers = [
+        "run",
+        "district",
+        "as of",
+        "status",
+        "started",
+        "finished",
+        "students",
+        "obligations",
+        "errors",
+        "actor",
+        "note",
+    ]
+    return table(headers, body)
 
 
 def forms_table(rows: list[dict[str, Any]]) -> str:

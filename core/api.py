@@ -99,7 +99,11 @@ def load_district(
     if not isinstance(config, DistrictConfig):
         config = load_config(config)
     if registry is None:
-        registry = Registry.discover(config.local_plugins)
+        registry = Registry.discover()
+        if config.local_plugins:  # nothing of the district's own code runs for a bad stack
+            check_stack(registry, config.stack, config.source, pending=len(config.local_plugins))
+            for addon in config.local_plugins:
+                registry.add_local(addon)
     check_stack(registry, config.stack, config.source)
     options = resolve_options(registry, config.stack, config.options, config.source)
     if calendar is None and config.calendar:
@@ -290,9 +294,11 @@ def eligibility(config, case, category: str):
     return determine(matches[0], case.evaluation, case.student)
 
 
-def read_cases(source, config) -> list[dict[str, Any]]:
+def read_cases(source, config) -> tuple[list[dict[str, Any]], list[str]]:
     """Case mappings from a folder of case files or a file with ``cases: [...]``, each validated
-    first: a bad one names the file and the field, and nothing is imported."""
+    first (a bad one names the file and the field, and nothing is imported), one per student
+    (:func:`~spedrules.core.case.merge_cases`), with the warnings merging gave."""
+    from spedrules.core.case import merge_cases
     from spedrules.core.files import read_data
     from spedrules.core.restraint_report import load_cases
 
@@ -301,8 +307,12 @@ def read_cases(source, config) -> list[dict[str, Any]]:
     path = Path(source)
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
-        return [read_data(p) for p in files]
-    return list(read_data(path)["cases"])
+        items = [(p.name, read_data(p)) for p in files]
+    else:
+        data = read_data(path)
+        found = data["cases"] if "cases" in data else [data]
+        items = [(f"{path.name} cases[{i}]", c) for i, c in enumerate(found)]
+    return merge_cases(items)
 
 
 def _form_code(code: str) -> str:

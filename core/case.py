@@ -112,9 +112,15 @@ def event_key(student_id: str, event: dict[str, Any]) -> str:
     whichever file (case file or events CSV) it came from."""
     if event.get("id") not in (None, ""):
         return f"id:{event['id']}"
+    return "sha256:" + event_digest(student_id, event)
+
+
+def event_digest(student_id: str, event: dict[str, Any]) -> str:
+    """A digest of what an event says (its ``id`` left out): a known id with another digest is
+    the source changing a recorded fact, which the store refuses."""
     content = {k: _canonical(v) for k, v in event.items() if k != "id"}
     text = json.dumps([str(student_id), content], sort_keys=True, ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:40]
+    return hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
 def _canonical(value: Any) -> Any:
@@ -126,3 +132,48 @@ def _canonical(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+def merge_cases(items: list[tuple[str, dict[str, Any]]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The cases of one import, one per student, and warnings: several files about one student
+    are merged (events together; student fields, incidents and meetings by id, the later file
+    winning where they differ, named in a warning by field or id only, never by value). So an
+    import is the same whatever the order of re-runs, and re-importing it changes nothing."""
+    merged: dict[str, dict[str, Any]] = {}
+    seen_in: dict[tuple[str, str], str] = {}
+    warnings: list[str] = []
+
+    def take(sid: str, what: str, old: Any, new: Any, source: str) -> None:
+        first = seen_in.get((sid, what))
+        if first is not None and old is not None and _canonical(old) != _canonical(new):
+            warnings.append(
+                f"{source}: student {sid}: {what} differs from {first}; the value of {source} "
+                "is kept"
+            )
+        seen_in[(sid, what)] = source
+
+    for source, case in items:
+        sid = str(case["student"]["id"])
+        into = merged.setdefault(
+            sid, {"student": {}, "events": [], "incidents": {}, "meetings": {}, "evaluation": {}}
+        )
+        for key, value in case["student"].items():
+            take(sid, f"student.{key}", into["student"].get(key), value, source)
+            into["student"][key] = value
+        into["events"].extend(case.get("events") or [])
+        for plural in ("incidents", "meetings"):
+            for item in case.get(plural) or []:
+                rid = str(item.get("id"))
+                take(sid, f"{plural[:-1]} {rid}", into[plural].get(rid), item, source)
+                into[plural][rid] = item
+        for key, value in (case.get("evaluation") or {}).items():
+            take(sid, f"evaluation.{key}", into["evaluation"].get(key), value, source)
+            into["evaluation"][key] = value
+    cases = []
+    for case in merged.values():
+        out = {"student": case["student"], "events": case["events"]}
+        out.update({k: list(case[k].values()) for k in ("incidents", "meetings") if case[k]})
+        if case["evaluation"]:
+            out["evaluation"] = case["evaluation"]
+        cases.append(out)
+    return cases, warnings

@@ -7,8 +7,9 @@ that the same checks serve ``spedrules plugins check --config`` and every evalua
 
 from __future__ import annotations
 
+import hashlib
 import zoneinfo
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from attrs import field, frozen
@@ -20,6 +21,23 @@ DISTRICT_KEYS = ("id", "name", "state", "timezone", "stack", "calendar", "local_
 
 
 @frozen
+class LocalAddon:
+    """A district's own add-on: a .py file beside its config, read once. It is Python code run
+    with the privileges of whoever runs spedrules (docs/security.md): the store keeps its exact
+    text and SHA-256, so a sweep runs what the district added, on any machine."""
+
+    name: str  # as written in the config, relative to the config's folder
+    source: str
+    sha256: str
+    path: Path | None = None  # where it was read from, if from disk
+
+    @classmethod
+    def read(cls, name: str, path: Path) -> LocalAddon:
+        data = path.read_bytes()
+        return cls(name, data.decode("utf-8"), hashlib.sha256(data).hexdigest(), path)
+
+
+@frozen
 class DistrictConfig:
     id: str
     name: str
@@ -28,7 +46,7 @@ class DistrictConfig:
     stack: tuple[str, ...]
     calendar: Path | None = None  # resolved against the config file's folder
     options: dict[str, Any] = field(factory=dict, hash=False)
-    local_plugins: tuple[Path, ...] = ()  # a district's own add-ons as .py files
+    local_plugins: tuple[LocalAddon, ...] = ()  # a district's own add-ons (.py files)
     # who acts on what: rule id or obligation kind -> role (the [responsible] table), for the
     # rules whose source names no one; the sweep's dashboard counts by these roles
     responsible: dict[str, str] = field(factory=dict, hash=False)
@@ -41,7 +59,11 @@ def load_config(path: str | Path) -> DistrictConfig:
     return config_from_dict(data, path)
 
 
-def config_from_dict(data: dict[str, Any], path: Path | None = None) -> DistrictConfig:
+def config_from_dict(
+    data: dict[str, Any], path: Path | None = None, addons: tuple[LocalAddon, ...] | None = None
+) -> DistrictConfig:
+    """A checked config. ``addons`` are the local add-ons as stored (a district rebuilt from
+    the store); otherwise they are read from the config's folder."""
     district = data.get("district")
     if not isinstance(district, dict):
         raise ConfigError(path, "district", "a [district] table")
@@ -88,12 +110,8 @@ def config_from_dict(data: dict[str, Any], path: Path | None = None) -> District
     local = district.get("local_plugins", [])
     if not isinstance(local, list) or not all(isinstance(p, str) for p in local):
         raise ConfigError(path, "district.local_plugins", "a list of .py file names", local)
-    local_paths = tuple(base / p for p in local)
-    for i, lp in enumerate(local_paths):
-        if lp.suffix != ".py" or not lp.is_file():
-            raise ConfigError(
-                path, f"district.local_plugins[{i}]", "an existing .py file", local[i]
-            )
+    if addons is None:
+        addons = tuple(_read_addon(path, base, i, name) for i, name in enumerate(local))
     options = data.get("options", {})
     if not isinstance(options, dict):
         raise ConfigError(path, "options", "an [options] table", options)
@@ -111,7 +129,30 @@ def config_from_dict(data: dict[str, Any], path: Path | None = None) -> District
         stack=tuple(stack),
         calendar=calendar_path,
         options=dict(options),
-        local_plugins=local_paths,
+        local_plugins=tuple(addons),
         responsible=dict(responsible),
         source=path,
     )
+
+
+def _read_addon(config: Path | None, base: Path, i: int, name: str) -> LocalAddon:
+    """A local add-on must sit in the config's folder or below it: no absolute path, no ``..``,
+    no link leading out (code runs only from where the district put it)."""
+    field = f"district.local_plugins[{i}]"
+    pure = PurePosixPath(name.replace("\\", "/"))
+    if pure.is_absolute() or ".." in pure.parts or Path(name).is_absolute():
+        raise ConfigError(
+            config,
+            field,
+            "a .py file in the config's folder or below it (no absolute path, no ..)",
+            name,
+        )
+    candidate = base / pure
+    if candidate.suffix != ".py" or not candidate.is_file():
+        raise ConfigError(config, field, "an existing .py file", name)
+    if not candidate.resolve().is_relative_to(base.resolve()):
+        raise ConfigError(config, field, "a file inside the config's folder, not a link out", name)
+    try:
+        return LocalAddon.read(name, candidate)
+    except UnicodeDecodeError:
+        raise ConfigError(config, field, "a UTF-8 Python file", name) from None

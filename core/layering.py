@@ -81,11 +81,26 @@ class RuleSet:
         return [e for e in self.entries.values() if e.latest.kind == kind]
 
 
-def check_stack(registry: Registry, stack: Iterable[str], file: Any = None) -> None:
-    """Raise ConfigError for an unknown plugin or an add-on whose parent is not before it."""
+def check_stack(
+    registry: Registry, stack: Iterable[str], file: Any = None, pending: int = 0
+) -> None:
+    """Raise ConfigError for an unknown plugin or an add-on whose parent is not before it.
+
+    ``pending`` local add-ons are not loaded yet (a config is checked before any of its own
+    code runs): that many unknown ids are left for the check after they load."""
+    stack = list(stack)
     seen: list[str] = []
+    unknown = [p for p in stack if registry.get(p) is None]
+    if pending and len(unknown) > pending:
+        i = stack.index(unknown[0])
+        installed = ", ".join(sorted(registry.plugins)) or "none"
+        expected = f"an installed plugin id ({installed}) or the id of a local add-on"
+        raise ConfigError(file, f"district.stack[{i}]", expected, unknown[0])
     for i, plugin_id in enumerate(stack):
         plugin = registry.get(plugin_id)
+        if plugin is None and pending:
+            seen.append(plugin_id)  # a local add-on's id, checked once it is loaded
+            continue
         failed = [p for p in registry.problems if p.plugin == plugin_id] or [
             p for p in registry.problems if str(p.plugin).endswith(".py")
         ]  # a local add-on file that failed to load cannot say its id: name the file

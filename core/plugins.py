@@ -94,25 +94,29 @@ class Registry:
             dist = getattr(ep, "dist", None)
             origin = f"entry point {ep.value}" + (f" ({dist.name})" if dist else "")
             registry.add(ep.name, module, origin, dist.version if dist else "unknown")
-        for path in local_files:
-            registry.add_file(Path(path))
+        for addon in local_files:
+            registry.add_local(addon)
         return registry
 
-    def add_file(self, path: Path) -> LoadedPlugin | None:
-        """Load a district's local add-on: a plain .py file, checked like a published plugin."""
-        name = f"spedrules_local_{path.stem.replace('-', '_')}"
+    def add_local(self, addon: Any) -> LoadedPlugin | None:
+        """Load a district's local add-on (a :class:`~spedrules.core.config.LocalAddon`: the
+        file's text as read or stored), checked like a published plugin. The code that runs is
+        exactly the text whose SHA-256 the store keeps."""
+        label = str(addon.path or addon.name)
+        stem = Path(addon.name).stem.replace("-", "_").replace(".", "_")
+        name = f"spedrules_local_{stem}_{addon.sha256[:12]}"
         try:
-            spec = importlib.util.spec_from_file_location(name, path)
-            assert spec is not None and spec.loader is not None
-            module = importlib.util.module_from_spec(spec)
+            module = ModuleType(name)
+            module.__file__ = label
             sys.modules[name] = module
-            spec.loader.exec_module(module)
+            exec(compile(addon.source, label, "exec"), module.__dict__)  # noqa: S102
         except Exception as exc:
-            self.problems.append(Problem(str(path), f"local plugin cannot be loaded: {exc!r}"))
+            self.problems.append(Problem(label, f"local plugin cannot be loaded: {exc!r}"))
             return None
-        info = self._info_of(str(path), module)
-        plugin_id = info.id if info else path.stem
-        return self.add(plugin_id, module, f"local file {path}", "local")
+        info = self._info_of(label, module)
+        plugin_id = info.id if info else Path(addon.name).stem
+        origin = f"local file {label} (sha256 {addon.sha256[:12]})"
+        return self.add(plugin_id, module, origin, "local")
 
     def add(self, plugin_id: str, module: ModuleType | Any, origin: str, version: str):
         if plugin_id in self.plugins:

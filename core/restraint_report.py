@@ -124,12 +124,15 @@ def restraint_report(
 
 
 def load_cases(path: str | Path, extra_event_types: frozenset[str] = frozenset()) -> list[Case]:
-    """Cases from a folder of case files, or from one YAML/JSON file holding ``cases: [...]``."""
+    """Cases from a folder of case files, one case file, or one YAML/JSON file holding
+    ``cases: [...]``."""
     path = Path(path)
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
         return [load_case(p, extra_event_types) for p in files]
-    data = read_data(path, "a mapping with a list of 'cases'")
+    data = read_data(path, "a case, or a mapping with a list of 'cases'")
+    if "student" in data and "cases" not in data:
+        return [case_from_dict(data, str(path), extra_event_types)]
     items = data.get("cases")
     if not isinstance(items, list):
         raise InputError(path, "cases", "a list of case mappings", type(items).__name__)

@@ -1,15 +1,26 @@
-"""The store: districts, students, append-only case events, incidents, meetings, derived
-obligations and an audit trail, in SQLAlchemy 2 (SQLite by default; any SQLAlchemy URL works).
+"""The store, a system of record (DESIGN.md section 8): districts, students, append-only case
+events, versioned incidents and meetings, sweep runs with the obligations they derived, and a
+hash-chained audit trail, in SQLAlchemy 2 (SQLite by default; PostgreSQL in production).
 
-Every write happens in one transaction: an import that fails half-way leaves nothing behind.
-Obligations are derived: a sweep replaces a student's obligations for one as-of date, so running
-it again gives the same rows (idempotent) and an interrupted sweep is simply run again.
+- Imports are idempotent: an event has an identity (the source's ``id``, else a digest of its
+  content, :func:`spedrules.core.case.event_key`); a known event is skipped and counted, a known
+  id with other content is an error naming both, nothing is deleted by an import. A wrong event
+  is retracted by appending a retraction with a reason.
+- Incidents and meetings keep every version: a changed record is a new version, the old one
+  stays, and the audit row says what changed.
+- A sweep is a run: its obligations belong to it, readers read the district's latest completed
+  run, and a failed or killed run is never read. Stale rows cannot exist by construction.
+- Every write is one transaction with an audit row naming its actor; each audit row carries the
+  hash of the previous one (:meth:`Store.verify_audit`), and the database itself rejects UPDATE
+  and DELETE on events, retractions, records and the audit (triggers, migration 0004).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -17,28 +28,39 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from attrs import frozen
 from sqlalchemy import (
     JSON,
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
     create_engine,
     delete,
+    func,
     insert,
     select,
+    text,
+    update,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from spedrules.core.calendar import SchoolCalendar
+from spedrules.core.case import event_digest, event_key
 from spedrules.core.convert import converter
-from spedrules.core.errors import InputError
+from spedrules.core.errors import InputError, SpedrulesError
 
 DEFAULT_DB = "spedrules.sqlite"
 IMPORT_BATCH = 1_000  # cases written per group of statements
+APPEND_ONLY = ("events", "event_retractions", "records", "audit")
+
+
+class SweepBusy(SpedrulesError):
+    """Another sweep of the same district holds its lock: refused, never interleaved."""
 
 
 def database_url(db: str | None = None) -> str:
@@ -57,8 +79,8 @@ class DistrictRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     config_toml: Mapped[str] = mapped_column(Text)  # the config as given, calendar path dropped
     calendar_yaml: Mapped[str] = mapped_column(Text)  # the calendar, so the store is complete
-    # the district's own add-on files (absolute paths): a sweep from the store loads them too
-    local_plugins: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # the district's own add-ons: name, path, SHA-256 and text (a sweep runs the stored text)
+    local_plugins: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
 
 
 class StudentRow(Base):
@@ -73,43 +95,110 @@ class StudentRow(Base):
 
 
 class EventRow(Base):
-    """Append-only: events are recorded, never updated."""
+    """Append-only: an event is recorded once (by its key) and never updated or deleted."""
 
     __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("student_pk", "key"),)
     pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     student_pk: Mapped[int] = mapped_column(ForeignKey("students.pk"), index=True)
+    key: Mapped[str] = mapped_column(String(100))  # event_key: the source id, else a digest
+    digest: Mapped[str] = mapped_column(String(40))  # what the event says (its id left out)
     type: Mapped[str] = mapped_column(String(100))
     day: Mapped[date] = mapped_column(Date)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)  # the event mapping of the case file
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class RetractionRow(Base):
+    """A wrong event is taken back by appending this, with a reason; the event stays."""
+
+    __tablename__ = "event_retractions"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_pk: Mapped[int] = mapped_column(ForeignKey("events.pk"), unique=True)
+    reason: Mapped[str] = mapped_column(Text)
+    who: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class RecordRow(Base):
-    """Incidents and meetings, kept as the case file gives them."""
+    """Incidents and meetings as the case file gives them, every version kept: the newest
+    version of a (student, kind, id) is the current one."""
 
     __tablename__ = "records"
+    __table_args__ = (UniqueConstraint("student_pk", "kind", "record_id", "version"),)
     pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     student_pk: Mapped[int] = mapped_column(ForeignKey("students.pk"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # incident | meeting
+    record_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class RunRow(Base):
+    """One sweep of one district as of a date: readers see its obligations once it completed."""
+
+    __tablename__ = "runs"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    district_id: Mapped[str] = mapped_column(ForeignKey("districts.id"), index=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(20))  # running | completed | failed | pruned
+    actor: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[dict[str, Any]] = mapped_column(JSON)  # plugins, versions, calendar
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)  # e.g. an add-on changed
+    note: Mapped[str | None] = mapped_column(Text)  # why a run failed
+
+
+class RunRuleRow(Base):
+    """The provenance of each rule a run used, once per run instead of once per obligation."""
+
+    __tablename__ = "run_rules"
+    run_pk: Mapped[int] = mapped_column(ForeignKey("runs.pk"), primary_key=True)
+    rule: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(300))
+    citation: Mapped[str] = mapped_column(Text)
+    layer: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(100))
+
+
+class RunErrorRow(Base):
+    """A student the run could not evaluate: recorded, counted, and the sweep went on."""
+
+    __tablename__ = "run_errors"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_pk: Mapped[int] = mapped_column(ForeignKey("runs.pk"), index=True)
+    student_pk: Mapped[int] = mapped_column(Integer)
+    student_id: Mapped[str] = mapped_column(String(64))
+    where: Mapped[str] = mapped_column(String(300))  # the plugin and function that raised
+    message: Mapped[str] = mapped_column(Text)
+
+
 class ObligationRow(Base):
-    """Derived by a sweep; rebuilt at will."""
+    """Derived by a run; explanations are computed on demand from the stored case."""
 
     __tablename__ = "obligations"
+    __table_args__ = (Index("ix_obligations_run_student", "run_pk", "student_pk"),)
     pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    student_pk: Mapped[int] = mapped_column(ForeignKey("students.pk"), index=True)
-    as_of: Mapped[date] = mapped_column(Date, index=True)
+    run_pk: Mapped[int] = mapped_column(ForeignKey("runs.pk"))
+    student_pk: Mapped[int | None] = mapped_column(Integer)  # None: a program rule's duty
     rule: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(20))
+    due: Mapped[str | None] = mapped_column(String(40))  # ISO date, or datetime with offset
     due_day: Mapped[date | None] = mapped_column(Date)
     responsible: Mapped[str | None] = mapped_column(String(200))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # the obligation as in the JSON contract
+    subject: Mapped[str | None] = mapped_column(String(300))  # incident, meeting or group
+    trigger_day: Mapped[date | None] = mapped_column(Date)
+    met_day: Mapped[date | None] = mapped_column(Date)
+    delay_reason: Mapped[str | None] = mapped_column(String(100))
 
 
 class AuditRow(Base):
+    """Who changed what, when, before and after; ``hash`` chains each row to the previous."""
+
     __tablename__ = "audit"
     pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(DateTime)
@@ -118,6 +207,48 @@ class AuditRow(Base):
     what: Mapped[str] = mapped_column(String(300))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+@frozen
+class ImportSummary:
+    """What an import changed, and what it found already stored (re-running changes nothing)."""
+
+    students_new: int = 0
+    students_updated: int = 0
+    students_unchanged: int = 0
+    events_new: int = 0
+    events_known: int = 0
+    records_new: int = 0
+    records_changed: int = 0
+    records_known: int = 0
+
+    @property
+    def cases(self) -> int:
+        return self.students_new + self.students_updated + self.students_unchanged
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.students_new or self.students_updated or self.events_new) or bool(
+            self.records_new or self.records_changed
+        )
+
+    def __add__(self, other: ImportSummary) -> ImportSummary:
+        a, b = converter.unstructure(self), converter.unstructure(other)
+        return ImportSummary(**{k: a[k] + b[k] for k in a})
+
+    def describe(self) -> str:
+        parts = [
+            f"{self.events_new:,} new event(s), {self.events_known:,} already stored",
+            f"students: {self.students_new:,} new, {self.students_updated:,} updated, "
+            f"{self.students_unchanged:,} unchanged",
+        ]
+        if self.records_new or self.records_changed or self.records_known:
+            parts.append(
+                f"incidents/meetings: {self.records_new:,} new, {self.records_changed:,} "
+                f"changed (new version kept beside the old), {self.records_known:,} unchanged"
+            )
+        return "; ".join(parts)
 
 
 class Store:
@@ -125,6 +256,10 @@ class Store:
         self.url = database_url(url)
         self.engine = create_engine(self.url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
 
     def init(self) -> None:
         """Create or upgrade the schema with the Alembic migrations shipped in the package."""
@@ -140,40 +275,71 @@ class Store:
         with self.sessions.begin() as session:
             yield session
 
-    # ---- writes (each one transaction, each one audited) ---------------------------------
-    def add_district(self, config_path: Path, who: str) -> str:
+    # ---- districts -------------------------------------------------------------------------
+    def add_district(self, config_path: Path, who: str, replace: bool = False) -> str:
+        """Store a checked district config with its calendar and the text of its local
+        add-ons. An id already stored is refused unless ``replace``; a replacement is audited
+        with what was before and what is after."""
         from spedrules.core.config import load_config
-        from spedrules.core.files import read_toml
 
-        data = read_toml(config_path)
-        district = data["district"]
-        local = [str(p.resolve()) for p in load_config(config_path).local_plugins]
+        config = load_config(config_path)
+        if config.calendar is None:
+            raise InputError(
+                config_path, "district.calendar", "a school calendar file (the store keeps it)"
+            )
+        local = [
+            {"name": a.name, "path": str(a.path.resolve()), "sha256": a.sha256, "source": a.source}
+            for a in config.local_plugins
+        ]
         # kept in the YAML format whatever the source (.yaml or .ics), so the store is complete
-        loaded = SchoolCalendar.load(config_path.parent / district["calendar"])
+        loaded = SchoolCalendar.load(config.calendar)
         calendar = yaml.safe_dump(loaded.to_dict(), sort_keys=False)
         config_text = config_path.read_text(encoding="utf-8")
         with self.transaction() as s:
-            row = s.get(DistrictRow, district["id"])
-            before = {"name": row.name} if row else None
-            if row is None:
-                row = DistrictRow(id=district["id"])
+            row = s.get(DistrictRow, config.id)
+            before = None
+            if row is not None:
+                if not replace:
+                    raise InputError(
+                        config_path,
+                        "district.id",
+                        "an id not yet in the store (this one is: `district add --replace` "
+                        "replaces its config, audited)",
+                        config.id,
+                    )
+                before = _district_summary(
+                    row.name, row.config_toml, row.calendar_yaml, row.local_plugins
+                )
+            else:
+                row = DistrictRow(id=config.id)
                 s.add(row)
-            row.name, row.config_toml, row.calendar_yaml = district["name"], config_text, calendar
+            row.name, row.config_toml, row.calendar_yaml = config.name, config_text, calendar
             row.local_plugins = local
-            audit(s, who, "district", district["id"], before, {"name": row.name, "local": local})
-        return district["id"]
+            after = _district_summary(config.name, config_text, calendar, local)
+            self._audit(s, [(who, "district", config.id, before, after)])
+        return config.id
 
+    def district(self, district_id: str) -> DistrictRow | None:
+        with self.sessions() as s:
+            return s.get(DistrictRow, district_id)
+
+    def districts(self) -> list[str]:
+        with self.sessions() as s:
+            return list(s.scalars(select(DistrictRow.id).order_by(DistrictRow.id)))
+
+    # ---- imports (idempotent, append-only) -----------------------------------------------
     def add_cases(
         self,
         district_id: str,
         cases: Iterable[dict[str, Any]],
         who: str,
         fail_after: int | None = None,
-    ) -> int:
-        """Add (or extend) students' cases; events are appended, never replaced. All or nothing.
+    ) -> ImportSummary:
+        """Upsert students, append their new events and new record versions. All or nothing.
 
         ``fail_after`` injects a failure after that many cases (to test that nothing is kept).
         """
+        summary = ImportSummary()
         count = 0
         with self.transaction() as s:
             batch: list[dict[str, Any]] = []
@@ -183,16 +349,15 @@ class Store:
                 batch.append(case)
                 count += 1
                 if len(batch) == IMPORT_BATCH:
-                    self._add_batch(s, district_id, batch, who)
+                    summary += self._add_batch(s, district_id, batch, who)
                     batch = []
-            self._add_batch(s, district_id, batch, who)
-        return count
+            summary += self._add_batch(s, district_id, batch, who)
+        return summary
 
     def add_events(
         self, district_id: str, events: dict[str, list[dict[str, Any]]], who: str
-    ) -> int:
+    ) -> ImportSummary:
         """Append events to existing students, all or nothing; an unknown student is an error."""
-        now = _now()
         with self.transaction() as s:
             rows = self._students(s, district_id, list(events))
             for sid in events:
@@ -202,19 +367,11 @@ class Store:
                         f"student_id {sid}",
                         f"a student of {district_id} (import students first)",
                     )
-            added = [
-                _event_row(rows[sid].pk, e, now) for sid, items in events.items() for e in items
-            ]
-            _insert(s, EventRow, added)
-            _insert(
-                s,
-                AuditRow,
-                [
-                    _audit_row(who, "events", f"{district_id}/{sid}", None, {"added": len(items)})
-                    for sid, items in events.items()
-                ],
-            )
-        return len(added)
+            pks = {sid: rows[sid].pk for sid in events}
+            new, known, audits = self._new_events(s, district_id, pks, events, who)
+            _insert(s, EventRow, new)
+            self._audit(s, audits)
+        return ImportSummary(events_new=len(new), events_known=known)
 
     def _students(self, s: Session, district_id: str, ids: list[str]) -> dict[str, StudentRow]:
         found: dict[str, StudentRow] = {}
@@ -226,71 +383,182 @@ class Store:
             found.update((row.student_id, row) for row in s.scalars(query))
         return found
 
+    def _new_events(
+        self,
+        s: Session,
+        district_id: str,
+        pks: dict[str, int],
+        events: dict[str, list[dict[str, Any]]],
+        who: str,
+    ) -> tuple[list[dict[str, Any]], int, list[tuple]]:
+        """The event rows not yet stored (by key), how many were known, and their audit rows.
+        A known source id whose content differs is refused, naming both."""
+        stored: dict[tuple[int, str], str] = {}
+        ids = sorted(set(pks.values()))
+        for i in range(0, len(ids), IMPORT_BATCH):
+            query = select(EventRow.student_pk, EventRow.key, EventRow.digest).where(
+                EventRow.student_pk.in_(ids[i : i + IMPORT_BATCH])
+            )
+            stored.update(((pk, key), digest) for pk, key, digest in s.execute(query))
+        now = _now()
+        new: list[dict[str, Any]] = []
+        known = 0
+        audits = []
+        for sid, items in events.items():
+            pk = pks[sid]
+            added = 0
+            for event in items:
+                key, digest = event_key(sid, event), event_digest(sid, event)
+                if (pk, key) in stored:
+                    if stored[(pk, key)] != digest:
+                        raise InputError(
+                            None,
+                            f"student {sid}: event {key[3:]}",
+                            "the same content as the event stored under this id (a recorded "
+                            "fact is never rewritten: retract it with `spedrules events "
+                            "retract` and import the correction under a new id)",
+                            _brief(event),
+                        )
+                    known += 1
+                    continue
+                stored[(pk, key)] = digest
+                new.append(_event_row(pk, key, digest, event, now))
+                added += 1
+            if added:
+                audits.append((who, "events", f"{district_id}/{sid}", None, {"added": added}))
+        return new, known, audits
+
     def _add_batch(
         self, s: Session, district_id: str, cases: list[dict[str, Any]], who: str
-    ) -> None:
+    ) -> ImportSummary:
         """Cases written with a few statements per batch (one lookup, one insert per table), not
-        a round trip per case: the same rows as case by case, events in order, one audit row each.
-        A student twice in one batch is written case by case, in order."""
+        a round trip per case. A student twice in one batch is written case by case, in order."""
         if not cases:
-            return
+            return ImportSummary()
         ids = [str(c["student"]["id"]) for c in cases]
         if len(set(ids)) < len(ids):
+            total = ImportSummary()
             for case in cases:
-                self._add_batch(s, district_id, [case], who)
-            return
+                total += self._add_batch(s, district_id, [case], who)
+            return total
         rows = self._students(s, district_id, ids)
-        before = {sid: dict(row.data) for sid, row in rows.items()}
+        counts: Counter[str] = Counter()
+        audits: list[tuple] = []
         for sid, case in zip(ids, cases, strict=True):
             row = rows.get(sid)
+            student, evaluation = case["student"], case.get("evaluation") or {}
             if row is None:
                 row = rows[sid] = StudentRow(district_id=district_id, student_id=sid, data={})
                 s.add(row)
-            student = case["student"]
-            row.data, row.school = student, student.get("school")
-            row.evaluation = case.get("evaluation") or {}
+                counts["students_new"] += 1
+                audits.append((who, "case", f"{district_id}/{sid}", None, student))
+            elif _plain(row.data) != _plain(student) or _plain(row.evaluation) != _plain(
+                evaluation
+            ):
+                counts["students_updated"] += 1
+                audits.append((who, "case", f"{district_id}/{sid}", dict(row.data), student))
+            else:
+                counts["students_unchanged"] += 1
+                continue
+            row.data, row.school, row.evaluation = student, student.get("school"), evaluation
         s.flush()  # new students get their keys (one multi-row insert)
-        now = _now()
-        existing = [rows[sid].pk for sid in before]
-        if existing:
-            s.execute(delete(RecordRow).where(RecordRow.student_pk.in_(existing)))
-        _insert(
-            s,
-            EventRow,
-            [
-                _event_row(rows[sid].pk, e, now)
-                for sid, c in zip(ids, cases, strict=True)
-                for e in c.get("events", [])
-            ],
-        )
-        _insert(
-            s,
-            RecordRow,
-            [
-                {"student_pk": rows[sid].pk, "kind": kind[:-1], "data": item}
-                for sid, c in zip(ids, cases, strict=True)
-                for kind in ("incidents", "meetings")
-                for item in c.get(kind, [])
-            ],
-        )
-        _insert(
-            s,
-            AuditRow,
-            [
-                _audit_row(who, "case", f"{district_id}/{sid}", before.get(sid), c["student"])
-                for sid, c in zip(ids, cases, strict=True)
-            ],
-        )
+        pks = {sid: rows[sid].pk for sid in ids}
+        events = {sid: list(c.get("events", [])) for sid, c in zip(ids, cases, strict=True)}
+        new, known, event_audits = self._new_events(s, district_id, pks, events, who)
+        _insert(s, EventRow, new)
+        records, record_counts, record_audits = self._new_records(s, district_id, pks, cases, who)
+        _insert(s, RecordRow, records)
+        self._audit(s, [*audits, *event_audits, *record_audits])
+        return ImportSummary(**counts, events_new=len(new), events_known=known, **record_counts)
 
-    # ---- reads ----------------------------------------------------------------------------
-    def district(self, district_id: str) -> DistrictRow | None:
+    def _new_records(self, s: Session, district_id: str, pks: dict[str, int], cases, who):
+        """New incidents/meetings, and a new version of a changed one; nothing is deleted (an
+        incident missing from a re-imported case stays)."""
+        latest: dict[tuple[int, str, str], tuple[int, str, dict]] = {}
+        query = select(RecordRow).where(RecordRow.student_pk.in_(sorted(pks.values())))
+        for rec in s.scalars(query):
+            key = (rec.student_pk, rec.kind, rec.record_id)
+            if key not in latest or latest[key][0] < rec.version:
+                latest[key] = (rec.version, rec.digest, rec.data)
+        rows, audits = [], []
+        counts = Counter({"records_new": 0, "records_changed": 0, "records_known": 0})
+        for case in cases:
+            sid = str(case["student"]["id"])
+            for plural in ("incidents", "meetings"):
+                kind = plural[:-1]
+                for item in case.get(plural, []):
+                    key = (pks[sid], kind, str(item["id"]))
+                    digest = _digest(item)
+                    version, old_digest, old = latest.get(key, (0, None, None))
+                    if old_digest == digest:
+                        counts["records_known"] += 1
+                        continue
+                    counts["records_new" if version == 0 else "records_changed"] += 1
+                    latest[key] = (version + 1, digest, item)
+                    rows.append(
+                        {
+                            "student_pk": key[0],
+                            "kind": kind,
+                            "record_id": key[2],
+                            "version": version + 1,
+                            "digest": digest,
+                            "data": item,
+                        }
+                    )
+                    what = f"{district_id}/{sid}/{kind} {key[2]}"
+                    audits.append((who, kind, what, old, item))
+        return rows, dict(counts), audits
+
+    def retract_event(
+        self, district_id: str, student_id: str, key: str, reason: str, who: str
+    ) -> dict[str, Any]:
+        """Take back one stored event (by its key), with a reason; the event itself stays."""
+        if not reason.strip():
+            raise InputError(None, "--reason", "why the event is wrong (required)")
+        with self.transaction() as s:
+            student = self._students(s, district_id, [student_id]).get(student_id)
+            if student is None:
+                raise InputError(None, "STUDENT", f"a student of {district_id}", student_id)
+            event = s.scalar(
+                select(EventRow).where(EventRow.student_pk == student.pk, EventRow.key == key)
+            )
+            if event is None:
+                raise InputError(
+                    None,
+                    "KEY",
+                    f"the key of a stored event of {student_id} (see `spedrules events list`)",
+                    key,
+                )
+            if s.scalar(select(RetractionRow.pk).where(RetractionRow.event_pk == event.pk)):
+                raise InputError(None, "KEY", "an event not yet retracted", key)
+            s.add(RetractionRow(event_pk=event.pk, reason=reason, who=who, at=_now()))
+            what = f"{district_id}/{student_id}/event {key}"
+            self._audit(s, [(who, "retract", what, event.data, {"reason": reason})])
+            return dict(event.data)
+
+    def events(self, district_id: str, student_id: str) -> list[dict[str, Any]]:
+        """A student's stored events with their keys, recording times and retractions."""
         with self.sessions() as s:
-            return s.get(DistrictRow, district_id)
+            query = (
+                select(EventRow, RetractionRow)
+                .join(StudentRow, StudentRow.pk == EventRow.student_pk)
+                .outerjoin(RetractionRow, RetractionRow.event_pk == EventRow.pk)
+                .where(StudentRow.district_id == district_id, StudentRow.student_id == student_id)
+                .order_by(EventRow.day, EventRow.pk)
+            )
+            return [
+                {
+                    "key": ev.key,
+                    "event": ev.data,
+                    "recorded_at": ev.recorded_at.isoformat(),
+                    "retracted": None
+                    if rt is None
+                    else {"reason": rt.reason, "who": rt.who, "at": rt.at.isoformat()},
+                }
+                for ev, rt in s.execute(query)
+            ]
 
-    def districts(self) -> list[str]:
-        with self.sessions() as s:
-            return list(s.scalars(select(DistrictRow.id).order_by(DistrictRow.id)))
-
+    # ---- reading cases ---------------------------------------------------------------------
     def student_keys(self, district_id: str) -> list[int]:
         with self.sessions() as s:
             return list(
@@ -301,8 +569,17 @@ class Store:
                 )
             )
 
+    def student_pk(self, district_id: str, student_id: str) -> int | None:
+        with self.sessions() as s:
+            return s.scalar(
+                select(StudentRow.pk).where(
+                    StudentRow.district_id == district_id, StudentRow.student_id == student_id
+                )
+            )
+
     def cases(self, district_id: str, lo: int, hi: int) -> Iterator[tuple[int, dict[str, Any]]]:
-        """The case mappings of students ``lo <= pk < hi`` in one district, as in a case file."""
+        """The case mappings of students ``lo <= pk < hi`` in one district, as in a case file:
+        retracted events left out, the newest version of each incident and meeting."""
         with self.sessions() as s:
             students = s.scalars(
                 select(StudentRow)
@@ -312,16 +589,30 @@ class Store:
                 .order_by(StudentRow.pk)
             ).all()
             pks = [st.pk for st in students]
+            if not pks:
+                return
             events: dict[int, list] = {pk: [] for pk in pks}
-            for ev in s.scalars(
-                select(EventRow).where(EventRow.student_pk.in_(pks)).order_by(EventRow.pk)
-            ):
-                events[ev.student_pk].append(ev.data)
-            records: dict[int, dict[str, list]] = {
-                pk: {"incidents": [], "meetings": []} for pk in pks
+            retracted = select(RetractionRow.event_pk).scalar_subquery()
+            query = (
+                select(EventRow.student_pk, EventRow.data)
+                .where(EventRow.student_pk >= lo, EventRow.student_pk < hi)
+                .where(EventRow.pk.not_in(retracted))
+                .order_by(EventRow.pk)
+            )
+            for student_pk, data in s.execute(query):
+                if student_pk in events:
+                    events[student_pk].append(data)
+            records: dict[int, dict[str, dict]] = {
+                pk: {"incidents": {}, "meetings": {}} for pk in pks
             }
-            for rec in s.scalars(select(RecordRow).where(RecordRow.student_pk.in_(pks))):
-                records[rec.student_pk][rec.kind + "s"].append(rec.data)
+            query = (
+                select(RecordRow)
+                .where(RecordRow.student_pk >= lo, RecordRow.student_pk < hi)
+                .order_by(RecordRow.version)
+            )
+            for rec in s.scalars(query):
+                if rec.student_pk in records:  # newer versions overwrite older ones
+                    records[rec.student_pk][rec.kind + "s"][rec.record_id] = rec.data
             for st in students:
                 yield (
                     st.pk,
@@ -329,47 +620,305 @@ class Store:
                         "student": st.data,
                         "events": events[st.pk],
                         "evaluation": st.evaluation,
-                        **records[st.pk],
+                        **{k: list(v.values()) for k, v in records[st.pk].items()},
                     },
                 )
 
-    def replace_obligations(self, rows: list[dict[str, Any]], as_of: date) -> None:
-        """Store a partition's obligations, replacing what an earlier sweep stored (idempotent)."""
-        pks = sorted({r["student_pk"] for r in rows})
+    def case(self, district_id: str, student_id: str) -> dict[str, Any] | None:
+        pk = self.student_pk(district_id, student_id)
+        if pk is None:
+            return None
+        return next(iter(self.cases(district_id, pk, pk + 1)))[1]
+
+    # ---- runs ------------------------------------------------------------------------------
+    @contextmanager
+    def district_lock(self, district_id: str) -> Iterator[None]:
+        """One sweep of a district at a time: a PostgreSQL advisory lock (released by the server
+        when the process dies), or an exclusive lock on a file beside the SQLite database."""
+        if self.dialect == "postgresql":
+            key = int.from_bytes(hashlib.sha256(district_id.encode()).digest()[:8], "big") >> 1
+            with self.engine.connect() as connection:
+                got = connection.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": key})
+                if not got:
+                    raise SweepBusy(_busy(district_id))
+                try:
+                    yield
+                finally:
+                    connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    connection.commit()
+            return
+        if self.dialect == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
+            import fcntl
+
+            path = Path(f"{self.engine.url.database}.{district_id}.sweep-lock")
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    raise SweepBusy(_busy(district_id)) from None
+                yield
+            finally:
+                os.close(fd)  # closing releases the lock; so does the process dying
+            return
+        yield
+
+    def begin_run(
+        self,
+        district_id: str,
+        as_of: date,
+        fingerprint: dict[str, Any],
+        who: str,
+        warnings: list[str] = (),
+    ) -> int:
+        """A new run (status running). Called under :meth:`district_lock`, so a run of this
+        district still marked running was killed: it is marked failed and its rows dropped."""
         with self.transaction() as s:
-            if pks:
-                s.execute(
-                    delete(ObligationRow).where(
-                        ObligationRow.as_of == as_of, ObligationRow.student_pk.in_(pks)
+            stale = list(
+                s.scalars(
+                    select(RunRow.pk).where(
+                        RunRow.district_id == district_id, RunRow.status == "running"
                     )
                 )
-            if rows:  # one executemany, not an ORM object per obligation (they are derived data)
-                s.execute(insert(ObligationRow), rows)
+            )
+            if stale:
+                s.execute(
+                    update(RunRow)
+                    .where(RunRow.pk.in_(stale))
+                    .values(status="failed", note="the process ended before the run completed")
+                )
+                s.execute(delete(ObligationRow).where(ObligationRow.run_pk.in_(stale)))
+            run = RunRow(
+                district_id=district_id,
+                as_of=as_of,
+                started_at=_now(),
+                status="running",
+                actor=who,
+                fingerprint=fingerprint,
+                counts={},
+                warnings=list(warnings),
+            )
+            s.add(run)
+            s.flush()
+            return run.pk
 
-    def obligations(self, as_of: date, district_id: str | None = None) -> list[dict[str, Any]]:
+    def add_run_rules(self, run_pk: int, rules: list[dict[str, Any]]) -> None:
+        with self.transaction() as s:
+            _insert(s, RunRuleRow, [{"run_pk": run_pk, **r} for r in rules])
+
+    def write_partition(
+        self,
+        run_pk: int,
+        lo: int,
+        hi: int,
+        obligations: list[dict[str, Any]],
+        errors: list[dict[str, Any]],
+    ) -> None:
+        """A partition's obligations and errors, replacing what an earlier attempt of the same
+        partition of this run wrote (a retried partition is idempotent)."""
+        with self.transaction() as s:
+            s.execute(
+                delete(ObligationRow).where(
+                    ObligationRow.run_pk == run_pk,
+                    ObligationRow.student_pk >= lo,
+                    ObligationRow.student_pk < hi,
+                )
+            )
+            s.execute(
+                delete(RunErrorRow).where(
+                    RunErrorRow.run_pk == run_pk,
+                    RunErrorRow.student_pk >= lo,
+                    RunErrorRow.student_pk < hi,
+                )
+            )
+            _insert(s, ObligationRow, [{"run_pk": run_pk, **o} for o in obligations])
+            _insert(s, RunErrorRow, [{"run_pk": run_pk, **e} for e in errors])
+
+    def finish_run(
+        self,
+        run_pk: int,
+        status: str,
+        counts: dict[str, Any],
+        program_rows: list[dict[str, Any]] = (),
+        note: str | None = None,
+    ) -> None:
+        with self.transaction() as s:
+            _insert(s, ObligationRow, [{"run_pk": run_pk, **o} for o in program_rows])
+            s.execute(
+                update(RunRow)
+                .where(RunRow.pk == run_pk)
+                .values(status=status, finished_at=_now(), counts=counts, note=note)
+            )
+            run = s.get(RunRow, run_pk)
+            what = f"{run.district_id}/run {run_pk}"
+            self._audit(s, [(run.actor, "sweep", what, None, {"status": status, **counts})])
+
+    def runs(self, district_id: str) -> list[dict[str, Any]]:
+        """Every run of a district, newest first (its compliance history)."""
+        with self.sessions() as s:
+            query = select(RunRow).where(RunRow.district_id == district_id)
+            return [_run_dict(r) for r in s.scalars(query.order_by(RunRow.pk.desc()))]
+
+    def latest_run(self, district_id: str, as_of: date | None = None) -> dict[str, Any] | None:
+        """The district's latest completed run (of that as-of date, when given)."""
+        with self.sessions() as s:
+            query = select(RunRow).where(
+                RunRow.district_id == district_id, RunRow.status == "completed"
+            )
+            if as_of is not None:
+                query = query.where(RunRow.as_of == as_of)
+            run = s.scalars(query.order_by(RunRow.pk.desc()).limit(1)).first()
+            return _run_dict(run) if run else None
+
+    def run_errors(self, run_pk: int) -> list[dict[str, Any]]:
+        with self.sessions() as s:
+            query = select(RunErrorRow).where(RunErrorRow.run_pk == run_pk)
+            return [
+                {"student": e.student_id, "where": e.where, "message": e.message}
+                for e in s.scalars(query.order_by(RunErrorRow.student_pk))
+            ]
+
+    def prune_runs(self, district_id: str, keep: int, who: str) -> int:
+        """Drop the obligations of all but the ``keep`` newest completed runs (the run rows
+        stay, marked pruned, with their counts); failed runs' rows go too."""
+        if keep < 1:
+            raise InputError(None, "--keep", "a number of completed runs to keep, at least 1", keep)
+        with self.transaction() as s:
+            completed = list(
+                s.scalars(
+                    select(RunRow.pk)
+                    .where(RunRow.district_id == district_id, RunRow.status == "completed")
+                    .order_by(RunRow.pk.desc())
+                )
+            )
+            old = completed[keep:]
+            failed = list(
+                s.scalars(
+                    select(RunRow.pk).where(
+                        RunRow.district_id == district_id, RunRow.status == "failed"
+                    )
+                )
+            )
+            drop = old + failed
+            if drop:
+                s.execute(delete(ObligationRow).where(ObligationRow.run_pk.in_(drop)))
+                s.execute(delete(RunRuleRow).where(RunRuleRow.run_pk.in_(old)))
+                s.execute(update(RunRow).where(RunRow.pk.in_(old)).values(status="pruned"))
+                self._audit(
+                    s, [(who, "prune", f"{district_id}/runs", None, {"pruned": old, "keep": keep})]
+                )
+            return len(old)
+
+    # ---- reading a run's obligations --------------------------------------------------------
+    def obligation_rows(
+        self,
+        district_id: str,
+        run_pk: int,
+        student_id: str | None = None,
+        programs: bool = False,
+    ) -> list[dict[str, Any]]:
+        """The obligations of one run with the rule's provenance and the student's school and
+        case manager (program duties instead, with ``programs=True``)."""
         with self.sessions() as s:
             query = (
-                select(ObligationRow, StudentRow)
-                .join(StudentRow, StudentRow.pk == ObligationRow.student_pk)
-                .where(ObligationRow.as_of == as_of)
+                select(ObligationRow, RunRuleRow, StudentRow)
+                .join(
+                    RunRuleRow,
+                    (RunRuleRow.run_pk == ObligationRow.run_pk)
+                    & (RunRuleRow.rule == ObligationRow.rule),
+                )
+                .where(ObligationRow.run_pk == run_pk)
             )
-            if district_id:
+            if programs:
+                query = query.outerjoin(StudentRow, StudentRow.pk == ObligationRow.student_pk)
+                query = query.where(ObligationRow.student_pk.is_(None))
+            else:
+                query = query.join(StudentRow, StudentRow.pk == ObligationRow.student_pk)
                 query = query.where(StudentRow.district_id == district_id)
+                if student_id is not None:
+                    query = query.where(StudentRow.student_id == student_id)
             return [
-                {
-                    **o.data,
-                    "student": st.student_id,
-                    "district": st.district_id,
-                    "school": st.school,
-                    "due_day": o.due_day,
-                    "responsible": o.responsible,
-                }
-                for o, st in s.execute(query.order_by(ObligationRow.pk))
+                _obligation_dict(district_id, run_pk, o, r, st)
+                for o, r, st in s.execute(query.order_by(ObligationRow.pk))
             ]
+
+    def status_counts(self, run_pk: int, by: str | None = None) -> dict[str, Counter]:
+        """Obligations of a run counted by status, grouped by school, role or kind (in SQL)."""
+        group = {
+            None: None,
+            "school": StudentRow.school,
+            "responsible": ObligationRow.responsible,
+            "rule": ObligationRow.rule,
+            "delay_reason": ObligationRow.delay_reason,
+        }[by]
+        with self.sessions() as s:
+            columns = [ObligationRow.status, func.count()]
+            if group is not None:
+                columns.insert(0, group)
+            query = (
+                select(*columns)
+                .select_from(ObligationRow)
+                .join(StudentRow, StudentRow.pk == ObligationRow.student_pk)
+                .where(ObligationRow.run_pk == run_pk)
+            )
+            query = query.group_by(*([group] if group is not None else []), ObligationRow.status)
+            found: dict[str, Counter] = {}
+            for row in s.execute(query):
+                key = (row[0] if group is not None else "all") or "unassigned"
+                found.setdefault(key, Counter())[row[-2]] += row[-1]
+            return found
+
+    def due_within(self, run_pk: int, as_of: date, days: list[int]) -> dict[int, int]:
+        from datetime import timedelta
+
+        with self.sessions() as s:
+            found = {}
+            for n in days:
+                found[n] = s.scalar(
+                    select(func.count())
+                    .select_from(ObligationRow)
+                    .where(
+                        ObligationRow.run_pk == run_pk,
+                        ObligationRow.student_pk.is_not(None),
+                        ObligationRow.status == "open",
+                        ObligationRow.due_day <= as_of + timedelta(days=n),
+                    )
+                )
+            return found
+
+    # ---- audit -------------------------------------------------------------------------------
+    def _audit(self, s: Session, rows: list[tuple]) -> None:
+        """Append audit rows, each chained to the previous by its hash. On PostgreSQL a
+        transaction-scoped advisory lock orders concurrent writers; SQLite writes one at a time."""
+        if not rows:
+            return
+        if self.dialect == "postgresql":
+            s.execute(text("SELECT pg_advisory_xact_lock(7431)"))
+        prev = s.scalar(select(AuditRow.hash).order_by(AuditRow.pk.desc()).limit(1)) or ""
+        built = []
+        for who, action, what, before, after in rows:
+            row = _audit_row(who, action, what, before, after)
+            row["hash"] = prev = audit_hash(prev, row)
+            built.append(row)
+        _insert(s, AuditRow, built)
 
     def audit_rows(self) -> list[AuditRow]:
         with self.sessions() as s:
             return list(s.scalars(select(AuditRow).order_by(AuditRow.pk)))
+
+    def verify_audit(self) -> tuple[int, int | None]:
+        """(rows checked, the pk of the first row that does not chain, or None)."""
+        prev = ""
+        checked = 0
+        with self.sessions() as s:
+            for row in s.scalars(select(AuditRow).order_by(AuditRow.pk)).yield_per(5_000):
+                values = {c: getattr(row, c) for c in ("at", "who", "action", "what")}
+                values.update(before=row.before, after=row.after)
+                if audit_hash(prev, values) != row.hash:
+                    return checked, row.pk
+                prev = row.hash
+                checked += 1
+        return checked, None
 
 
 def alembic_config():
@@ -380,8 +929,81 @@ def alembic_config():
     return config
 
 
-def audit(s: Session, who: str, action: str, what: str, before, after) -> None:
-    s.add(AuditRow(**_audit_row(who, action, what, before, after)))
+def audit_hash(prev: str, row: dict[str, Any]) -> str:
+    """sha256 over the previous row's hash and this row's content, in a canonical form."""
+    at = row["at"]
+    content = [
+        prev,
+        at.isoformat() if hasattr(at, "isoformat") else str(at),
+        row["who"],
+        row["action"],
+        row["what"],
+        row["before"],
+        row["after"],
+    ]
+    text_ = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text_.encode()).hexdigest()
+
+
+def _district_summary(name, config_toml, calendar_yaml, local) -> dict[str, Any]:
+    """What an audit row keeps of a district: its config text and the digests of the rest."""
+    return {
+        "name": name,
+        "config_toml": config_toml,
+        "calendar_sha256": hashlib.sha256(calendar_yaml.encode()).hexdigest(),
+        "local_plugins": [
+            {"name": a.get("name"), "sha256": a.get("sha256")} if isinstance(a, dict) else a
+            for a in local or []
+        ],
+    }
+
+
+def _busy(district_id: str) -> str:
+    return (
+        f"another sweep of district {district_id} is running; sweeps of one district never "
+        "interleave: wait for it to finish (its run shows in `spedrules sweep --history`)"
+    )
+
+
+def _run_dict(run: RunRow) -> dict[str, Any]:
+    return {
+        "run": run.pk,
+        "district": run.district_id,
+        "as_of": run.as_of.isoformat(),
+        "started": run.started_at.isoformat(),
+        "finished": run.finished_at.isoformat() if run.finished_at else None,
+        "status": run.status,
+        "actor": run.actor,
+        "counts": dict(run.counts or {}),
+        "fingerprint": dict(run.fingerprint or {}),
+        "warnings": list(run.warnings or []),
+        "note": run.note,
+    }
+
+
+def _obligation_dict(district_id, run_pk, o: ObligationRow, r: RunRuleRow, st) -> dict[str, Any]:
+    data = st.data if st is not None else {}
+    return {
+        "district": district_id,
+        "run": run_pk,
+        "student": st.student_id if st is not None else None,
+        "school": st.school if st is not None else None,
+        "case_manager": data.get("case_manager"),
+        "rule": o.rule,
+        "kind": r.kind,
+        "title": r.title,
+        "due": o.due,
+        "due_day": o.due_day,
+        "status": o.status,
+        "citation": r.citation,
+        "layer": r.layer,
+        "source": r.source,
+        "responsible": o.responsible,
+        "subject": o.subject,
+        "trigger": {"date": o.trigger_day.isoformat()} if o.trigger_day else None,
+        "met_day": o.met_day,
+        "delay_reason": o.delay_reason,
+    }
 
 
 def _audit_row(who: str, action: str, what: str, before, after) -> dict[str, Any]:
@@ -399,15 +1021,28 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _event_row(student_pk: int, event: dict[str, Any], now: datetime) -> dict[str, Any]:
+def _event_row(
+    student_pk: int, key: str, digest: str, event: dict[str, Any], now: datetime
+) -> dict[str, Any]:
     day = str(event.get("date") or event.get("at"))[:10]
     return {
         "student_pk": student_pk,
+        "key": key,
+        "digest": digest,
         "type": event["type"],
         "day": date.fromisoformat(day),
-        "data": event,
+        "data": _plain(event),
         "recorded_at": now,
     }
+
+
+def _digest(item: dict[str, Any]) -> str:
+    text_ = json.dumps(_plain(item), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text_.encode()).hexdigest()[:40]
+
+
+def _brief(event: dict[str, Any]) -> str:
+    return json.dumps(_plain(event), sort_keys=True, ensure_ascii=False)[:200]
 
 
 def _insert(s: Session, table: type, rows: list[dict[str, Any]]) -> None:

@@ -1,79 +1,272 @@
-"""The compliance sweep: every student of a district evaluated as of a date, stored, summarised.
+"""The compliance sweep: every student of a district evaluated as of a date, published as a run.
 
-A partition is a plain function of (database URL, district, student key range, as-of date) with no
-shared state: run partitions in parallel processes here (``--workers``), or hand the same calls to
-Dask or Ray (``client.map(sweep_partition, ...)``) to spread a sweep over machines. Results do not
-depend on how the work is split.
+A run is begun under the district's lock (concurrent sweeps of one district are refused, never
+interleaved), its partitions write obligations that belong to it, and it is marked completed
+only when every partition and the program duties are stored: readers see the latest completed
+run, so a failed or killed run is never read. One student whose evaluation raises is recorded on
+the run (student, plugin, message) and the sweep goes on.
+
+A partition is a plain function of (database URL, district, run, student key range, as-of date)
+with no shared state: run partitions in parallel processes (``--workers``), or hand the same
+calls to Dask (``client.map(sweep_partition, ...)``). Results do not depend on how the work is
+split.
 """
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
-from collections import Counter, defaultdict
+import traceback
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+from attrs import frozen
 
 from spedrules.core.api import District, as_case, evaluate, load_district
 from spedrules.core.calendar import SchoolCalendar
-from spedrules.core.config import config_from_dict
-from spedrules.core.convert import converter
-from spedrules.core.errors import InputError
+from spedrules.core.config import LocalAddon, config_from_dict
+from spedrules.core.errors import ConfigError, InputError
 from spedrules.core.files import parse_yaml
+from spedrules.core.model import Obligation
 from spedrules.core.store import Store
 
 PARTITION_SIZE = 500
+DUE_WITHIN = (7, 14, 30)
 
 
-@lru_cache(maxsize=32)
 def district_from_store(url: str, district_id: str) -> District:
-    """A district rebuilt from the store alone (config and calendar are kept in it)."""
+    """A district rebuilt from the store alone (config, calendar and the text of its local
+    add-ons are kept in it); cached by content, so a district replaced in the store is rebuilt."""
+    row = _district_row(url, district_id)
+    addons = tuple(_stored_addon(a) for a in row.local_plugins or ())
+    return _district(district_id, row.config_toml, row.calendar_yaml, addons)
+
+
+def _district_row(url: str, district_id: str):
     row = Store(url).district(district_id)
     if row is None:
         raise InputError(
             url, "--district", "a district added with `spedrules district add`", district_id
         )
-    data = tomllib.loads(row.config_toml)
+    return row
+
+
+def addon_warnings(url: str, district_id: str) -> list[str]:
+    """A local add-on whose file changed on disk since `district add`: the sweep runs the stored
+    text (what the district added, the same on every worker) and says so, never silently."""
+    found = []
+    for item in _district_row(url, district_id).local_plugins or ():
+        if not isinstance(item, dict):
+            continue
+        path = Path(item["path"])
+        if path.is_file():
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if digest != item["sha256"]:
+                found.append(
+                    f"local add-on {item['name']} changed on disk since `district add` "
+                    f"(stored sha256 {item['sha256'][:12]}, file {digest[:12]}): the stored "
+                    "version ran; `spedrules district add --replace` adopts the new one"
+                )
+    return found
+
+
+def _stored_addon(item) -> LocalAddon:
+    if isinstance(item, dict):
+        return LocalAddon(item["name"], item["source"], item["sha256"], Path(item["path"]))
+    # stored before add-on texts were kept (a path only): read it, and fail naming it if gone
+    path = Path(item)
+    if not path.is_file():
+        raise ConfigError(
+            None,
+            "district.local_plugins[0]",
+            "the stored add-on file (re-add the district "
+            "with `spedrules district add --replace` to keep its text in the store)",
+            str(path),
+        )
+    return LocalAddon.read(path.name, path)
+
+
+@lru_cache(maxsize=32)
+def _district(
+    district_id: str, config_toml: str, calendar_yaml: str, addons: tuple[LocalAddon, ...]
+):
+    data = tomllib.loads(config_toml)
     data["district"].pop("calendar", None)
-    # the add-on files as resolved when the district was added (a moved file is named, not skipped)
-    data["district"]["local_plugins"] = list(row.local_plugins or [])
-    calendar = SchoolCalendar.from_dict(parse_yaml(row.calendar_yaml), f"{district_id} calendar")
-    return load_district(config_from_dict(data), calendar=calendar)
+    data["district"]["local_plugins"] = [a.name for a in addons]
+    calendar = SchoolCalendar.from_dict(parse_yaml(calendar_yaml), f"{district_id} calendar")
+    district = load_district(config_from_dict(data, addons=addons), calendar=calendar)
+    district.ruleset.cache["fingerprint"] = _fingerprint(district, config_toml, calendar_yaml)
+    return district
 
 
-def sweep_partition(url: str, district_id: str, lo: int, hi: int, as_of: date) -> int:
-    """Evaluate and store students ``lo <= key < hi`` of one district; returns obligations."""
+def _fingerprint(district: District, config_toml: str, calendar_yaml: str) -> dict[str, Any]:
+    """What a run's results depend on besides the cases: plugins and versions, config, calendar."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        own = version("spedrules")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        own = "unknown"
+    plugins = district.registry.plugins
+    return {
+        "spedrules": own,
+        "stack": [
+            {"id": p, "version": plugins[p].version if p in plugins else None}
+            for p in district.config.stack
+        ],
+        "config_sha256": hashlib.sha256(config_toml.encode()).hexdigest(),
+        "calendar_sha256": hashlib.sha256(calendar_yaml.encode()).hexdigest(),
+        "local_addons": {a.name: a.sha256 for a in district.config.local_plugins},
+    }
+
+
+def fingerprint(district: District) -> dict[str, Any]:
+    return dict(district.ruleset.cache.get("fingerprint") or {})
+
+
+@frozen
+class PartitionResult:
+    """What a partition reports back: counts, the provenance of the rules it used, and the
+    few facts program rules need (the flagged students), so nothing is read twice."""
+
+    students: int
+    obligations: int
+    errors: int
+    future_events: int
+    rules: dict[str, dict[str, Any]]
+    roster: list[dict[str, Any]]
+
+
+def sweep_partition(
+    url: str, district_id: str, run_pk: int, lo: int, hi: int, as_of: date
+) -> PartitionResult:
+    """Evaluate and store students ``lo <= key < hi`` of one district for one run."""
     store = Store(url)
     district = district_from_store(url, district_id)
-    rows = []
+    programs = _program_needs(district)
+    rows: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    rules: dict[str, dict[str, Any]] = {}
+    roster: list[dict[str, Any]] = []
+    students = future = 0
     for pk, case_data in store.cases(district_id, lo, hi):
-        result = evaluate(district, as_case(case_data, district), as_of)
-        for ob in result.obligations:
-            due = ob.due.date() if hasattr(ob.due, "date") else ob.due
-            rows.append(
-                {
-                    "student_pk": pk,
-                    "as_of": as_of,
-                    "rule": ob.rule,
-                    "kind": ob.kind,
-                    "status": ob.status,
-                    "due_day": due,
-                    "responsible": ob.responsible,
-                    "data": converter.unstructure(ob),
-                }
+        students += 1
+        sid = str(case_data["student"].get("id"))
+        try:
+            case = as_case(case_data, district)
+            result = evaluate(district, case, as_of)
+        except Exception as exc:  # one student never ends a sweep: recorded on the run
+            errors.append(
+                {"student_pk": pk, "student_id": sid, "where": _where(exc), "message": _msg(exc)}
             )
-    store.replace_obligations(rows, as_of)
-    return len(rows)
+            continue
+        future += sum(1 for e in case.events if e.day > as_of)
+        for ob in result.obligations:
+            rows.append(obligation_row(pk, ob))
+            if ob.rule not in rules:
+                rules[ob.rule] = provenance(ob)
+        if programs and programs[0] & set(case.student.flags):
+            roster.append(_roster_entry(case_data, programs))
+    store.write_partition(run_pk, lo, hi, rows, errors)
+    return PartitionResult(students, len(rows), len(errors), future, rules, roster)
 
 
-def partitions(store: Store, district_id: str) -> list[tuple[int, int]]:
+def obligation_row(student_pk: int | None, ob: Obligation) -> dict[str, Any]:
+    due = ob.due
+    return {
+        "student_pk": student_pk,
+        "rule": ob.rule,
+        "status": ob.status,
+        "due": due.isoformat() if due is not None else None,
+        "due_day": due.date() if hasattr(due, "date") else due,
+        "responsible": ob.responsible,
+        "subject": ob.subject,
+        "trigger_day": ob.trigger.date if ob.trigger else None,
+        "met_day": ob.met_by.date if ob.met_by else None,
+        "delay_reason": getattr(ob, "delay_reason", None),
+    }
+
+
+def provenance(ob: Obligation) -> dict[str, Any]:
+    return {
+        "rule": ob.rule,
+        "kind": ob.kind,
+        "title": ob.title,
+        "citation": ob.citation,
+        "layer": ob.layer,
+        "source": ob.source,
+    }
+
+
+def _program_needs(district: District):
+    """(program flags, group-by attributes, met-by event types) of the district's program
+    rules, or None: what a partition keeps of a flagged student for the program duties."""
+    from spedrules.core.rules import ProgramRule
+
+    cached = district.ruleset.cache.get("program_needs", ...)
+    if cached is not ...:
+        return cached
+    rules = [e.latest for e in district.ruleset.of_type(ProgramRule)]
+    needs = None
+    if rules:
+        needs = (
+            frozenset(r.program for r in rules),
+            frozenset(r.group_by for r in rules),
+            frozenset(m.type for r in rules for m in r.met_by),
+        )
+    district.ruleset.cache["program_needs"] = needs
+    return needs
+
+
+def _roster_entry(case_data: dict[str, Any], programs) -> dict[str, Any]:
+    _, group_by, met_types = programs
+    student = case_data["student"]
+    keep = {"id", "flags", *group_by}
+    return {
+        "student": {k: v for k, v in student.items() if k in keep},
+        "events": [e for e in case_data.get("events", []) if e.get("type") in met_types],
+    }
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost frame of a plugin (or of spedrules) that raised: where to look."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    for frame in reversed(frames):
+        name = frame.filename.replace("\\", "/")
+        if "/jurisdictions/" in name or "/plugins/" in name or "spedrules" not in name:
+            return (
+                f"{name.rsplit('/', 2)[-2]}/{name.rsplit('/', 1)[-1]}:{frame.lineno} {frame.name}"
+            )
+    last = frames[-1] if frames else None
+    return f"{last.filename.rsplit('/', 1)[-1]}:{last.lineno} {last.name}" if last else "?"
+
+
+def _msg(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def partitions(store: Store, district_id: str, size: int | None = None) -> list[tuple[int, int]]:
+    """Student key ranges of about ``size`` students (default PARTITION_SIZE)."""
+    size = size or PARTITION_SIZE
     keys = store.student_keys(district_id)
-    return [
-        (keys[i], keys[min(i + PARTITION_SIZE, len(keys)) - 1] + 1)
-        for i in range(0, len(keys), PARTITION_SIZE)
-    ]
+    return [(keys[i], keys[min(i + size, len(keys)) - 1] + 1) for i in range(0, len(keys), size)]
+
+
+@frozen
+class RunSummary:
+    run: int
+    district: str
+    as_of: date
+    status: str
+    counts: dict[str, int]
+
+    @property
+    def errors(self) -> int:
+        return self.counts.get("errors", 0)
 
 
 def sweep(
@@ -82,77 +275,153 @@ def sweep(
     district_ids: list[str] | None = None,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
-) -> int:
-    jobs = [
-        (store.url, d, lo, hi, as_of)
+    who: str = "spedrules",
+    mapper: Callable | None = None,
+    partition_size: int | None = None,
+) -> list[RunSummary]:
+    """One run per district. ``mapper(fn, *iterables)`` runs the partitions (default: in this
+    process, or a process pool with ``workers > 1``; a Dask client's ``map`` fits too)."""
+    return [
+        _sweep_district(store, d, as_of, workers, progress, who, mapper, partition_size)
         for d in (district_ids or store.districts())
-        for lo, hi in partitions(store, d)
     ]
-    total = 0
-    if workers <= 1:
-        for job in jobs:
-            total += sweep_partition(*job)
-            if progress:
-                progress(1)
-        return total
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for count in pool.map(sweep_partition, *zip(*jobs, strict=True)):
-            total += count
-            if progress:
-                progress(1)
-    return total
 
 
-def program_duties(store: Store, as_of: date, district_id: str | None = None) -> list[dict]:
-    """The program rules' duties (e.g. a staffing review for a school's inclusion program),
-    evaluated over each district's whole roster, streamed partition by partition."""
+def _sweep_district(
+    store, district_id, as_of, workers, progress, who, mapper, size=None
+) -> RunSummary:
+    with store.district_lock(district_id):
+        district = district_from_store(store.url, district_id)
+        warnings = addon_warnings(store.url, district_id)
+        run = store.begin_run(district_id, as_of, fingerprint(district), who, warnings)
+        try:
+            jobs = [
+                (store.url, district_id, run, lo, hi, as_of)
+                for lo, hi in partitions(store, district_id)
+            ]
+            results = list(_map(jobs, workers, progress, mapper))
+            rules: dict[str, dict[str, Any]] = {}
+            for r in results:
+                rules.update(r.rules)
+            duties = _program_duties(district, [e for r in results for e in r.roster], as_of)
+            for ob in duties:
+                rules.setdefault(ob.rule, provenance(ob))
+            counts = {
+                "students": sum(r.students for r in results),
+                "obligations": sum(r.obligations for r in results),
+                "errors": sum(r.errors for r in results),
+                "future_events": sum(r.future_events for r in results),
+                "program_duties": len(duties),
+            }
+            store.add_run_rules(run, list(rules.values()))
+            store.finish_run(run, "completed", counts, [obligation_row(None, o) for o in duties])
+        except BaseException as exc:
+            store.finish_run(run, "failed", {}, note=_msg(exc))
+            raise
+    return RunSummary(run, district_id, as_of, "completed", counts)
+
+
+def _map(jobs, workers, progress, mapper):
+    columns = list(zip(*jobs, strict=True)) if jobs else [[]] * 6
+    if mapper is not None:
+        results = mapper(sweep_partition, *columns)
+    elif workers <= 1 or len(jobs) <= 1:
+        results = (sweep_partition(*job) for job in jobs)
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        results = pool.map(sweep_partition, *columns)
+    try:
+        for result in results:
+            if progress:
+                progress(1)
+            yield result
+    finally:
+        if mapper is None and workers > 1 and len(jobs) > 1:
+            pool.shutdown()
+
+
+def _program_duties(district: District, roster: list[dict[str, Any]], as_of: date):
+    """The program rules' duties (e.g. a staffing review for a school's inclusion program) over
+    the flagged students the partitions reported, as of the run's date."""
     from spedrules.core.programs import evaluate_programs
-    from spedrules.core.rules import ProgramRule
 
-    found = []
-    for d in [district_id] if district_id else store.districts():
-        district = district_from_store(store.url, d)
-        if not district.ruleset.of_type(ProgramRule):
-            continue
-        cases = (
-            as_case(data, district)
-            for lo, hi in partitions(store, d)
-            for _, data in store.cases(d, lo, hi)
+    if _program_needs(district) is None:
+        return []
+    cases = (as_case(data, district) for data in roster)
+    return [
+        ob
+        for ob in evaluate_programs(district.ruleset, cases, district.calendar, district.tz, as_of)
+    ]
+
+
+def dashboard(store: Store, district_id: str, run: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What a special-education director reads first, from the latest completed run (counted
+    in SQL): overdue, due soon, met late, by school and by responsible role; the program
+    duties that arose; the students the run could not evaluate; delay reasons."""
+    run = run or store.latest_run(district_id)
+    if run is None:
+        raise InputError(
+            None,
+            "--district",
+            f"a district with a completed sweep (run `spedrules sweep --district {district_id}`)",
+            district_id,
         )
-        for ob in evaluate_programs(district.ruleset, cases, district.calendar, district.tz, as_of):
-            found.append({"district": d, **converter.unstructure(ob)})
-    return found
-
-
-def dashboard(
-    rows: list[dict[str, Any]], as_of: date, programs: list[dict[str, Any]] = ()
-) -> dict[str, Any]:
-    """What a special-education director reads first: overdue, due soon, met late, by school and
-    by responsible role; then the duties of program rules that arose (one per school)."""
-    open_rows = [r for r in rows if r["status"] == "open" and r["due_day"]]
-
-    def due_within(days: int) -> int:
-        return sum(1 for r in open_rows if r["due_day"] <= as_of + timedelta(days=days))
-
-    by_school: dict[str, Counter] = defaultdict(Counter)
-    by_role: dict[str, Counter] = defaultdict(Counter)
-    for r in rows:
-        by_school[r.get("school") or "unassigned"][r["status"]] += 1
-        by_role[r.get("responsible") or "unassigned"][r["status"]] += 1
+    pk, as_of = run["run"], date.fromisoformat(run["as_of"])
+    statuses = store.status_counts(pk).get("all", {})
+    due = store.due_within(pk, as_of, list(DUE_WITHIN))
+    errors = store.run_errors(pk)
+    counts = run["counts"]
     return {
-        "as_of": as_of.isoformat(),
-        "students": len({(r["district"], r["student"]) for r in rows}),
-        "obligations": len(rows),
-        "overdue": sum(1 for r in rows if r["status"] == "overdue"),
-        "due_in_7_days": due_within(7),
-        "due_in_14_days": due_within(14),
-        "due_in_30_days": due_within(30),
-        "met_late": sum(1 for r in rows if r["status"] == "late"),
-        "by_school": {k: dict(v) for k, v in sorted(by_school.items())},
-        "by_responsible_role": {k: dict(v) for k, v in sorted(by_role.items())},
+        "district": district_id,
+        "run": {k: run[k] for k in ("run", "status", "started", "finished", "actor")},
+        "as_of": run["as_of"],
+        "students": counts.get("students", 0),
+        "obligations": sum(statuses.values()),
+        "overdue": statuses.get("overdue", 0),
+        **{f"due_in_{n}_days": due[n] for n in DUE_WITHIN},
+        "met_late": statuses.get("late", 0),
+        "undetermined": statuses.get("undetermined", 0),
+        "by_status": dict(sorted(statuses.items())),
+        "by_school": _groups(store.status_counts(pk, "school")),
+        "by_responsible_role": _groups(store.status_counts(pk, "responsible")),
+        "delay_reasons": {
+            k: sum(v.values())
+            for k, v in sorted(store.status_counts(pk, "delay_reason").items())
+            if k != "unassigned"
+        },
+        "future_events": counts.get("future_events", 0),
+        "errors": {"students": len(errors), "first": errors[:10]},
+        "warnings": run.get("warnings", []),
         "program_duties": [
             {k: p.get(k) for k in ("district", "subject", "rule", "status", "due", "citation")}
-            for p in programs
+            for p in store.obligation_rows(district_id, pk, programs=True)
             if p["status"] != "not_applicable"
         ],
     }
+
+
+def _groups(found: dict) -> dict[str, dict[str, int]]:
+    return {k: dict(sorted(v.items())) for k, v in sorted(found.items())}
+
+
+def stored_evaluation(store: Store, district_id: str, student_id: str, run=None):
+    """One stored student's obligations *with explanations*, computed on demand from the stored
+    case as of the run's date by the same engine that swept it (explanations are not stored).
+    A warning says so when the district's rules or calendar changed since the run."""
+    from attrs import evolve
+
+    run = run or store.latest_run(district_id)
+    if run is None:
+        raise InputError(None, "--district", "a district with a completed sweep", district_id)
+    case = store.case(district_id, student_id)
+    if case is None:
+        raise InputError(None, "STUDENT", f"a student of {district_id}", student_id)
+    district = district_from_store(store.url, district_id)
+    result = evaluate(district, as_case(case, district), date.fromisoformat(run["as_of"]))
+    if fingerprint(district) != run["fingerprint"]:
+        note = (
+            f"the district's plugins, configuration or calendar changed since run {run['run']}: "
+            "these explanations use the current ones; sweep again to publish them"
+        )
+        result = evolve(result, warnings=(*result.warnings, note))
+    return result

@@ -84,5 +84,6 @@ def test_demo_runs_and_explains(run_console):
     proc = run_console("demo", "--students", "200", "--workers", "1")
     assert proc.returncode == 0, proc.stderr
     assert "mesa-verde: 200 synthetic students imported" in proc.stdout
-    assert "Compliance dashboard as of 2027-01-15" in proc.stdout
+    assert "Compliance dashboard of mesa-verde as of 2027-01-15" in proc.stdout
+    assert "Compliance dashboard of gulf-shore as of 2027-01-15" in proc.stdout
     assert "one obligation explained" in proc.stdout and "citation:" in proc.stdout

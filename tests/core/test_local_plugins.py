@@ -73,12 +73,11 @@ def test_broken_local_file_is_named(tmp_path, run_cli):
     assert "our_practices.py" in result.stderr and "Traceback" not in result.output
 
 
-def test_a_stored_district_sweeps_with_its_local_add_on(tmp_path):
+def test_a_stored_district_sweeps_with_the_stored_add_on(tmp_path):
     from datetime import date
 
-    from spedrules.core.errors import ConfigError
     from spedrules.core.store import Store
-    from spedrules.core.sweep import district_from_store, sweep
+    from spedrules.core.sweep import dashboard, sweep
 
     store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
     store.init()
@@ -88,16 +87,67 @@ def test_a_stored_district_sweeps_with_its_local_add_on(tmp_path):
         "events": [{"type": "records_request_received", "date": "2026-11-02"}],
     }
     store.add_cases(district_id, [case], who="test")
-    sweep(store, date(2026, 11, 3))
-    rules = {r["rule"]: r for r in store.obligations(date(2026, 11, 3))}
+
+    def records_due():
+        (run,) = sweep(store, date(2026, 11, 3))
+        rows = {r["rule"]: r for r in store.obligation_rows(district_id, run.run)}
+        return rows["mesa.records_fast"]["due"], dashboard(store, district_id)["warnings"]
+
     # Mon 11-02 + 3 business days = Thu 11-05, as in the evaluation from the config file
-    assert rules["mesa.records_fast"]["due"] == "2026-11-05"
-    # the file moved away: the sweep names it instead of silently dropping the district's rules
+    assert records_due() == ("2026-11-05", [])
+    # the file moved away: the stored text still runs (what the district added, on any worker)
     (tmp_path / "our_practices.py").rename(tmp_path / "moved.py")
-    district_from_store.cache_clear()
-    try:
-        district_from_store(store.url, district_id)
-    except ConfigError as exc:
-        assert "local_plugins[0]" in str(exc) and "our_practices.py" in str(exc)
-    else:
-        raise AssertionError("a missing local add-on must be an error")
+    assert records_due() == ("2026-11-05", [])
+    # the file changed on disk: the stored version runs and the run says so, never silently
+    (tmp_path / "our_practices.py").write_text(LOCAL.replace("{days}", "1"))
+    due, warnings = records_due()
+    assert due == "2026-11-05"
+    assert len(warnings) == 1 and "our_practices.py changed on disk" in warnings[0]
+    # adopting the new file is an explicit, audited replacement
+    store.add_district(tmp_path / "d.toml", who="ops", replace=True)
+    assert records_due() == ("2026-11-03", [])
+    row = store.audit_rows()[-2]  # the replacement (the sweep wrote the last row)
+    assert row.who == "ops" and row.before["local_plugins"] != row.after["local_plugins"]
+
+
+def test_an_existing_district_is_replaced_only_when_asked(tmp_path, run_cli):
+    db = str(tmp_path / "r.sqlite")
+    config = district(tmp_path, 3)
+    assert run_cli("district", "add", config, "--db", db).exit_code == 0
+    again = run_cli("district", "add", config, "--db", db)
+    assert again.exit_code == 2 and "--replace" in again.stderr
+    assert run_cli("district", "add", config, "--db", db, "--replace").exit_code == 0
+
+
+MARKER = """
+import pathlib
+pathlib.Path(__file__).with_name("ran.txt").write_text("the add-on ran")
+"""
+
+
+def test_add_on_paths_stay_in_the_config_folder(tmp_path, run_cli):
+    config = district(tmp_path, 3)
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.py"
+    outside.write_text(MARKER)
+    for bad in (str(outside), f"../{outside.name}"):
+        text = config.read_text().replace('"our_practices.py"', repr(bad).replace("'", '"'))
+        config.write_text(text)
+        result = run_cli("plugins", "check", "--config", config)
+        assert result.exit_code == 2
+        assert "local_plugins[0]: expected a .py file in the config's folder" in result.stderr
+        config = district(tmp_path, 3)
+    assert not (tmp_path.parent / "ran.txt").exists()
+
+
+def test_a_rejected_stack_runs_none_of_the_district_code(tmp_path, run_cli):
+    config = district(tmp_path, 3)
+    (tmp_path / "our_practices.py").write_text(MARKER + LOCAL.replace("{days}", "3"))
+    text = config.read_text().replace('"us-idea"', '"us-idea", "no-such-plugin"')
+    config.write_text(text)
+    for command in (
+        ("plugins", "check", "--config", config),
+        ("evaluate", "--config", config, EXAMPLES / "case-initial-referral.yaml"),
+    ):
+        result = run_cli(*command)
+        assert result.exit_code == 2 and "no-such-plugin" in result.stderr
+        assert not (tmp_path / "ran.txt").exists()

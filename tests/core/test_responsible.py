@@ -83,6 +83,6 @@ def test_the_sweep_counts_by_the_assigned_roles(tmp_path):
     store.add_cases("mesa-verde", [CASE], who="test")
     day = date(2026, 11, 3)
     sweep(store, day)
-    board = dashboard(store.obligations(day), day)
+    board = dashboard(store, "mesa-verde")
     assert "Case manager" in board["by_responsible_role"]
     assert "Records clerk" in board["by_responsible_role"]

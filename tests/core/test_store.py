@@ -1,27 +1,40 @@
-"""The store and the sweep: transactional imports, idempotent and partition-independent sweeps,
-the dashboard, the audit trail and the iCalendar export (SQLite)."""
+"""The store as a system of record (DESIGN.md section 8), on SQLite and on a real PostgreSQL
+server: idempotent append-only imports, retractions, sweeps published as runs (concurrent
+sweeps refused, a killed sweep never read, one failing student recorded), the dashboard from
+stored rows, a hash-chained audit that the database protects."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, delete, text
+from sqlalchemy import create_engine, text
 
-from spedrules.core.store import Base, ObligationRow, Store
-from spedrules.core.sweep import dashboard, partitions, sweep, sweep_partition
+from spedrules.core.errors import InputError
+from spedrules.core.store import Base, Store, SweepBusy
+from spedrules.core.sweep import dashboard, stored_evaluation, sweep
 from spedrules.core.synthetic import population
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 AS_OF = date(2027, 1, 15)
-
-
 POSTGRES = os.environ.get("SPEDRULES_TEST_POSTGRES_URL")
+
+
+def clean_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:  # a clean database for each test
+        Base.metadata.drop_all(connection)
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -31,11 +44,7 @@ def db_url(request, tmp_path):
         return str(tmp_path / "t.sqlite")
     if not POSTGRES:
         pytest.skip("SPEDRULES_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)")
-    engine = create_engine(POSTGRES)
-    with engine.begin() as connection:  # a clean database for each test
-        Base.metadata.drop_all(connection)
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    engine.dispose()
+    clean_postgres(POSTGRES)
     return POSTGRES
 
 
@@ -47,17 +56,26 @@ def store(db_url):
     return store
 
 
-def test_migrations_match_the_model(store):
-    with store.engine.connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
-
-
 def cases(n=60):
     return list(population("T", n, ["North", "South"], AS_OF))
 
 
-def snapshot(store):
-    return sorted(json.dumps(r, sort_keys=True, default=str) for r in store.obligations(AS_OF))
+def published(store, district="mesa-verde"):
+    """The latest completed run's obligations, without the run id (comparable across runs)."""
+    run = store.latest_run(district)
+    rows = store.obligation_rows(district, run["run"])
+    return sorted(json.dumps({**r, "run": None}, sort_keys=True, default=str) for r in rows)
+
+
+def board(store, district="mesa-verde"):
+    found = dashboard(store, district)
+    found.pop("run")
+    return found
+
+
+def test_migrations_match_the_model(store):
+    with store.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
 
 
 def test_a_failing_import_leaves_nothing(store):
@@ -67,88 +85,232 @@ def test_a_failing_import_leaves_nothing(store):
     assert [a.action for a in store.audit_rows()] == ["district"]  # the failed import left no audit
 
 
-def test_sweep_is_idempotent_and_independent_of_partitions(store, monkeypatch):
-    store.add_cases("mesa-verde", cases(), who="test")
+def test_importing_the_same_cases_twice_changes_nothing(store):
+    first = store.add_cases("mesa-verde", cases(), who="test")
+    assert first.students_new == 60 and first.events_new > 0
+    audit = len(store.audit_rows())
     sweep(store, AS_OF)
-    first = snapshot(store)
-    assert first
-    sweep(store, AS_OF)  # again: the same rows, no duplicates
-    assert snapshot(store) == first
-    # smaller partitions, two processes: identical results
+    before = (board(store), published(store))
+    again = store.add_cases("mesa-verde", cases(), who="test")
+    assert (again.events_new, again.events_known) == (0, first.events_new)
+    assert (again.students_new, again.students_updated, again.students_unchanged) == (0, 0, 60)
+    assert not again.changed
+    assert len(store.audit_rows()) == audit + 1  # the sweep's row; the no-op import wrote none
+    sweep(store, AS_OF)
+    assert (board(store), published(store)) == before
+
+
+def test_sweeps_are_runs_independent_of_partitions(store, monkeypatch):
+    store.add_cases("mesa-verde", cases(), who="test")
+    (run,) = sweep(store, AS_OF)
+    first = published(store)
+    assert first and run.status == "completed" and run.counts["students"] == 60
     monkeypatch.setattr("spedrules.core.sweep.PARTITION_SIZE", 7)
-    sweep(store, AS_OF, workers=2)
-    assert snapshot(store) == first
+    (again,) = sweep(store, AS_OF, workers=2)
+    assert again.run > run.run and published(store) == first
+    history = store.runs("mesa-verde")
+    assert [r["status"] for r in history] == ["completed", "completed"]  # both kept: history
+    assert history[0]["fingerprint"]["stack"][0]["id"] == "us-idea"
 
 
-def test_an_interrupted_sweep_is_run_again(store, monkeypatch):
+def test_dashboard_counts_come_from_the_run(store):
     store.add_cases("mesa-verde", cases(), who="test")
     sweep(store, AS_OF)
-    expected = snapshot(store)
-    with store.transaction() as s:  # start over, as if the first sweep never ran
-        s.execute(delete(ObligationRow))
-    monkeypatch.setattr("spedrules.core.sweep.PARTITION_SIZE", 10)
-    lo, hi = partitions(store, "mesa-verde")[0]
-    sweep_partition(store.url, "mesa-verde", lo, hi, AS_OF)  # killed after one partition
-    assert 0 < len(store.obligations(AS_OF)) < len(expected)
-    sweep(store, AS_OF)  # run again: nothing lost, nothing twice
-    assert snapshot(store) == expected
+    rows = store.obligation_rows("mesa-verde", store.latest_run("mesa-verde")["run"])
+    found = dashboard(store, "mesa-verde")
+    assert found["obligations"] == len(rows)
+    assert found["overdue"] == sum(r["status"] == "overdue" for r in rows)
+    assert found["due_in_7_days"] <= found["due_in_14_days"] <= found["due_in_30_days"]
+    assert set(found["by_school"]) <= {"North", "South"}
+    assert sum(sum(c.values()) for c in found["by_school"].values()) == len(rows)
+    assert found["errors"] == {"students": 0, "first": []}
 
 
-def test_dashboard_counts(store):
-    store.add_cases("mesa-verde", cases(), who="test")
-    sweep(store, AS_OF)
-    rows = store.obligations(AS_OF)
-    board = dashboard(rows, AS_OF)
-    assert board["overdue"] == sum(r["status"] == "overdue" for r in rows)
-    assert board["due_in_7_days"] <= board["due_in_14_days"] <= board["due_in_30_days"]
-    assert set(board["by_school"]) <= {"North", "South"}
-    assert sum(sum(c.values()) for c in board["by_school"].values()) == len(rows)
+def test_a_reimport_without_the_incident_keeps_it_and_a_change_is_a_new_version(store):
+    inc = {"id": "R-1", "type": "restraint", "started_at": "2026-10-01T10:00:00"}
+    case = {"student": {"id": "B-1"}, "events": [], "incidents": [inc]}
+    store.add_cases("mesa-verde", [case], who="carol")
+    store.add_cases("mesa-verde", [{"student": {"id": "B-1"}, "events": []}], who="carol")
+    assert store.case("mesa-verde", "B-1")["incidents"] == [inc]  # nothing deleted by an import
+    changed = dict(inc, released_at="2026-10-01T10:12:00")
+    summary = store.add_cases("mesa-verde", [dict(case, incidents=[changed])], who="dave")
+    assert summary.records_changed == 1
+    assert store.case("mesa-verde", "B-1")["incidents"] == [changed]
+    row = [a for a in store.audit_rows() if a.action == "incident"][-1]
+    assert (row.who, row.before, row.after) == ("dave", inc, changed)  # the old version is named
 
 
-def test_events_are_appended_and_audited(store):
+def test_events_csv_with_ids_and_a_changed_fact(store, tmp_path):
+    from spedrules.core.imports import read_events
+
+    store.add_cases("mesa-verde", [{"student": {"id": "C-1"}}], who="test")
+    csv = tmp_path / "events.csv"
+    csv.write_text("id,student_id,type,date\nE-9,C-1,referral_received,2026-11-30\n")
+    good, _ = read_events(csv, frozenset())
+    assert store.add_events("mesa-verde", good, who="t").events_new == 1
+    assert store.add_events("mesa-verde", good, who="t").events_known == 1
+    csv.write_text("id,student_id,type,date\nE-9,C-1,referral_received,2026-12-01\n")
+    changed, _ = read_events(csv, frozenset())
+    with pytest.raises(InputError, match="event E-9: expected the same content"):
+        store.add_events("mesa-verde", changed, who="t")
+    # the same event with its id in a case file is the one stored, whichever file brings it
+    case = {"student": {"id": "C-1"}, "events": good["C-1"]}
+    assert store.add_cases("mesa-verde", [case], who="t").events_known == 1
+
+
+def test_a_retracted_event_stays_stored_and_the_student_has_no_obligations(store):
     case = {
-        "student": {"id": "A-1", "birth_date": "2016-01-01"},
+        "student": {"id": "D-1", "birth_date": "2016-01-01"},
         "events": [{"type": "referral_received", "date": "2026-11-30"}],
     }
-    store.add_cases("mesa-verde", [case], who="alice")
-    later = dict(case, events=[{"type": "assessment_plan_provided", "date": "2026-12-09"}])
-    store.add_cases("mesa-verde", [later], who="bob")
-    ((_, data),) = list(store.cases("mesa-verde", 0, 10**9))
-    assert [e["type"] for e in data["events"]] == ["referral_received", "assessment_plan_provided"]
-    audit = [(a.who, a.action, a.what) for a in store.audit_rows()]
-    assert audit[-2:] == [("alice", "case", "mesa-verde/A-1"), ("bob", "case", "mesa-verde/A-1")]
+    store.add_cases("mesa-verde", [case], who="test")
+    sweep(store, AS_OF)
+    assert [r["rule"] for r in store.obligation_rows("mesa-verde", 1)] == ["ca.assessment_plan"]
+    (event,) = store.events("mesa-verde", "D-1")
+    store.retract_event("mesa-verde", "D-1", event["key"], "wrong student", who="erin")
+    with pytest.raises(InputError, match="not yet retracted"):
+        store.retract_event("mesa-verde", "D-1", event["key"], "again", who="erin")
+    (run,) = sweep(store, AS_OF)
+    # the student's only obligation vanished: none is left behind by the earlier run
+    assert store.obligation_rows("mesa-verde", run.run) == []
+    (kept,) = store.events("mesa-verde", "D-1")
+    assert kept["retracted"]["reason"] == "wrong student" and kept["retracted"]["who"] == "erin"
+    assert store.audit_rows()[-2].action == "retract"
 
 
-def test_batched_import_writes_what_case_by_case_would(store, monkeypatch):
-    # batches of 2 (imports write a batch with a few statements): a student twice in one import,
-    # a student extended across batches, incidents replaced by the latest case, one audit row each
-    from spedrules.core import store as store_module
-
-    monkeypatch.setattr(store_module, "IMPORT_BATCH", 2)
+def test_append_only_tables_refuse_update_and_delete(store):
     inc = {"id": "R-1", "type": "restraint", "started_at": "2026-10-01T10:00:00"}
-    first = {
-        "student": {"id": "B-1", "school": "North"},
-        "events": [{"type": "referral_received", "date": "2026-09-01"}],
-        "incidents": [inc],
-    }
-    other = {"student": {"id": "B-2"}, "events": []}
-    again = {
-        "student": {"id": "B-1", "school": "South"},
-        "events": [{"type": "assessment_plan_provided", "date": "2026-09-10"}],
-        "incidents": [dict(inc, id="R-2")],
-    }
-    extra = {"student": {"id": "B-3"}, "events": [{"type": "absence", "date": "2026-09-02"}]}
-    assert store.add_cases("mesa-verde", [first, again, other, extra], who="carol") == 4
-    cases = {d["student"]["id"]: d for _, d in store.cases("mesa-verde", 0, 10**9)}
-    assert sorted(cases) == ["B-1", "B-2", "B-3"]
-    b1 = cases["B-1"]
-    assert b1["student"]["school"] == "South"
-    assert [e["type"] for e in b1["events"]] == ["referral_received", "assessment_plan_provided"]
-    assert [i["id"] for i in b1["incidents"]] == ["R-2"]
-    assert [e["type"] for e in cases["B-3"]["events"]] == ["absence"]
-    rows = [a for a in store.audit_rows() if a.who == "carol"]
-    assert [a.what for a in rows] == [f"mesa-verde/{x}" for x in ("B-1", "B-1", "B-2", "B-3")]
-    assert rows[0].before is None and rows[1].before == {"id": "B-1", "school": "North"}
+    store.add_cases("mesa-verde", [*cases(3), {"student": {"id": "X"}, "incidents": [inc]}], "t")
+    for statement in (
+        "UPDATE events SET type = 'absence'",
+        "DELETE FROM events",
+        "UPDATE audit SET who = 'the-superintendent'",
+        "DELETE FROM audit",
+        "DELETE FROM records",
+    ):
+        with pytest.raises(Exception, match="append-only"), store.engine.begin() as c:
+            c.execute(text(statement))
+
+
+def test_audit_verify_names_the_first_row_edited_outside_spedrules(store):
+    store.add_cases("mesa-verde", cases(3), who="test")
+    assert store.verify_audit() == (1 + 3 + 3, None)  # district; 3 cases and their events
+    trigger = "audit_no_update" if store.dialect == "sqlite" else "audit_append_only ON audit"
+    with store.engine.begin() as c:  # someone with database access drops the guard
+        c.execute(text(f"DROP TRIGGER {trigger}"))
+        c.execute(text("UPDATE audit SET who = 'mallory' WHERE pk = 3"))
+    assert store.verify_audit() == (2, 3)
+
+
+def test_a_failing_student_is_recorded_and_the_others_are_swept(store, monkeypatch):
+    import spedrules.core.sweep as sweep_module
+
+    store.add_cases("mesa-verde", cases(), who="test")
+    real = sweep_module.evaluate
+    victim = cases()[5]["student"]["id"]
+
+    def flaky(district, case, as_of):
+        if case.student.id == victim:
+            raise ZeroDivisionError("a plugin divided by zero")
+        return real(district, case, as_of)
+
+    monkeypatch.setattr(sweep_module, "evaluate", flaky)
+    (run,) = sweep(store, AS_OF)
+    assert run.status == "completed" and run.errors == 1 and run.counts["students"] == 60
+    found = dashboard(store, "mesa-verde")
+    assert found["errors"]["students"] == 1
+    (error,) = found["errors"]["first"]
+    assert error["student"] == victim and "ZeroDivisionError" in error["message"]
+    assert "test_store.py" in error["where"]
+    rows = store.obligation_rows("mesa-verde", run.run)
+    assert {r["student"] for r in rows} == {c["student"]["id"] for c in cases()} - {victim}
+
+
+def test_a_sweep_of_a_busy_district_is_refused(store):
+    store.add_cases("mesa-verde", cases(5), who="test")
+    with store.district_lock("mesa-verde"), pytest.raises(SweepBusy, match="another sweep"):
+        sweep(store, AS_OF)
+    assert store.runs("mesa-verde") == []
+
+
+def test_obligations_are_explained_on_demand_from_the_stored_case(store):
+    store.add_cases("mesa-verde", cases(), who="test")
+    (run,) = sweep(store, AS_OF)
+    rows = store.obligation_rows("mesa-verde", run.run)
+    sid = rows[0]["student"]
+    result = stored_evaluation(store, "mesa-verde", sid)
+    stored = sorted((r["rule"], r["due"], r["status"]) for r in rows if r["student"] == sid)
+    fresh = sorted(
+        (o.rule, o.due.isoformat() if o.due else None, o.status) for o in result.obligations
+    )
+    assert stored == fresh and all(o.explanation for o in result.obligations)
+
+
+def test_prune_keeps_the_newest_runs(store):
+    store.add_cases("mesa-verde", cases(10), who="test")
+    for _ in range(3):
+        sweep(store, AS_OF)
+    assert store.prune_runs("mesa-verde", 1, who="ops") == 2
+    assert [r["status"] for r in store.runs("mesa-verde")] == ["completed", "pruned", "pruned"]
+    assert store.obligation_rows("mesa-verde", 1) == []
+    assert published(store)
+
+
+def _spedrules(*args, env=None):
+    return subprocess.Popen(
+        [sys.executable, "-m", "spedrules", *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "SPEDRULES_ACTOR": "test", **(env or {})},
+    )
+
+
+@pytest.fixture
+def big_store(store, monkeypatch):
+    """A few hundred students in many small partitions, so a sweep takes a moment."""
+    store.add_cases("mesa-verde", list(population("K", 600, ["North"], AS_OF)), who="test")
+    return store
+
+
+def test_two_concurrent_sweeps_leave_exactly_one_run(big_store):
+    url = big_store.url
+    procs = [_spedrules("sweep", "--as-of", AS_OF, "--db", url, "--format", "json") for _ in "ab"]
+    codes = sorted(p.wait(timeout=300) for p in procs)
+    assert codes in ([0, 0], [0, 4])  # serialised by the lock: one refused, or one after the other
+    runs = big_store.runs("mesa-verde")
+    assert [r["status"] for r in runs] == ["completed"] * (2 if codes == [0, 0] else 1)
+    rows = big_store.obligation_rows("mesa-verde", runs[0]["run"])
+    assert len(rows) == runs[0]["counts"]["obligations"]
+    keys = [(r["student"], r["rule"], str(r["trigger"]), r["subject"]) for r in rows]
+    assert len(keys) == len(set(keys))  # nothing interleaved, nothing twice
+
+
+def test_a_killed_sweep_is_never_read(big_store):
+    url = big_store.url
+    sweep(big_store, AS_OF)
+    before = published(big_store)
+    proc = _spedrules("sweep", "--as-of", "2027-02-15", "--db", url, "--partition-size", "10")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # wait until the new run has written something
+        runs = big_store.runs("mesa-verde")
+        if runs[0]["status"] == "running":
+            with big_store.engine.connect() as c:
+                written = c.scalar(
+                    text("SELECT count(*) FROM obligations WHERE run_pk = :r"),
+                    {"r": runs[0]["run"]},
+                )
+            if written:
+                break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert big_store.runs("mesa-verde")[0]["status"] == "running"  # killed: never finished
+    assert published(big_store) == before  # readers stay on the last completed run
+    assert big_store.latest_run("mesa-verde")["as_of"] == "2027-01-15"
+    (run,) = sweep(big_store, date(2027, 2, 15))  # the next sweep marks the killed run failed
+    statuses = [r["status"] for r in big_store.runs("mesa-verde")]
+    assert statuses == ["completed", "failed", "completed"] and run.status == "completed"
 
 
 def test_cli_end_to_end_and_ics_export(tmp_path, run_cli):
@@ -170,21 +332,38 @@ def test_cli_end_to_end_and_ics_export(tmp_path, run_cli):
     )
     result = run_cli("import", "cases", source, "--district", "mesa-verde", "--db", db)
     assert result.exit_code == 0, result.output
-    board = json.loads(
+    assert "1 new event(s), 0 already stored" in result.stdout
+    again = run_cli("import", "cases", source, "--district", "mesa-verde", "--db", db)
+    assert "0 new event(s), 1 already stored" in again.stdout
+    found = json.loads(
         run_cli("sweep", "--as-of", "2027-01-15", "--db", db, "--format", "json").stdout
     )
-    assert board["obligations"] == 1 and board["due_in_14_days"] == 1
+    assert found["obligations"] == 1 and found["due_in_14_days"] == 1
     # referral Mon 2027-01-11 + 15 counted days = Tue 2027-01-26 (MLK Day counts)
-    first = run_cli("export", "ics", "--as-of", "2027-01-15", "--db", db).stdout
+    first = run_cli("export", "ics", "--db", db).stdout
     assert "DTSTART;VALUE=DATE:20270126" in first
     assert "UID:mesa-verde-E-1-ca.assessment_plan-2027-01-11@spedrules" in first
     assert run_cli("export", "ics", "--as-of", "2027-01-15", "--db", db).stdout == first
-    assert (
-        "BEGIN:VEVENT"
-        not in run_cli(
-            "export", "ics", "--as-of", "2027-01-15", "--db", db, "--student", "nobody"
-        ).stdout
-    )
+    none = run_cli("export", "ics", "--db", db, "--student", "nobody").stdout
+    assert "BEGIN:VEVENT" not in none
+    history = run_cli("sweep", "--history", "--db", db).stdout
+    assert "completed" in history and "mesa-verde" in history
+    assert run_cli("audit", "verify", "--db", db).exit_code == 0
+
+
+def test_a_run_with_errors_exits_3_and_a_busy_district_4(tmp_path, run_cli, monkeypatch):
+    import spedrules.core.sweep as sweep_module
+
+    db = str(tmp_path / "x.sqlite")
+    run_cli("district", "add", EXAMPLES / "mesa-verde.toml", "--db", db)
+    Store(db).add_cases("mesa-verde", cases(4), who="t")
+    monkeypatch.setattr(sweep_module, "evaluate", lambda *a: 1 / 0)
+    result = run_cli("sweep", "--as-of", "2027-01-15", "--db", db)
+    assert result.exit_code == 3
+    assert "4 student(s) could not be evaluated" in result.stdout
+    with Store(db).district_lock("mesa-verde"):
+        busy = run_cli("sweep", "--as-of", "2027-01-15", "--db", db)
+    assert busy.exit_code == 4 and "another sweep of district mesa-verde" in busy.stderr
 
 
 def test_bad_import_names_the_case_and_writes_nothing(tmp_path, run_cli):
@@ -201,45 +380,34 @@ def test_bad_import_names_the_case_and_writes_nothing(tmp_path, run_cli):
     assert Store(db).student_keys("mesa-verde") == []
 
 
-def test_csv_imports_all_or_nothing_and_skip_bad(tmp_path, run_cli):
+def test_csv_imports_all_or_nothing_skip_bad_and_idempotent(tmp_path, run_cli):
     db = str(tmp_path / "csv.sqlite")
     run_cli("district", "add", EXAMPLES / "mesa-verde.toml", "--db", db)
-    ok = run_cli(
-        "import",
-        "students",
-        EXAMPLES / "import-students.csv",
-        "--district",
-        "mesa-verde",
-        "--db",
-        db,
-    )
+    args = ("--district", "mesa-verde", "--db", db)
+    ok = run_cli("import", "students", EXAMPLES / "import-students.csv", *args)
     assert ok.exit_code == 0 and "imported 2 student(s)" in ok.stdout
-    events = run_cli(
-        "import", "events", EXAMPLES / "import-events.csv", "--district", "mesa-verde", "--db", db
-    )
-    assert events.exit_code == 0 and "imported 3 event(s)" in events.stdout
+    events = run_cli("import", "events", EXAMPLES / "import-events.csv", *args)
+    assert events.exit_code == 0 and "3 new, 0 already stored" in events.stdout
+    swept = run_cli("sweep", "--as-of", "2027-01-15", "--db", db, "--format", "json").stdout
+    again = run_cli("import", "events", EXAMPLES / "import-events.csv", *args)
+    assert "0 new, 3 already stored" in again.stdout
+    same = run_cli("sweep", "--as-of", "2027-01-15", "--db", db, "--format", "json").stdout
+    strip = lambda s: {k: v for k, v in json.loads(s).items() if k != "run"}  # noqa: E731
+    assert strip(same) == strip(swept)
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "student_id,type,date\nMV-2001,absence,2027-01-05\n"
         "MV-2001,absense,2027-01-06\nMV-2002,absence,2027-13-01\n"
     )
-    refused = run_cli("import", "events", bad, "--district", "mesa-verde", "--db", db)
+    refused = run_cli("import", "events", bad, *args)
     assert refused.exit_code == 2
     assert "bad.csv: row 3: type: expected" in refused.stderr
     assert "bad.csv: row 4: date: expected a date" in refused.stderr
     store = Store(db)
-    counts = {
-        sid: len(c["events"])
-        for _, c in store.cases("mesa-verde", 0, 10**9)
-        for sid in [c["student"]["id"]]
-    }
+    counts = {c["student"]["id"]: len(c["events"]) for _, c in store.cases("mesa-verde", 0, 10**9)}
     assert counts == {"MV-2001": 2, "MV-2002": 1}  # nothing of bad.csv was written
-    skipped = run_cli("import", "events", bad, "--district", "mesa-verde", "--db", db, "--skip-bad")
-    assert skipped.exit_code == 0 and "imported 1 event(s)" in skipped.stdout
-    board = json.loads(
-        run_cli("sweep", "--as-of", "2027-01-15", "--db", db, "--format", "json").stdout
-    )
-    assert board["students"] == 2
+    skipped = run_cli("import", "events", bad, *args, "--skip-bad")
+    assert skipped.exit_code == 0 and "1 new, 0 already stored" in skipped.stdout
 
 
 def test_a_district_with_an_ics_calendar_is_stored_complete(tmp_path):
@@ -262,6 +430,24 @@ def test_store_commands_on_bad_input(tmp_path, run_cli):
     db = str(tmp_path / "empty.sqlite")
     result = run_cli("sweep", "--db", db, "--as-of", "2027-01-15")
     assert result.exit_code == 2 and "run `spedrules init`" in result.stderr
+    run_cli("district", "add", EXAMPLES / "mesa-verde.toml", "--db", db)
     result = run_cli("export", "ics", "--db", db, "--as-of", "15/01/2027")
     assert result.exit_code == 2 and "--as-of: expected a date YYYY-MM-DD" in result.stderr
+    result = run_cli("export", "ics", "--db", db)
+    assert result.exit_code == 2 and "a district with a completed sweep" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_the_actor_is_explicit_or_the_os_account(tmp_path, run_cli, monkeypatch):
+    import pwd
+
+    db = str(tmp_path / "a.sqlite")
+    monkeypatch.delenv("SPEDRULES_ACTOR", raising=False)
+    monkeypatch.setenv("USER", "the-superintendent")  # $USER is not who ran the command
+    run_cli("district", "add", EXAMPLES / "mesa-verde.toml", "--db", db)
+    assert Store(db).audit_rows()[-1].who == f"os:{pwd.getpwuid(os.getuid()).pw_name}"
+    run_cli("district", "add", EXAMPLES / "mesa-verde.toml", "--db", db, "--actor", "j.doe")
+    assert Store(db).audit_rows()[-1].who == "j.doe"
+    monkeypatch.setenv("SPEDRULES_REQUIRE_ACTOR", "1")
+    refused = run_cli("district", "add", EXAMPLES / "mesa-verde.toml", "--db", db)
+    assert refused.exit_code == 2 and "--actor: expected the person" in refused.stderr

@@ -14,7 +14,7 @@ import yaml
 
 import spedrules.core.api as api
 from spedrules.core.store import Store
-from spedrules.core.sweep import dashboard, program_duties, sweep
+from spedrules.core.sweep import dashboard, sweep
 
 
 def roster(tmp_path, walnut: int, vista: int = 0, events=()):
@@ -146,7 +146,7 @@ def test_the_sweep_dashboard_lists_program_duties(examples, tmp_path, workers):
 
     day = date(2026, 9, 1)
     sweep(store, day, workers=workers)
-    board = dashboard(store.obligations(day), day, program_duties(store, day))
+    board = dashboard(store, district)
     assert board["program_duties"] == [
         {
             "district": "mesa-verde",
