@@ -31,7 +31,7 @@ from spedrules.core import api
 from spedrules.core.api import District
 from spedrules.core.case import case_from_dict
 from spedrules.core.errors import InputError, SpedrulesError
-from spedrules.core.store import Store
+from spedrules.core.store import ImportSummary, Store
 from spedrules.core.web import data as stored
 from spedrules.core.web.results import (
     Catalogue,
@@ -95,8 +95,11 @@ class CasesRequest:
 
 @frozen
 class ImportResult:
+    """What an import changed (re-sending the same cases changes nothing and says so)."""
+
     district: str
-    imported: int
+    summary: ImportSummary
+    message: str
     actor: str  # the audit trail's actor: the token's principal
 
 
@@ -356,9 +359,9 @@ def worklist(
     status: FromQuery[Literal["overdue", "open", "undetermined"] | None] = None,
     due_within: FromQuery[int | None] = None,
 ) -> Worklist:
-    """Open, overdue and undetermined obligations of the latest sweep, most urgent first;
-    the filters of `spedrules worklist` (``due_within``: days)."""
-    day, items, rows = stored.worklist(
+    """Open, overdue and undetermined obligations of the latest completed run, most urgent
+    first; the filters of `spedrules worklist` (``due_within``: days)."""
+    run, items, rows = stored.worklist(
         request.app.state.store,
         district.config.id,
         school=school,
@@ -367,7 +370,13 @@ def worklist(
         status=status,
         due_within=due_within,
     )
-    return Worklist(district.config.id, day, tuple(items), stamp(district, rows))
+    return Worklist(
+        district.config.id,
+        date.fromisoformat(run["as_of"]) if run else None,
+        run["run"] if run else None,
+        tuple(items),
+        stamp(district, rows, run),
+    )
 
 
 @get(
@@ -378,32 +387,39 @@ def worklist(
     tags=["store"],
 )
 def dashboard(request: Request, district: NamedDependency[District]) -> Dashboard:
-    """The compliance dashboard of the latest sweep: counts by status, school and role."""
+    """The compliance dashboard of the latest completed run: counts by status, school and role,
+    the students it could not evaluate."""
     return dashboard_of(request.app.state.store, district)
 
 
 def dashboard_of(store: Store, district: District) -> Dashboard:
     district_id = district.config.id
-    day, board, rows = stored.dashboard(store, district_id)
-    runs = stored.runs(store, district_id)
+    name = district.config.name or district_id
+    board = stored.dashboard(store, district_id)
+    if board is None:
+        return Dashboard(district_id, name, None, stamp=stamp(district))
+    run = stored.latest_run(store, district_id)
     return Dashboard(
         district=district_id,
-        name=district.config.name or district_id,
-        run=runs[0] if runs else None,
-        students=board.get("students", 0),
-        obligations=board.get("obligations", 0),
-        overdue=board.get("overdue", 0),
-        due_in_7_days=board.get("due_in_7_days", 0),
-        due_in_30_days=board.get("due_in_30_days", 0),
-        met_late=board.get("met_late", 0),
-        undetermined=board.get("by_status", {}).get("undetermined", 0),
-        by_status=board.get("by_status", {}),
-        by_school=tuple(
-            SchoolCount(school, counts) for school, counts in board.get("by_school", {}).items()
-        ),
-        by_responsible_role=board.get("by_responsible_role", {}),
-        program_duties=tuple(board.get("program_duties", ())),
-        stamp=stamp(district, rows),
+        name=name,
+        run=stored.run_of(store, district_id),
+        students=board["students"],
+        obligations=board["obligations"],
+        overdue=board["overdue"],
+        due_in_7_days=board["due_in_7_days"],
+        due_in_14_days=board["due_in_14_days"],
+        due_in_30_days=board["due_in_30_days"],
+        met_late=board["met_late"],
+        undetermined=board["undetermined"],
+        by_status=board["by_status"],
+        by_school=tuple(SchoolCount(k, v) for k, v in board["by_school"].items()),
+        by_responsible_role=board["by_responsible_role"],
+        delay_reasons=board["delay_reasons"],
+        future_events=board["future_events"],
+        students_not_evaluated=board["errors"]["students"],
+        warnings=tuple(board["warnings"]),
+        program_duties=tuple(board["program_duties"]),
+        stamp=stamp(district, (), run),
     )
 
 
@@ -418,7 +434,7 @@ def student(
     request: Request, district: NamedDependency[District], student_id: FromPath[str]
 ) -> StudentResult:
     """A stored student's obligations with explanations, evaluated from the stored case as of
-    the latest sweep's date (today before the first sweep)."""
+    the latest completed run's date (today before the first run)."""
     return student_of(request.app.state.store, district, student_id)
 
 
@@ -427,18 +443,17 @@ def student_of(store: Store, district: District, student_id: str) -> StudentResu
     mapping = stored.student_case(store, district_id, student_id)
     if mapping is None:
         raise NotFoundException(f"no student {student_id!r} in {district_id}")
-    case = api.as_case(mapping, district)
-    result = api.evaluate(district, case, stored.latest_as_of(store, district_id))
+    result, run = stored.student_evaluation(store, district, student_id)
     return StudentResult(
         student=result.student,
         as_of=result.as_of,
         obligations=result.obligations,
         violations=result.violations,
         warnings=result.warnings,
-        stamp=stamp(district, result.obligations),
+        stamp=stamp(district, result.obligations, run),
         district=district_id,
-        info=case.student,
-        run=None,
+        info=api.as_case(mapping, district).student,
+        run=run["run"] if run else None,
     )
 
 
@@ -450,7 +465,8 @@ def student_of(store: Store, district: District, student_id: str) -> StudentResu
     tags=["store"],
 )
 def runs(request: Request, district: NamedDependency[District]) -> Runs:
-    """The district's sweeps, newest first."""
+    """The district's sweeps, newest first: completed, failed, running or pruned, each with the
+    students it could not evaluate."""
     found = stored.runs(request.app.state.store, district.config.id)
     return Runs(district.config.id, tuple(found), stamp(district))
 
@@ -475,10 +491,10 @@ def import_cases(
         raise PermissionDeniedException("a token with the role admin or staff")
     for i, mapping in enumerate(data.cases):
         _case(district, mapping, f"cases[{i}]")  # every case checked before anything is written
-    count = stored.import_cases(
+    summary = stored.import_cases(
         request.app.state.store, district.config.id, data.cases, principal.actor
     )
-    return ImportResult(district.config.id, count, principal.actor)
+    return ImportResult(district.config.id, summary, summary.describe(), principal.actor)
 
 
 # ---- the documents -------------------------------------------------------------------------

@@ -1,20 +1,17 @@
-"""The one place the web layer reads the store: districts, stored cases, the latest sweep's
-obligations, work lists, runs. When the store's API changes (sweep runs, work lists), this module
-changes and the routes and pages do not.
+"""The one place the web layer reads the store: districts, stored cases, the latest completed
+run's obligations, work lists, runs. When the store's API changes, this module changes and the
+routes and pages do not.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime
 from typing import Any
-
-from sqlalchemy import func, select
 
 from spedrules.core.api import District
 from spedrules.core.errors import InputError
-from spedrules.core.store import ObligationRow, Store, StudentRow
-from spedrules.core.web.results import Run, WorkItem
+from spedrules.core.store import ImportSummary, Store
+from spedrules.core.web.results import Run, RunError, WorkItem
 
 OPEN_STATUSES = ("overdue", "open", "undetermined")  # what a work list shows by default
 URGENCY = {"overdue": 0, "open": 1, "undetermined": 2}
@@ -32,75 +29,62 @@ def district(store: Store, district_id: str) -> District | None:
         return None
 
 
-def district_name(store: Store, district_id: str) -> str:
-    row = store.district(district_id)
-    return row.name if row else district_id
+def latest_run(store: Store, district_id: str) -> dict[str, Any] | None:
+    """The district's latest *completed* run (readers never see a failed or running one)."""
+    return store.latest_run(district_id)
 
 
 def latest_as_of(store: Store, district_id: str) -> date | None:
-    """The as-of date of the district's latest stored sweep (None before the first)."""
-    with store.sessions() as s:
-        return s.scalar(
-            select(func.max(ObligationRow.as_of))
-            .join(StudentRow, StudentRow.pk == ObligationRow.student_pk)
-            .where(StudentRow.district_id == district_id)
-        )
+    run = latest_run(store, district_id)
+    return date.fromisoformat(run["as_of"]) if run else None
 
 
-def obligations(store: Store, district_id: str) -> tuple[date | None, list[dict[str, Any]]]:
-    """The latest sweep's stored obligations of one district (mappings, as the store gives)."""
-    day = latest_as_of(store, district_id)
-    if day is None:
-        return None, []
-    return day, store.obligations(day, district_id)
+def _run(run: dict[str, Any], errors: list[dict[str, Any]] = ()) -> Run:
+    def moment(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value) if value else None
+
+    return Run(
+        id=run["run"],
+        district=run["district"],
+        as_of=date.fromisoformat(run["as_of"]),
+        status=run["status"],
+        started=moment(run["started"]),
+        finished=moment(run["finished"]),
+        actor=run.get("actor"),
+        counts=dict(run.get("counts") or {}),
+        warnings=tuple(run.get("warnings") or ()),
+        note=run.get("note"),
+        errors=tuple(RunError(e["student"], e["where"], e["message"]) for e in errors),
+    )
 
 
 def runs(store: Store, district_id: str) -> list[Run]:
-    """The district's sweeps, newest first. The store on this branch keeps obligations per
-    as-of date without run records, so each date is reported with status ``stored``."""
-    with store.sessions() as s:
-        rows = s.execute(
-            select(
-                ObligationRow.as_of,
-                func.count(ObligationRow.pk),
-                func.count(func.distinct(ObligationRow.student_pk)),
-            )
-            .join(StudentRow, StudentRow.pk == ObligationRow.student_pk)
-            .where(StudentRow.district_id == district_id)
-            .group_by(ObligationRow.as_of)
-            .order_by(ObligationRow.as_of.desc())
-        ).all()
-    return [
-        Run(id=None, district=district_id, as_of=day, status="stored", obligations=n, students=k)
-        for day, n, k in rows
-    ]
+    """Every run of the district, newest first, each with the students it could not evaluate."""
+    return [_run(r, store.run_errors(r["run"])) for r in store.runs(district_id)]
 
 
-def student_profiles(store: Store, district_id: str) -> dict[str, dict[str, Any]]:
-    with store.sessions() as s:
-        return {
-            sid: data
-            for sid, data in s.execute(
-                select(StudentRow.student_id, StudentRow.data).where(
-                    StudentRow.district_id == district_id
-                )
-            )
-        }
+def run_of(store: Store, district_id: str) -> Run | None:
+    run = latest_run(store, district_id)
+    return _run(run, store.run_errors(run["run"])) if run else None
 
 
 def student_case(store: Store, district_id: str, student_id: str) -> dict[str, Any] | None:
     """One stored student's case mapping (as in a case file), or None."""
-    with store.sessions() as s:
-        pk = s.scalar(
-            select(StudentRow.pk).where(
-                StudentRow.district_id == district_id, StudentRow.student_id == student_id
-            )
-        )
-    if pk is None:
-        return None
-    for _, case in store.cases(district_id, pk, pk + 1):
-        return case
-    return None
+    return store.case(district_id, student_id)
+
+
+def student_evaluation(store: Store, district: District, student_id: str):
+    """The student's obligations with explanations, from the stored case as of the latest
+    completed run (with a warning when the rules changed since), or as of today before any."""
+    from spedrules.core import api
+    from spedrules.core.sweep import stored_evaluation
+
+    district_id = district.config.id
+    run = latest_run(store, district_id)
+    if run is not None:
+        return stored_evaluation(store, district_id, student_id, run), run
+    case = store.case(district_id, student_id)
+    return api.evaluate(district, api.as_case(case, district)), None
 
 
 def worklist(
@@ -112,36 +96,34 @@ def worklist(
     person: str | None = None,
     status: str | None = None,
     due_within: int | None = None,
-) -> tuple[date | None, list[WorkItem], list[dict[str, Any]]]:
-    """Open, overdue and undetermined obligations of the latest sweep, most urgent first,
-    with the filters of ``spedrules worklist``; also returns the rows used (for the stamp)."""
-    day, rows = obligations(store, district_id)
-    if day is None:
+) -> tuple[dict[str, Any] | None, list[WorkItem], list[dict[str, Any]]]:
+    """Open, overdue and undetermined obligations of the latest completed run, most urgent
+    first, with the filters of ``spedrules worklist``; also returns the run and the rows used."""
+    run = latest_run(store, district_id)
+    if run is None:
         return None, [], []
-    profiles = student_profiles(store, district_id)
+    day = date.fromisoformat(run["as_of"])
     wanted = (status,) if status else OPEN_STATUSES
     items, used = [], []
-    for r in rows:
-        manager = (profiles.get(r["student"]) or {}).get("case_manager")
+    for r in store.obligation_rows(district_id, run["run"]):
         if r["status"] not in wanted:
             continue
-        if school and (r.get("school") or "unassigned") != school:  # as the dashboard counts
+        if school and (r["school"] or "unassigned") != school:  # as the dashboard counts
             continue
-        if role and (r.get("responsible") or "") != role:
+        if role and (r["responsible"] or "") != role:
             continue
-        if person and (manager or "") != person:
+        if person and (r["case_manager"] or "") != person:
             continue
-        due_day = r.get("due_day")
-        days = (due_day - day).days if due_day else None
+        days = (r["due_day"] - day).days if r["due_day"] else None
         if due_within is not None and (days is None or days > due_within):
             continue
         items.append(
             WorkItem(
                 district=district_id,
                 student=r["student"],
-                school=r.get("school"),
-                case_manager=manager,
-                responsible=r.get("responsible"),
+                school=r["school"],
+                case_manager=r["case_manager"],
+                responsible=r["responsible"],
                 kind=r["kind"],
                 rule=r["rule"],
                 title=r["title"],
@@ -149,50 +131,37 @@ def worklist(
                 status=r["status"],
                 days=days,
                 citation=r["citation"],
-                run=None,
-                subject=r.get("subject"),
+                run=run["run"],
+                subject=r["subject"],
             )
         )
         used.append(r)
     items.sort(key=_urgency)
-    return day, items, used
+    return run, items, used
 
 
 def _urgency(item: WorkItem) -> tuple:
-    return (
-        URGENCY.get(item.status, 3),
-        item.days if item.days is not None else 10**6,
-        item.student,
-        item.rule,
-    )
+    days = item.days if item.days is not None else 10**6
+    return (URGENCY.get(item.status, 3), days, item.student, item.rule)
 
 
 def _due(value: Any) -> Any:
-    from datetime import datetime
-
     if not isinstance(value, str):
         return value
     return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
 
 
-def dashboard(store: Store, district_id: str) -> tuple[date | None, dict[str, Any], list[dict]]:
-    """The compliance dashboard of the latest sweep (core.sweep.dashboard), the status counts
-    and the rows it was computed from."""
+def dashboard(store: Store, district_id: str) -> dict[str, Any] | None:
+    """The compliance dashboard of the latest completed run (core.sweep.dashboard), or None
+    before the first."""
     from spedrules.core.sweep import dashboard as board
-    from spedrules.core.sweep import program_duties
 
-    day, rows = obligations(store, district_id)
-    if day is None:
-        return None, {}, []
-    summary = board(rows, day, program_duties(store, day, district_id))
-    summary["by_status"] = dict(Counter(r["status"] for r in rows))
-    summary["due_in_30_days"] = sum(
-        1
-        for r in rows
-        if r["status"] == "open" and r["due_day"] and r["due_day"] <= day + timedelta(days=30)
-    )
-    return day, summary, rows
+    if latest_run(store, district_id) is None:
+        return None
+    return board(store, district_id)
 
 
-def import_cases(store: Store, district_id: str, cases: list[dict[str, Any]], who: str) -> int:
+def import_cases(
+    store: Store, district_id: str, cases: list[dict[str, Any]], who: str
+) -> ImportSummary:
     return store.add_cases(district_id, cases, who=who)

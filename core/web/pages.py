@@ -176,7 +176,7 @@ def school_page(request: Request, district_id: FromPath[str], school: FromPath[s
     counts = next((s.counts for s in board.by_school if s.school == school), None)
     if counts is None:
         raise NotFoundException()
-    day, items, _ = stored.worklist(store, district_id, school=school)
+    run, items, _ = stored.worklist(store, district_id, school=school)
     return render(
         "school.html.j2",
         who=who,
@@ -184,7 +184,7 @@ def school_page(request: Request, district_id: FromPath[str], school: FromPath[s
         school=school,
         counts=counts,
         statuses=[s for s in STATUSES if counts.get(s)],
-        as_of=day,
+        as_of=run["as_of"] if run else None,
         items=items,
     )
 
@@ -210,7 +210,7 @@ def worklist_page(
     if status and status not in stored.OPEN_STATUSES:
         error, status = f"'Status' expects one of {', '.join(stored.OPEN_STATUSES)}.", None
     filters = {"school": school, "role": role, "person": person, "status": status}
-    day, items, _ = stored.worklist(
+    run, items, _ = stored.worklist(
         request.app.state.store,
         district_id,
         **{k: v or None for k, v in filters.items()},
@@ -220,7 +220,7 @@ def worklist_page(
         "worklist.html.j2",
         who=who,
         district=district,
-        as_of=day,
+        as_of=run["as_of"] if run else None,
         items=items,
         filters={**filters, "due_within": due_within or ""},
         statuses=stored.OPEN_STATUSES,

@@ -56,7 +56,7 @@ class StudentResult(EvaluationResult):
 
     district: str = ""
     info: Student | None = None
-    run: str | None = None
+    run: int | None = None
 
 
 @frozen
@@ -76,7 +76,7 @@ class WorkItem:
     status: str
     days: int | None
     citation: str
-    run: str | None
+    run: int | None
     subject: str | None = None
 
 
@@ -84,30 +84,34 @@ class WorkItem:
 class Worklist:
     district: str
     as_of: date | None
+    run: int | None
     items: tuple[WorkItem, ...]
     stamp: Stamp
 
 
 @frozen
 class RunError:
+    """A student a run could not evaluate (the sweep went on)."""
+
     student: str | None
-    rule: str | None
+    where: str | None  # the plugin and function that raised
     message: str
 
 
 @frozen
 class Run:
-    """A sweep of one district. ``id``, times and errors are None/empty where the store does not
-    record runs (``status`` is then ``stored``: obligations kept for that as-of date)."""
+    """A sweep of one district as of a date. Readers see the latest ``completed`` run only."""
 
-    id: str | None
+    id: int
     district: str
     as_of: date
-    status: str
+    status: str  # running | completed | failed | pruned
     started: datetime | None = None
     finished: datetime | None = None
-    obligations: int = 0
-    students: int = 0
+    actor: str | None = None
+    counts: dict[str, int] = field(factory=dict)
+    warnings: tuple[str, ...] = ()
+    note: str | None = None  # why a run failed
     errors: tuple[RunError, ...] = ()
 
 
@@ -126,21 +130,28 @@ class SchoolCount:
 
 @frozen
 class Dashboard:
+    """The compliance dashboard of the latest completed run (``run`` None before the first)."""
+
     district: str
     name: str
     run: Run | None
-    students: int
-    obligations: int
-    overdue: int
-    due_in_7_days: int
-    due_in_30_days: int
-    met_late: int
-    undetermined: int
-    by_status: dict[str, int]
-    by_school: tuple[SchoolCount, ...]
-    by_responsible_role: dict[str, dict[str, int]]
-    program_duties: tuple[dict[str, Any], ...]
-    stamp: Stamp
+    students: int = 0
+    obligations: int = 0
+    overdue: int = 0
+    due_in_7_days: int = 0
+    due_in_14_days: int = 0
+    due_in_30_days: int = 0
+    met_late: int = 0
+    undetermined: int = 0
+    by_status: dict[str, int] = field(factory=dict)
+    by_school: tuple[SchoolCount, ...] = ()
+    by_responsible_role: dict[str, dict[str, int]] = field(factory=dict)
+    delay_reasons: dict[str, int] = field(factory=dict)
+    future_events: int = 0  # events dated after the as-of date, not counted
+    students_not_evaluated: int = 0
+    warnings: tuple[str, ...] = ()
+    program_duties: tuple[dict[str, Any], ...] = ()
+    stamp: Stamp | None = None
 
 
 @frozen
@@ -180,17 +191,23 @@ class Catalogue:
     plugins: tuple[PluginInfo, ...] = ()
 
 
-def stamp(district: District, obligations: Any = ()) -> Stamp:
+def stamp(district: District, obligations: Any = (), run: dict[str, Any] | None = None) -> Stamp:
     """The stamp of a result computed for ``district`` with these obligations (objects or the
-    stored mappings): each rule's version is the one in force on its trigger's day."""
+    stored mappings): each rule's version is the one in force on its trigger's day. A result
+    read from a run is stamped with the versions that run recorded when it swept."""
     from spedrules import __version__
 
-    stack = tuple(
-        PluginVersion(p, district.registry.plugins[p].version)
-        for p in district.config.stack
-        if p in district.registry.plugins
-    )
-    return Stamp(__version__, stack, rule_versions(district, obligations))
+    recorded = (run or {}).get("fingerprint") or {}
+    if recorded.get("stack"):
+        stack = tuple(PluginVersion(p["id"], p["version"] or "?") for p in recorded["stack"])
+        version = recorded.get("spedrules") or __version__
+    else:
+        plugins = district.registry.plugins
+        stack = tuple(
+            PluginVersion(p, plugins[p].version) for p in district.config.stack if p in plugins
+        )
+        version = __version__
+    return Stamp(version, stack, rule_versions(district, obligations))
 
 
 def rule_versions(district: District, obligations: Any) -> dict[str, str]:

@@ -73,9 +73,12 @@ def test_writes_name_the_principal_in_the_audit_trail_and_readonly_cannot_write(
     assert not [a for a in store.audit_rows() if a.what == "mesa-verde/MV-API-1"]
     got = client.post("/v1/districts/mesa-verde/cases", json=body, headers=auth())
     assert got.status_code == 201, got.text
-    assert got.json()["imported"] == 1
-    rows = [a for a in store.audit_rows() if a.what == "mesa-verde/MV-API-1"]
-    assert [a.who for a in rows] == ["MV Lead (mesa-verde, staff, via API)"]
+    assert got.json()["summary"]["students_new"] == 1
+    rows = [a for a in store.audit_rows() if a.what.startswith("mesa-verde/MV-API-1")]
+    assert rows and {a.who for a in rows} == {"MV Lead (mesa-verde, staff, via API)"}
+    again = client.post("/v1/districts/mesa-verde/cases", json=body, headers=auth())
+    assert again.json()["summary"]["students_unchanged"] == 1  # idempotent, and says so
+    assert again.json()["message"].startswith("0 new event(s)")
     bad = {"cases": [case, {"student": {"id": "MV-API-2"}, "events": [{"type": "x"}]}]}
     refused = client.post("/v1/districts/mesa-verde/cases", json=bad, headers=auth())
     assert refused.status_code == 400 and refused.json()["detail"].startswith(
