@@ -5,7 +5,7 @@ routes and pages do not.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from spedrules.core.api import District
@@ -41,7 +41,11 @@ def latest_as_of(store: Store, district_id: str) -> date | None:
 
 def _run(run: dict[str, Any], errors: list[dict[str, Any]] = ()) -> Run:
     def moment(value: str | None) -> datetime | None:
-        return datetime.fromisoformat(value) if value else None
+        """The store keeps UTC moments without an offset; the API says they are UTC."""
+        if not value:
+            return None
+        parsed = datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
     return Run(
         id=run["run"],
