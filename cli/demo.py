@@ -31,7 +31,7 @@ DISTRICTS = (
 )
 
 
-def run_demo(echo: Callable[[str], None], students: int = 1500, workers: int = 2) -> None:
+def run_demo(echo: Callable[[str], None], students: int = 1500, workers: int = 2) -> Store:
     started = time.perf_counter()
     folder = Path(tempfile.mkdtemp(prefix="spedrules-demo-"))
     store = Store(str(folder / "demo.sqlite"))
@@ -62,3 +62,4 @@ def run_demo(echo: Callable[[str], None], students: int = 1500, workers: int = 2
     echo(f"  due {pick['due']} - {ob.status}\n  citation: {ob.citation}")
     echo("\n".join(f"  {i}. {step}" for i, step in enumerate(ob.explanation, 1)))
     echo(f"\n(done in {time.perf_counter() - started:.1f} s; the store stays at {folder})")
+    return store

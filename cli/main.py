@@ -739,11 +739,17 @@ def _stderr_console():
     "--students", default=1500, show_default=True, help="Synthetic students per district."
 )
 @click.option("--workers", default=2, show_default=True, help="Parallel processes for the sweep.")
-def demo(students: int, workers: int) -> None:
+@click.option("--serve", is_flag=True, help="Then serve the dashboard on the demo store.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port for --serve.")
+def demo(students: int, workers: int, serve: bool, port: int) -> None:
     """The main job on a fresh SQLite store: two districts, a synthetic population, a sweep."""
     from spedrules.cli.demo import run_demo
 
-    run_demo(click.echo, students, workers)
+    store = run_demo(click.echo, students, workers)
+    if serve:
+        from spedrules.cli.serving import serve_demo
+
+        serve_demo(store, port, click.echo)
 
 
 @cli.command("serve")

@@ -27,3 +27,15 @@ def run_server(db: str | None, host: str, port: int, echo: Callable[[str], None]
     shown = f"[{host}]" if ":" in host else host
     echo(f"spedrules serving on http://{shown}:{port}/ (API: /v1/, OpenAPI: /v1/openapi.json)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def serve_demo(store, port: int, echo: Callable[[str], None]) -> None:
+    """Serve the demo store on 127.0.0.1: one admin token per district, printed to sign in."""
+    from spedrules.core.web.tokens import create_token
+
+    echo("")
+    for district_id in store.districts():
+        token = create_token(store.engine, district_id, "admin", "demo")[1]
+        echo(f"{district_id} token: {token}")
+    echo(f"sign in at http://127.0.0.1:{port}/ with a token above (Ctrl-C stops the server)")
+    run_server(store.url, "127.0.0.1", port, echo)

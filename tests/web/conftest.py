@@ -32,6 +32,15 @@ EXAMPLE_CASES = {
 }
 
 
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now (for a server the test starts)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def case_json(name: str) -> dict:
     """An example case file as the JSON a client sends (dates as ISO strings)."""
     return json.loads(json.dumps(yaml.safe_load((EXAMPLES / name).read_text()), default=str))
