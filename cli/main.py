@@ -630,6 +630,45 @@ def sweep_command(
         sys.exit(EXIT_RUN_ERRORS)
 
 
+@cli.command("worklist")
+@click.option(
+    "--district", "district_id", help="The district (required when the store holds several)."
+)
+@click.option("--school", help="Only this school's items.")
+@click.option("--role", help="Only items of this responsible role.")
+@click.option("--person", help="Only the students of this case manager.")
+@click.option(
+    "--status",
+    multiple=True,
+    help="Only these statuses (repeatable; default: overdue, open, undetermined).",
+)
+@click.option("--due-within", type=int, help="Only items due within N days of the run's date.")
+@DB
+@_format("table", "json", "csv")
+def worklist_command(district_id, school, role, person, status, due_within, db, fmt) -> None:
+    """What to act on, most urgent first, from the district's latest completed sweep."""
+    from spedrules.core.worklist import worklist
+
+    store = _store(db)
+    (district,) = _districts(store, district_id, False)
+    found = worklist(
+        store,
+        district,
+        school=school,
+        role=role,
+        person=person,
+        status=tuple(status),
+        due_within=due_within,
+    )
+    rows = [converter.unstructure(i) for i in found.items]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+    elif fmt == "csv":
+        click.echo(render.csv_rows(rows), nl=False)
+    else:
+        click.echo(render.worklist(found))
+
+
 @cli.group("runs", cls=Shell)
 def runs_group() -> None:
     """Published sweep runs (a district's compliance history)."""
@@ -678,18 +717,25 @@ def export() -> None:
 )
 @click.option("--student", help="Only this student's deadlines.")
 @click.option("--role", help="Only deadlines of this responsible role.")
+@click.option("--person", help="Only the deadlines of this case manager's students.")
 @click.option("--out", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
 @DB
-def export_ics(as_of, district_id, student, role, out, db) -> None:
-    """Deadlines of the latest completed run as an iCalendar file a case manager subscribes to
-    (with --as-of: the latest completed run of that date)."""
+def export_ics(as_of, district_id, student, role, person, out, db) -> None:
+    """Open and overdue deadlines of the latest completed run as an iCalendar file a case
+    manager subscribes to (with --as-of: the latest completed run of that date)."""
     from spedrules.core.export import deadlines_ics
+    from spedrules.core.sweep import district_from_store
+    from spedrules.core.worklist import check_filter
 
     store = _store(db)
     (district,) = _districts(store, district_id, False)
     run = _latest_run(store, district, as_of)
-    rows = store.obligation_rows(district, run["run"], student_id=student)
-    text = deadlines_ics(rows, date_of(run["as_of"]), student=student, role=role)
+    rows = store.obligation_rows(district, run["run"])
+    check_filter(rows, "student", student, "--student", "a student of the district")
+    check_filter(rows, "responsible", role, "--role", "a responsible role of the district's work")
+    check_filter(rows, "case_manager", person, "--person", "a case manager of the district")
+    calendar = district_from_store(store.url, district).calendar
+    text = deadlines_ics(rows, run, calendar, student=student, role=role, person=person)
     if out:
         Path(out).write_bytes(text)
     else:

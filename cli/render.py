@@ -186,6 +186,61 @@ def dashboard(board: dict, fmt: str = "table") -> str:
     return "\n".join(head)
 
 
+def worklist(found) -> str:
+    run = found.run
+    head = (
+        f"Work list of {found.district} as of {run['as_of']} (run {run['run']}): "
+        f"{len(found.items)} item(s), most urgent first"
+    )
+    if not found.items:
+        return head
+    body = []
+    for i in found.items:
+        if i.days is None:
+            when = "no date" if i.status == "undetermined" else "no deadline"
+        elif i.days < 0:
+            when = f"{-i.days} day(s) overdue"
+        else:
+            when = f"{i.days} day(s) left"
+        body.append(
+            [
+                i.student,
+                i.school or "-",
+                i.case_manager or "-",
+                i.responsible or "-",
+                i.title,
+                i.due or "-",
+                i.status,
+                when,
+                i.citation,
+            ]
+        )
+    headers = [
+        "student",
+        "school",
+        "case manager",
+        "responsible",
+        "what",
+        "due",
+        "status",
+        "when",
+        "citation",
+    ]
+    return head + "\n" + table(headers, body)
+
+
+def csv_rows(rows: list[dict[str, Any]]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return out.getvalue()
+
+
 def runs_table(runs: list[dict[str, Any]]) -> str:
     if not runs:
         return "no runs"

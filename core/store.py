@@ -194,6 +194,9 @@ class ObligationRow(Base):
     trigger_day: Mapped[date | None] = mapped_column(Date)
     met_day: Mapped[date | None] = mapped_column(Date)
     delay_reason: Mapped[str | None] = mapped_column(String(100))
+    # rises each time the due date of the same obligation (student, rule, trigger, subject)
+    # moves from one run to the next: calendar clients update an event only when it rises
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class AuditRow(Base):
@@ -734,6 +737,24 @@ class Store:
             _insert(s, ObligationRow, [{"run_pk": run_pk, **o} for o in obligations])
             _insert(s, RunErrorRow, [{"run_pk": run_pk, **e} for e in errors])
 
+    def previous_dues(self, run_pk: int, lo: int, hi: int) -> dict[tuple, tuple[str | None, int]]:
+        """(due, sequence) of each obligation of a run for students ``lo <= pk < hi``, by
+        (student, rule, trigger day, subject): what the next run compares its dates with."""
+        with self.sessions() as s:
+            query = select(
+                ObligationRow.student_pk,
+                ObligationRow.rule,
+                ObligationRow.trigger_day,
+                ObligationRow.subject,
+                ObligationRow.due,
+                ObligationRow.sequence,
+            ).where(
+                ObligationRow.run_pk == run_pk,
+                ObligationRow.student_pk >= lo,
+                ObligationRow.student_pk < hi,
+            )
+            return {tuple(r[:4]): (r[4], r[5]) for r in s.execute(query)}
+
     def finish_run(
         self,
         run_pk: int,
@@ -1003,6 +1024,7 @@ def _obligation_dict(district_id, run_pk, o: ObligationRow, r: RunRuleRow, st) -
         "trigger": {"date": o.trigger_day.isoformat()} if o.trigger_day else None,
         "met_day": o.met_day,
         "delay_reason": o.delay_reason,
+        "sequence": o.sequence,
     }
 
 

@@ -171,8 +171,19 @@ def sweep_partition(
                 rules[ob.rule] = provenance(ob)
         if programs and programs[0] & set(case.student.flags):
             roster.append(_roster_entry(case_data, programs))
+    _sequence(store, district_id, lo, hi, rows)
     store.write_partition(run_pk, lo, hi, rows, errors)
     return PartitionResult(students, len(rows), len(errors), future, rules, roster)
+
+
+def _sequence(store: Store, district_id: str, lo: int, hi: int, rows: list[dict]) -> None:
+    """Each row's sequence: the previous completed run's, plus one if the due date moved."""
+    previous = store.latest_run(district_id)  # this run is still running: the one before
+    before = store.previous_dues(previous["run"], lo, hi) if previous else {}
+    for row in rows:
+        key = (row["student_pk"], row["rule"], row["trigger_day"], row["subject"])
+        due, sequence = before.get(key, (row["due"], 0))
+        row["sequence"] = sequence + (due != row["due"])
 
 
 def obligation_row(student_pk: int | None, ob: Obligation) -> dict[str, Any]:
@@ -188,6 +199,7 @@ def obligation_row(student_pk: int | None, ob: Obligation) -> dict[str, Any]:
         "trigger_day": ob.trigger.date if ob.trigger else None,
         "met_day": ob.met_by.date if ob.met_by else None,
         "delay_reason": getattr(ob, "delay_reason", None),
+        "sequence": 0,
     }
 
 

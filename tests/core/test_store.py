@@ -344,8 +344,8 @@ def test_cli_end_to_end_and_ics_export(tmp_path, run_cli):
     assert "DTSTART;VALUE=DATE:20270126" in first
     assert "UID:mesa-verde-E-1-ca.assessment_plan-2027-01-11@spedrules" in first
     assert run_cli("export", "ics", "--as-of", "2027-01-15", "--db", db).stdout == first
-    none = run_cli("export", "ics", "--db", db, "--student", "nobody").stdout
-    assert "BEGIN:VEVENT" not in none
+    none = run_cli("export", "ics", "--db", db, "--student", "nobody")
+    assert none.exit_code == 2 and "--student: expected a student of the district" in none.stderr
     history = run_cli("sweep", "--history", "--db", db).stdout
     assert "completed" in history and "mesa-verde" in history
     assert run_cli("audit", "verify", "--db", db).exit_code == 0
@@ -446,8 +446,9 @@ def test_the_actor_is_explicit_or_the_os_account(tmp_path, run_cli, monkeypatch)
     monkeypatch.setenv("USER", "the-superintendent")  # $USER is not who ran the command
     run_cli("district", "add", EXAMPLES / "mesa-verde.toml", "--db", db)
     assert Store(db).audit_rows()[-1].who == f"os:{pwd.getpwuid(os.getuid()).pw_name}"
-    run_cli("district", "add", EXAMPLES / "mesa-verde.toml", "--db", db, "--actor", "j.doe")
+    args = ("district", "add", EXAMPLES / "mesa-verde.toml", "--db", db, "--replace")
+    assert run_cli(*args, "--actor", "j.doe").exit_code == 0
     assert Store(db).audit_rows()[-1].who == "j.doe"
     monkeypatch.setenv("SPEDRULES_REQUIRE_ACTOR", "1")
-    refused = run_cli("district", "add", EXAMPLES / "mesa-verde.toml", "--db", db)
+    refused = run_cli(*args)
     assert refused.exit_code == 2 and "--actor: expected the person" in refused.stderr
