@@ -346,7 +346,7 @@ def district_rules(district: NamedDependency[District]) -> Catalogue:
 @get(
     "/v1/districts/{district_id:str}/worklist",
     sync_to_thread=True,
-    responses=DISTRICT_READ,
+    responses={**DISTRICT_READ, 400: BAD_INPUT},
     security=SECURITY,
     tags=["store"],
 )
@@ -360,7 +360,8 @@ def worklist(
     due_within: FromQuery[int | None] = None,
 ) -> Worklist:
     """Open, overdue and undetermined obligations of the latest completed run, most urgent
-    first; the filters of `spedrules worklist` (``due_within``: days)."""
+    first; the filters of `spedrules worklist` (``due_within``: days). A filter that names
+    nothing in the run (a mistyped school) is 400 listing the known values."""
     run, items, rows = stored.worklist(
         request.app.state.store,
         district.config.id,

@@ -11,10 +11,10 @@ from typing import Any
 from spedrules.core.api import District
 from spedrules.core.errors import InputError
 from spedrules.core.store import ImportSummary, Store
-from spedrules.core.web.results import Run, RunError, WorkItem
+from spedrules.core.web.results import Run, RunError
+from spedrules.core.worklist import WorkItem
 
 OPEN_STATUSES = ("overdue", "open", "undetermined")  # what a work list shows by default
-URGENCY = {"overdue": 0, "open": 1, "undetermined": 2}
 
 
 def district(store: Store, district_id: str) -> District | None:
@@ -101,58 +101,29 @@ def worklist(
     status: str | None = None,
     due_within: int | None = None,
 ) -> tuple[dict[str, Any] | None, list[WorkItem], list[dict[str, Any]]]:
-    """Open, overdue and undetermined obligations of the latest completed run, most urgent
-    first, with the filters of ``spedrules worklist``; also returns the run and the rows used."""
+    """The work list of the latest completed run (core.worklist), most urgent first, with the
+    run and the stored rows it came from (for the stamp). ``school="unassigned"`` lists the
+    students without a school, as the dashboard counts them. A filter naming nothing in the run
+    is an InputError listing the known values."""
+    from spedrules.core.worklist import worklist as build
+
     run = latest_run(store, district_id)
     if run is None:
         return None, [], []
-    day = date.fromisoformat(run["as_of"])
-    wanted = (status,) if status else OPEN_STATUSES
-    items, used = [], []
-    for r in store.obligation_rows(district_id, run["run"]):
-        if r["status"] not in wanted:
-            continue
-        if school and (r["school"] or "unassigned") != school:  # as the dashboard counts
-            continue
-        if role and (r["responsible"] or "") != role:
-            continue
-        if person and (r["case_manager"] or "") != person:
-            continue
-        days = (r["due_day"] - day).days if r["due_day"] else None
-        if due_within is not None and (days is None or days > due_within):
-            continue
-        items.append(
-            WorkItem(
-                district=district_id,
-                student=r["student"],
-                school=r["school"],
-                case_manager=r["case_manager"],
-                responsible=r["responsible"],
-                kind=r["kind"],
-                rule=r["rule"],
-                title=r["title"],
-                due=_due(r["due"]),
-                status=r["status"],
-                days=days,
-                citation=r["citation"],
-                run=run["run"],
-                subject=r["subject"],
-            )
-        )
-        used.append(r)
-    items.sort(key=_urgency)
-    return run, items, used
-
-
-def _urgency(item: WorkItem) -> tuple:
-    days = item.days if item.days is not None else 10**6
-    return (URGENCY.get(item.status, 3), days, item.student, item.rule)
-
-
-def _due(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    rows = store.obligation_rows(district_id, run["run"])
+    unassigned = school == "unassigned" and not any(r["school"] == school for r in rows)
+    found = build(
+        store,
+        district_id,
+        school=None if unassigned else school,
+        role=role,
+        person=person,
+        status=(status,) if status else (),
+        due_within=due_within,
+    )
+    items = [i for i in found.items if not unassigned or i.school is None]
+    rules = {i.rule for i in items}
+    return found.run, items, [r for r in rows if r["rule"] in rules]
 
 
 def dashboard(store: Store, district_id: str) -> dict[str, Any] | None:

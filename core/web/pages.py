@@ -7,7 +7,7 @@ Another district's page is the same 404 page as a district that does not exist.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -59,7 +59,10 @@ def _due(value: Any) -> str:
     if value is None:
         return "none"
     if isinstance(value, str):
-        return value.replace("T", " ")[:16]
+        try:
+            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, date) and not hasattr(value, "hour"):
         return f"{value:%a %Y-%m-%d}"
     return f"{value:%a %Y-%m-%d %H:%M}"
@@ -210,12 +213,16 @@ def worklist_page(
     if status and status not in stored.OPEN_STATUSES:
         error, status = f"'Status' expects one of {', '.join(stored.OPEN_STATUSES)}.", None
     filters = {"school": school, "role": role, "person": person, "status": status}
-    run, items, _ = stored.worklist(
-        request.app.state.store,
-        district_id,
-        **{k: v or None for k, v in filters.items()},
-        due_within=within,
-    )
+    try:
+        run, items, _ = stored.worklist(
+            request.app.state.store,
+            district_id,
+            **{k: v or None for k, v in filters.items()},
+            due_within=within,
+        )
+    except InputError as exc:  # a filter naming nothing in the run: say so, list the known
+        error = str(exc)
+        run, items = stored.latest_run(request.app.state.store, district_id), []
     return render(
         "worklist.html.j2",
         who=who,

@@ -15,6 +15,7 @@ from attrs import field, frozen
 
 from spedrules.core.api import District, Evaluation
 from spedrules.core.model import Obligation, Student
+from spedrules.core.worklist import WorkItem
 
 
 @frozen
@@ -57,27 +58,6 @@ class StudentResult(EvaluationResult):
     district: str = ""
     info: Student | None = None
     run: int | None = None
-
-
-@frozen
-class WorkItem:
-    """One row of a work list (DESIGN.md section 8): ``days`` is days left until ``due``,
-    negative when overdue; ``None`` when there is no due date."""
-
-    district: str
-    student: str
-    school: str | None
-    case_manager: str | None
-    responsible: str | None
-    kind: str
-    rule: str
-    title: str
-    due: date | datetime | None
-    status: str
-    days: int | None
-    citation: str
-    run: int | None
-    subject: str | None = None
 
 
 @frozen

@@ -263,3 +263,29 @@ def test_dates_in_results_are_iso(client, auth):
     for item in body["items"]:
         if item["due"]:
             date.fromisoformat(item["due"][:10])
+
+
+def test_api_and_cli_give_the_same_work_list(client, auth, run_cli, web_store):
+    """GET .../worklist and `spedrules worklist --format json` on the same store: the same
+    rows in the same order, with and without a filter; a mistyped school is 400, not empty."""
+    for params, args in [({}, []), ({"status": "overdue"}, ["--status", "overdue"])]:
+        cli = run_cli(
+            "worklist",
+            "--district",
+            "mesa-verde",
+            "--db",
+            web_store["url"],
+            "--format",
+            "json",
+            *args,
+        )
+        assert cli.exit_code == 0, cli.output
+        expected = json.loads(cli.stdout)
+        rows = expected if isinstance(expected, list) else expected["items"]
+        got = client.get("/v1/districts/mesa-verde/worklist", params=params, headers=auth())
+        assert got.status_code == 200
+        assert rows and got.json()["items"] == rows
+    typo = client.get(
+        "/v1/districts/mesa-verde/worklist", params={"school": "Walnut Elem"}, headers=auth()
+    )
+    assert typo.status_code == 400 and "Walnut Elementary" in typo.json()["detail"]
