@@ -19,14 +19,16 @@ def bar_chart(
     description: str,
     link: Callable[[str], str] | None = None,
     width: int = 640,
+    show_zero_chart: bool = False,
 ) -> Markup:
     """Horizontal bars, one per (label, whole count), the count printed after each bar; each
-    label links to ``link(label)`` when given. An empty or all-zero chart says so in words."""
-    if not items or not any(n for _, n in items):
+    label links to ``link(label)`` when given. An empty chart, or an all-zero one unless
+    ``show_zero_chart``, says so in words instead of drawing empty axes."""
+    if not items or (not show_zero_chart and not any(n for _, n in items)):
         return Markup(f'<p class="chart-empty">{escape(title)}: none.</p>')
     label_w, gap, row_h = 190, 8, 30
     bar_w = width - label_w - 60
-    top = max(n for _, n in items)
+    top = max(n for _, n in items) or 1
     height = row_h * len(items) + gap
     rows = []
     for i, (label, n) in enumerate(items):

@@ -6,6 +6,7 @@ routes and pages do not.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from spedrules.core.api import District
@@ -140,3 +141,38 @@ def import_cases(
     store: Store, district_id: str, cases: list[dict[str, Any]], who: str
 ) -> ImportSummary:
     return store.add_cases(district_id, cases, who=who)
+
+
+def restraint_trend(store: Store, district: District, goal: int | None = None):
+    """The restraint report (core.restraint_report) of the latest run's school year over the
+    district's stored cases, and its months from July to the as-of month, zeros included."""
+    run = latest_run(store, district.config.id)
+    if run is None:
+        return None, []
+    return _restraint(store.url, district.config.id, run["run"], run["as_of"], goal)
+
+
+@lru_cache(maxsize=16)
+def _restraint(url: str, district_id: str, run_pk: int, as_of: str, goal: int | None):
+    """Cached per run: a run's cases do not change (imports after it show in the next run)."""
+    from spedrules.core.api import as_case
+    from spedrules.core.restraint_report import restraint_report, school_year
+    from spedrules.core.sweep import district_from_store, partitions
+
+    store = Store(url)
+    district = district_from_store(url, district_id)
+    day = date.fromisoformat(as_of)
+    cases = (
+        as_case(data, district)
+        for lo, hi in partitions(store, district_id)
+        for _, data in store.cases(district_id, lo, hi)
+        if data.get("incidents")
+    )
+    year = school_year(day)
+    report = restraint_report(cases, year, goal)
+    months, month = [], date(int(year[:4]), 7, 1)
+    while month <= day:
+        key = f"{month:%Y-%m}"
+        months.append((f"{month:%b %Y}", sum(report.by_month.get(key, {}).values())))
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return report, months

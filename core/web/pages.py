@@ -150,10 +150,20 @@ def sign_out() -> Response:
 
 # ---- the district ----------------------------------------------------------------------------
 @get("/districts/{district_id:str}", sync_to_thread=True)
-def dashboard_page(request: Request, district_id: FromPath[str]) -> Response:
+def dashboard_page(
+    request: Request, district_id: FromPath[str], goal: FromQuery[str | None] = None
+) -> Response:
     who, district = district_page(request, district_id)
-    board = dashboard_of(request.app.state.store, district)
+    store = request.app.state.store
+    board = dashboard_of(store, district)
     overdue = [(s.school, s.counts.get("overdue", 0)) for s in board.by_school]
+    goal_value, goal_error = None, None
+    if goal:
+        if goal.isdigit() and 0 <= int(goal) <= 100:
+            goal_value = int(goal)
+        else:
+            goal_error = f"'Reduction goal' expects a whole percentage 0-100, got {goal!r}."
+    report, months = stored.restraint_trend(store, district, goal_value)
     return render(
         "dashboard.html.j2",
         who=who,
@@ -168,7 +178,27 @@ def dashboard_page(request: Request, district_id: FromPath[str]) -> Response:
                 f"/districts/{quote(district_id, safe='')}/schools/{quote(school, safe='')}"
             ),
         ),
+        restraint=report,
+        goal=goal_value,
+        goal_error=goal_error,
+        goal_allowed=_goal_allowed(report),
+        restraint_chart=bar_chart(
+            months,
+            title=f"Restraint incidents by month, {report.year}",
+            description="One bar per month of the school year up to the as-of date; the number "
+            "after each bar is the count of incidents.",
+            show_zero_chart=True,
+        )
+        if report
+        else None,
     )
+
+
+def _goal_allowed(report) -> int | None:
+    """The most incidents this year that still meets the goal (last year's less the goal)."""
+    if report is None or report.goal_percent is None or not report.previous_incidents:
+        return None
+    return int(report.previous_incidents * (100 - report.goal_percent) / 100)
 
 
 @get("/districts/{district_id:str}/schools/{school:str}", sync_to_thread=True)

@@ -108,7 +108,8 @@ def test_sign_in_sets_a_strict_httponly_session_and_shows_the_dashboard(page, se
     assert "as of 2027-01-15" in page.locator("p.meta").inner_text()
     (cookie,) = page.context.cookies()
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
-    assert page.locator("svg.chart > title").text_content() == "Overdue obligations by school"
+    titles = page.locator("svg.chart > title").all_text_contents()
+    assert titles == ["Overdue obligations by school", "Restraint incidents by month, 2026-27"]
     shot(page, "dashboard")
     page.get_by_role("button", name="Sign out").click()
     assert page.url.endswith("/sign-in")
