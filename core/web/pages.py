@@ -33,6 +33,7 @@ from spedrules.core.web.app import (
 from spedrules.core.web.charts import bar_chart
 from spedrules.core.web.tokens import Principal, authenticate
 
+PAGE_ROWS = 300  # work-list rows on one page; the API and the CLI give every row
 STATUS_LABELS = {
     "overdue": "Overdue",
     "open": "Open",
@@ -79,7 +80,7 @@ class SignInRequired(Exception):
 def render(template: str, status_code: int = 200, **context: Any) -> Response:
     from spedrules import __version__
 
-    html = _env.get_template(template).render(version=__version__, **context)
+    html = _env.get_template(template).render(version=__version__, rows=PAGE_ROWS, **context)
     return Response(html, status_code=status_code, media_type="text/html")
 
 

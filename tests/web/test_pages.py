@@ -67,3 +67,24 @@ def test_a_worklist_filter_that_names_nothing_is_shown_with_the_known_values(cli
     assert page.status_code == 200
     assert 'role="alert"' in page.text and "Walnut Elementary" in page.text
     assert "Nothing open" in page.text
+
+
+def test_a_long_work_list_page_shows_the_most_urgent_rows_and_says_so(
+    client, web_store, monkeypatch
+):
+    from spedrules.core.web import pages
+
+    _sign_in(client, web_store["tokens"]["mesa-verde"])
+    full = client.get(
+        "/v1/districts/mesa-verde/worklist",
+        headers={"Authorization": f"Bearer {web_store['tokens']['mesa-verde']}"},
+    )
+    total = len(full.json()["items"])
+    assert total > 5
+    monkeypatch.setattr(pages, "PAGE_ROWS", 5)
+    page = client.get("/districts/mesa-verde/worklist").text
+    assert f"Showing the 5 most urgent of {total} items" in page
+    body = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert body.count("<tr>") == 5
+    first = full.json()["items"][0]["student"]
+    assert first in body
