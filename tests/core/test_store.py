@@ -34,6 +34,7 @@ def clean_postgres(url: str) -> None:
     with engine.begin() as connection:  # a clean database for each test
         Base.metadata.drop_all(connection)
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        connection.execute(text("DROP TABLE IF EXISTS api_tokens"))  # migration 0003
     engine.dispose()
 
 
