@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
 from sqlalchemy import select
 
 from spedrules.core.store import Store
@@ -129,3 +130,32 @@ def test_token_command_errors_are_one_line_exit_2(run_cli, tmp_path, examples):
     assert role.exit_code == 2 and "owner" in role.stderr
     missing = run_cli("token", "revoke", "99", "--db", db)
     assert missing.exit_code == 2 and "TOKEN_ID" in missing.stderr
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_tokens_on_each_database(backend, tmp_path):
+    """Create, authenticate and revoke on SQLite and on the real PostgreSQL server of CI."""
+    import os
+
+    from spedrules.core.web.tokens import authenticate, list_tokens, revoke_token
+
+    url = str(tmp_path / "t.sqlite")
+    if backend == "postgresql":
+        url = os.environ.get("SPEDRULES_TEST_POSTGRES_URL")
+        if not url:
+            pytest.skip("SPEDRULES_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)")
+        from tests.core.test_store import clean_postgres
+
+        clean_postgres(url)
+    store = Store(url)
+    store.init()
+    first_id, first = create_token(store.engine, "d1", "admin", "A")
+    second_id, second = create_token(store.engine, "d2", "readonly")
+    assert first != second and first_id != second_id
+    assert authenticate(store.engine, first).district == "d1"
+    assert authenticate(store.engine, second).role == "readonly"
+    assert authenticate(store.engine, first + "x") is None
+    revoke_token(store.engine, first_id)
+    assert authenticate(store.engine, first) is None
+    assert [t.revoked_at is not None for t in list_tokens(store.engine)] == [True, False]
+    assert [t.id for t in list_tokens(store.engine, "d2")] == [second_id]
