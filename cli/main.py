@@ -581,12 +581,27 @@ ALL_DISTRICTS = click.option(
     type=click.IntRange(min=1),
     help="Students per partition (the unit of work of a worker).",
 )
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="SCHEDULER",
+    help="Run the partitions on this Dask scheduler (tcp://HOST:8786; extra spedrules[dask]).",
+)
 @click.option("--history", is_flag=True, help="List the district's runs instead of sweeping.")
 @DB
 @ACTOR
 @_format("table", "json", "csv")
 def sweep_command(
-    as_of, district_id, all_districts, workers, partition_size, history, db, actor, fmt
+    as_of,
+    district_id,
+    all_districts,
+    workers,
+    partition_size,
+    dask_address,
+    history,
+    db,
+    actor,
+    fmt,
 ) -> None:
     """Evaluate every student, publish the obligations as a run and print the dashboard.
 
@@ -595,7 +610,7 @@ def sweep_command(
     from rich.progress import Progress
 
     from spedrules.core.store import SweepBusy
-    from spedrules.core.sweep import dashboard, partitions, sweep
+    from spedrules.core.sweep import dashboard, dask_mapper, partitions, sweep
 
     store = _store(db)
     districts = _districts(store, district_id, all_districts)
@@ -608,6 +623,7 @@ def sweep_command(
         return
     who = _actor(actor)
     day = _day(as_of)
+    mapper = dask_mapper(dask_address) if dask_address else None
     total = sum(len(partitions(store, d, partition_size)) for d in districts)
     # the bar goes to stderr and only on a terminal, so JSON and CSV output stay clean
     try:
@@ -615,7 +631,14 @@ def sweep_command(
             task = bar.add_task("sweeping", total=total)
             advance = lambda n: bar.advance(task, n)  # noqa: E731
             runs = sweep(
-                store, day, districts, workers, advance, who, partition_size=partition_size
+                store,
+                day,
+                districts,
+                workers,
+                advance,
+                who,
+                mapper=mapper,
+                partition_size=partition_size,
             )
     except SweepBusy as exc:
         click.echo(f"spedrules: error: {exc}", err=True)
@@ -729,7 +752,7 @@ def export_ics(as_of, district_id, student, role, person, out, db) -> None:
 
     store = _store(db)
     (district,) = _districts(store, district_id, False)
-    run = _latest_run(store, district, as_of)
+    run = store.published_run(district, _day(as_of) if as_of else None)
     rows = store.obligation_rows(district, run["run"])
     check_filter(rows, "student", student, "--student", "a student of the district")
     check_filter(rows, "responsible", role, "--role", "a responsible role of the district's work")
@@ -740,26 +763,6 @@ def export_ics(as_of, district_id, student, role, person, out, db) -> None:
         Path(out).write_bytes(text)
     else:
         click.echo(text.decode())
-
-
-def _latest_run(store, district_id: str, as_of: str | None) -> dict:
-    run = store.latest_run(district_id, _day(as_of) if as_of else None)
-    if run is None:
-        when = f" as of {as_of}" if as_of else ""
-        raise InputError(
-            None,
-            "--district",
-            f"a district with a completed sweep{when} (run `spedrules sweep --district "
-            f"{district_id}`)",
-            district_id,
-        )
-    return run
-
-
-def date_of(text: str):
-    from datetime import date
-
-    return date.fromisoformat(text)
 
 
 def _day(as_of: str | None):

@@ -106,12 +106,15 @@ def restraint_report(report) -> str:
         )
     if report.next_goal_percent is not None:
         lines.append(f"Next year's goal: {report.next_goal_percent}% reduction")
+    from spedrules.core.restraint_report import TYPE_LABELS
+
     for name, rows in report.breakdowns.items():
+        labels = TYPE_LABELS if name == "restraint_type" else {}  # a position is not a type
         lines += [
             "",
             table(
                 [name.replace("_", " "), "incidents", "%"],
-                [[k, v["count"], v["percent"]] for k, v in rows.items()],
+                [[labels.get(k, k), v["count"], v["percent"]] for k, v in rows.items()],
             ),
         ]
     return "\n".join(lines)

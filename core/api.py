@@ -373,7 +373,7 @@ def fill_form(
     one; ``values`` (a YAML/JSON file or a mapping) holds what is entered by hand.
     """
     from spedrules.core.files import read_data
-    from spedrules.core.form_data import form_data
+    from spedrules.core.form_data import as_held, form_data
     from spedrules.core.forms import choose_language, fill
 
     district = load_district(config)
@@ -395,6 +395,11 @@ def fill_form(
         values = read_data(values, "a mapping of form field names to values")
     lang, note = choose_language(form, case.student, language)
     evaluation = evaluate(district, case, day)
+    held = meeting_obligations = None
+    if chosen_meeting is not None:  # the deadlines this meeting starts run from its day
+        held = as_held(case, chosen_meeting)
+        if held is not None or day < on:
+            meeting_obligations = evaluate(district, held or case, max(day, on)).obligations
     data = form_data(
         case,
         {"id": district.config.id, "name": district.config.name},
@@ -402,6 +407,8 @@ def fill_form(
         meeting=chosen_meeting,
         incident=chosen_incident,
         obligations=evaluation.obligations,
+        meeting_obligations=meeting_obligations,
+        held_assumed=held is not None,
     )
     subject = chosen_meeting or chosen_incident
     return fill(

@@ -9,6 +9,11 @@ case files are shaped, so form definitions stay plain data::
     meeting.*                     the chosen meeting: date, time, end_time, attendees, excused ...
     meeting.events.<type>.*       the latest event of a type from the meeting's day on
     meeting.obligations.<rule>.*  a deadline the meeting triggered (its iep_meeting_held event)
+    meeting.next.<rule>.*         the deadline in force after the meeting: the one it triggered,
+                                  else the latest triggered before it (IEP 1's "Next Annual IEP
+                                  Review Due" on an amendment meeting is still last year's)
+    meeting.prior.<type>.*        the latest event of a type before the meeting's day (IEP 1's
+                                  "Last Complete IEP Date" is not this meeting)
     incident.*                    the chosen incident: date, start_time, duration_minutes ...
     incident.events.<type>.*      the latest event about that incident (parent_notified ...)
     incident.parent_contacts      every notice or attempt to reach the parent about it (method,
@@ -18,8 +23,13 @@ case files are shaped, so form definitions stay plain data::
     iep_meetings.<meeting_type>.* the latest ``iep_meeting_held`` of that type (initial, annual)
     obligations.<rule id>.due     a computed deadline (and .status), e.g. the assessment plan's
 
-Keys of ``details`` are lifted to their owner (``meeting.place``, ``incident.context``), as in the
-case file.
+Keys of ``details`` are lifted to their owner (``meeting.contact``, ``incident.context``), as in
+the case file. A meeting's place is ``meeting.location`` (the word incidents and iCalendar use);
+``meeting.place`` reads the same value, so a case may write either.
+
+An obligation id can have several obligations in one case (an annual review per year): the plain
+``obligations.<rule id>`` is the one with the latest trigger as of the form's date, never an
+accident of list order; a form about one meeting reads ``meeting.next`` instead.
 """
 
 from __future__ import annotations
@@ -28,7 +38,9 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
-from spedrules.core.model import Case, Incident, Meeting, Obligation, Student
+from attrs import evolve
+
+from spedrules.core.model import Case, Event, Incident, Meeting, Obligation, Student
 
 PARENT_RELATIONSHIPS = ("parent", "guardian", "mother", "father", "surrogate", "foster_parent")
 # home_language codes as a form prints them (other values are printed as given)
@@ -53,8 +65,16 @@ def form_data(
     meeting: Meeting | None = None,
     incident: Incident | None = None,
     obligations: Iterable[Obligation] = (),
+    meeting_obligations: Iterable[Obligation] | None = None,
+    held_assumed: bool = False,
 ) -> dict[str, Any]:
-    """The mapping form fields read their ``source`` paths from (see the module docstring)."""
+    """The mapping form fields read their ``source`` paths from (see the module docstring).
+
+    ``meeting_obligations`` are those of the case with the meeting held on its day (see
+    :func:`as_held`); without them the meeting's deadlines come from ``obligations``.
+    ``held_assumed`` says the case does not record the meeting as held (the form notes it).
+    """
+    obligations = list(obligations)
     data: dict[str, Any] = {
         "today": as_of,
         "district": district,
@@ -64,7 +84,7 @@ def form_data(
         "first_events": _first_events(e for e in case.events if e.day <= as_of),
         "obligations": {
             o.rule if o.subject is None else f"{o.rule}@{o.subject}": _obligation(o)
-            for o in obligations
+            for o in sorted(obligations, key=_triggered)
         },
     }
     for o in obligations:  # the obligation about this form's subject answers to its plain id
@@ -78,8 +98,16 @@ def form_data(
         day = meeting.start.date()
         data["meeting"] = _meeting(meeting)
         data["meeting"]["events"] = _latest_events(e for e in case.events if day <= e.day <= as_of)
+        data["meeting"]["held_assumed"] = held_assumed
+        data["meeting"]["prior"] = _latest_events(e for e in case.events if e.day < day)
+        held = list(obligations if meeting_obligations is None else meeting_obligations)
         data["meeting"]["obligations"] = {
-            o.rule: _obligation(o) for o in obligations if o.trigger and o.trigger.date == day
+            o.rule: _obligation(o) for o in held if o.trigger and o.trigger.date == day
+        }
+        data["meeting"]["next"] = {  # the latest triggered on or before the day wins
+            o.rule: _obligation(o)
+            for o in sorted(held, key=_triggered)
+            if o.trigger and o.trigger.date <= day
         }
         data["subject_day"] = day
     if incident is not None:
@@ -88,9 +116,34 @@ def form_data(
     return data
 
 
+def as_held(case: Case, meeting: Meeting) -> Case | None:
+    """The case with ``meeting`` recorded as held on its day, or None when it already is.
+
+    A form about an IEP meeting is the record of that meeting: the deadlines it starts (the next
+    annual review, the IEP at a Glance) run from its day even before the case logs it as held.
+    """
+    day = meeting.start.date()
+    if any(e.type == "iep_meeting_held" and e.day == day for e in case.events):
+        return None
+    held = Event(type="iep_meeting_held", date=day, details={"meeting_type": meeting.type})
+    return evolve(case, events=(*case.events, held))
+
+
+def _triggered(o: Obligation) -> tuple[date, date]:
+    """Order obligations by trigger day, then due day: the last is the current one."""
+    due = o.due.date() if isinstance(o.due, datetime) else o.due
+    return (o.trigger.date if o.trigger else date.min, due or date.min)
+
+
 def _obligation(o: Obligation) -> dict[str, Any]:
     due = o.due.date() if isinstance(o.due, datetime) else o.due
-    return {"due": due, "status": o.status, "citation": o.citation, "rule": o.rule}
+    return {
+        "due": due,
+        "status": o.status,
+        "citation": o.citation,
+        "rule": o.rule,
+        "triggered": o.trigger.date if o.trigger else None,
+    }
 
 
 def _lift(details: dict[str, Any], into: dict[str, Any]) -> dict[str, Any]:
@@ -176,6 +229,7 @@ def _meeting(meeting: Meeting) -> dict[str, Any]:
     minutes = None
     if meeting.end is not None:
         minutes = int((meeting.end - meeting.start).total_seconds() // 60)
+    place = meeting.location or meeting.details.get("place") or meeting.details.get("location")
     known = {
         "id": meeting.id,
         "type": meeting.type,
@@ -183,6 +237,8 @@ def _meeting(meeting: Meeting) -> dict[str, Any]:
         "time": meeting.start.time(),
         "end_time": meeting.end.time() if meeting.end else None,
         "duration_minutes": minutes,
+        "location": place,
+        "place": place,
         "notice_sent": meeting.notice_sent,
         "agenda_sent": meeting.agenda_sent,
         "draft_sent": meeting.draft_sent,

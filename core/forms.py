@@ -10,6 +10,7 @@ anything missing is a draft (printed with a DRAFT watermark).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +28,9 @@ SUBJECTS = ("case", "meeting", "incident")
 # home_language values (codes or names, as SIS exports give them) -> a form language code
 LANGUAGE_CODES = {"en": "en", "english": "en", "es": "es", "spa": "es", "spanish": "es"}
 EMPTY = (None, "", [], (), {})
+# a seed line reference ("L725-728", "seed 000", "lines 52-55"): for developers (``seed_lines``),
+# never in what a parent or staff member reads
+SEED_REFERENCE = re.compile(r"\bL\d{2,}|\bseed\b|\blines? \d", re.IGNORECASE)
 
 
 # -- loading and checking form definitions ----------------------------------------------------
@@ -65,6 +69,17 @@ def form_problems(form: FormDefinition) -> list[str]:
             problems.append(f"{where} field {f.name} is a {f.type} without choices")
         if f.type == "table" and not f.columns:
             problems.append(f"{where} field {f.name} is a table without columns")
+    printed = [("citation", form.citation), ("trigger", form.trigger)] + [
+        (f"text {t.en!r}", value) for t in _texts(form) for value in (t.en, *t.other.values())
+    ]
+    printed += [(f"field {f.name} cite", f.cite) for f in form.fields]
+    printed += [(f"field {f.name} help", f.help.en) for f in form.fields if f.help]
+    for what, text in printed:
+        if SEED_REFERENCE.search(text or ""):
+            problems.append(
+                f"{where} {what} cites seed lines ({text!r}): cite statute, regulation and "
+                "section; keep line references in seed_lines"
+            )
     for language in form.languages:
         untranslated = [t.en for t in _texts(form) if not t.has(language)]
         if untranslated:
@@ -116,11 +131,43 @@ def applies(f: FormField, data: dict[str, Any]) -> bool:
 
 def first_value(data: Any, source: str) -> Any:
     """The first non-empty value of ``a | b``: alternatives, e.g. an exception's deadline first."""
+    return first_source(data, source)[1]
+
+
+def first_source(data: Any, source: str) -> tuple[str | None, Any]:
+    """The path of ``a | b`` that gave the first non-empty value, and that value."""
     for path in source.split("|"):
         value = lookup(data, path.strip())
         if value not in EMPTY:
-            return value
-    return None
+            return path.strip(), value
+    return None, None
+
+
+def source_notes(data: dict[str, Any], origins: dict[str, str]) -> list[str]:
+    """What a reader must know about values the case did not state as such: a date that is only
+    the form's own date, a deadline computed for a meeting the case does not record as held."""
+    notes = []
+    dated = [name for name, path in origins.items() if path == "today"]
+    if dated:
+        notes.append(
+            f"{', '.join(dated)}: the case records no date for this; printed the form's date, "
+            f"{data['today'].isoformat()} (--as-of); enter the day it goes out with --values "
+            "if that differs"
+        )
+    meeting = data.get("meeting") or {}
+    if meeting.get("held_assumed"):
+        assumed = [
+            name
+            for name, path in origins.items()
+            if path.startswith(("meeting.next.", "meeting.obligations."))
+            and lookup(data, path.rsplit(".", 1)[0] + ".triggered") == meeting["date"]
+        ]
+        if assumed:
+            notes.append(
+                f"{', '.join(assumed)}: computed as if the meeting is held on its day, "
+                f"{meeting['date'].isoformat()} (the case records no iep_meeting_held that day)"
+            )
+    return notes
 
 
 # -- filling ----------------------------------------------------------------------------------
@@ -235,15 +282,15 @@ def fill(
     for f in form.fields:
         if f.source is None or f.name in inapplicable | absent:
             continue
-        raw = first_value(data, f.source)
-        if raw in EMPTY:
+        path, raw = first_source(data, f.source)
+        if path is None:
             continue
         try:
             values[f.name] = _coerce(f, raw, lenient=True)
         except Expected as exc:
-            notes.append(f"{f.name}: the case gives {raw!r} at {f.source}, expected {exc.expected}")
+            notes.append(f"{f.name}: the case gives {raw!r} at {path}, expected {exc.expected}")
             continue
-        origins[f.name] = f.source
+        origins[f.name] = path
     by_name = {f.name: f for f in form.fields if f.name not in absent}
     for name, raw in (entered or {}).items():
         if name not in by_name:
@@ -254,6 +301,7 @@ def fill(
         except Expected as exc:
             raise InputError(entered_from, name, exc.expected, raw) from None
         origins[name] = entered_from or "entered by hand"
+    notes += source_notes(data, origins)
     return FilledForm(
         inapplicable=inapplicable,
         absent=absent,

@@ -9,6 +9,7 @@ shown as "<1".
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
@@ -28,14 +29,36 @@ def school_year(d: date) -> str:
     return f"{start}-{str(start + 1)[-2:]}"
 
 
+def school_months(name: str) -> list[str]:
+    """Every month of a school year, July to June ("2015-16" -> "2015-07" .. "2016-06")."""
+    start = int(name[:4])
+    return [f"{start + (m < 7)}-{m:02d}" for m in (*range(7, 13), *range(1, 7))]
+
+
 def previous_year(name: str) -> str:
     start = int(name[:4]) - 1
     return f"{start}-{str(start + 1)[-2:]}"
 
 
+# The FDOE's "type of restraint" categories, as the SP&P reports them ("Standing: 63% Prone:
+# 23% ..."): a mechanical restraint is one type, and a physical restraint is typed by the
+# student's position in it. The keys are the published names (the report's JSON); the labels say
+# which are positions of a physical restraint, so "standing" never reads as a kind of its own.
+TYPE_LABELS = {
+    "standing": "Physical, standing position",
+    "seated": "Physical, seated position",
+    "prone": "Physical, prone position",
+    "immobilization": "Physical, immobilization (supine)",
+    "mechanical": "Mechanical",
+    "unspecified": "Not recorded (no method or position)",
+}
+MONTH_NAMES = "Jul Aug Sep Oct Nov Dec Jan Feb Mar Apr May Jun".split()
+
+
 def restraint_type(incident: Incident) -> str:
-    """Standing, seated, prone, immobilization (supine) or mechanical: the categories of the
-    Florida incident report, derived from method and position."""
+    """The FDOE restraint type: ``mechanical``, or a physical restraint by the student's position
+    (``standing``, ``seated``, ``prone``, ``immobilization`` for supine), else ``unspecified``.
+    :data:`TYPE_LABELS` prints them."""
     if incident.method == "mechanical":
         return "mechanical"
     return {
@@ -148,26 +171,84 @@ def load_cases(path: str | Path, extra_event_types: frozenset[str] = frozenset()
     return cases
 
 
-def chart(report: RestraintReport, out: Path) -> Path:
-    """Incidents by month and restraint type as a stacked bar chart (PNG or SVG by suffix)."""
+def goal_per_month(report: RestraintReport) -> float | None:
+    """The monthly average the year's goal allows: the prior year's count less the goal's
+    percentage, over 12 months (None without a goal or without a prior year to reduce)."""
+    if report.goal_percent is None or not report.previous_incidents:
+        return None
+    return report.previous_incidents * (100 - report.goal_percent) / 100 / 12
+
+
+def figure(report: RestraintReport):
+    """The chart as a matplotlib figure: one stacked bar per month of the school year (July to
+    June, months without incidents included), whole-number ticks, the goal as a line."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
-    months = list(report.by_month)
-    kinds = sorted({k for v in report.by_month.values() for k in v})
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    months = school_months(report.year)
+    labels = [f"{name} {m[2:4]}" for name, m in zip(MONTH_NAMES, months, strict=True)]
+    kinds = [k for k in TYPE_LABELS if any(k in report.by_month.get(m, {}) for m in months)]
+    fig, ax = plt.subplots(figsize=(11, 4.8))
     bottom = [0] * len(months)
     for kind in kinds:
-        values = [report.by_month[m].get(kind, 0) for m in months]
-        ax.bar(months, values, bottom=bottom, label=kind)
+        values = [report.by_month.get(m, {}).get(kind, 0) for m in months]
+        ax.bar(range(len(months)), values, bottom=bottom, label=TYPE_LABELS[kind])
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    goal = goal_per_month(report)
+    if goal is not None:
+        target = math.floor(report.previous_incidents * (100 - report.goal_percent) / 100)
+        ax.axhline(
+            goal,
+            color="black",
+            linestyle="--",
+            linewidth=1,
+            label=f"Goal: {report.goal_percent}% fewer than {report.previous}'s "
+            f"{report.previous_incidents}:\nat most {target} in the year, {goal:.1f} a month",
+        )
+    ax.set_xticks(range(len(months)), labels)
+    ax.set_xlim(-0.6, len(months) - 0.4)
+    ax.set_ylim(0, max([*bottom, goal or 0, 1]) * 1.15)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # incidents are whole
     ax.set_title(f"Restraint incidents by month and type, {report.year} ({report.incidents})")
     ax.set_ylabel("incidents")
-    ax.legend(fontsize="small")
+    ax.set_xlabel(f"school year {report.year} (July 1 to June 30)")
+    if goal is None and report.goal_percent is not None:
+        ax.text(
+            0.01,
+            0.97,
+            f"no goal line: no incidents recorded in {report.previous} to reduce by "
+            f"{report.goal_percent}%",
+            transform=ax.transAxes,
+            va="top",
+            fontsize="small",
+            color="#444",
+        )
+    if report.incidents == 0:
+        ax.text(
+            0.5,
+            0.5,
+            f"no incidents recorded in {report.year}",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize="large",
+            color="#444",
+        )
+    if ax.get_legend_handles_labels()[0]:  # beside the bars, never over them
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     plt.setp(ax.get_xticklabels(), rotation=45, ha="right")
     fig.tight_layout()
+    return fig
+
+
+def chart(report: RestraintReport, out: Path) -> Path:
+    """Incidents by month and restraint type as a stacked bar chart (PNG or SVG by suffix)."""
+    import matplotlib.pyplot as plt
+
+    fig = figure(report)
     fig.savefig(out)
     plt.close(fig)
     return out

@@ -343,6 +343,7 @@ class FormDefinition(RuleBase):
     parent_facing: bool = False
     sections: tuple[FormSection, ...] = ()
     languages: tuple[str, ...] = ("en",)
+    seed_lines: str = ""  # for developers: where the seeds print it; never rendered or exported
 
     @property
     def fields(self) -> tuple[FormField, ...]:

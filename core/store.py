@@ -791,6 +791,21 @@ class Store:
             run = s.scalars(query.order_by(RunRow.pk.desc()).limit(1)).first()
             return _run_dict(run) if run else None
 
+    def published_run(self, district_id: str, as_of: date | None = None) -> dict[str, Any]:
+        """The run readers read: the latest completed one (of that date), or an error that
+        says how to publish one."""
+        run = self.latest_run(district_id, as_of)
+        if run is None:
+            when = f" as of {as_of}" if as_of else ""
+            raise InputError(
+                None,
+                "--district",
+                f"a district with a completed sweep{when} (run `spedrules sweep --district "
+                f"{district_id}`)",
+                district_id,
+            )
+        return run
+
     def run_errors(self, run_pk: int) -> list[dict[str, Any]]:
         with self.sessions() as s:
             query = select(RunErrorRow).where(RunErrorRow.run_pk == run_pk)

@@ -370,14 +370,7 @@ def dashboard(store: Store, district_id: str, run: dict[str, Any] | None = None)
     """What a special-education director reads first, from the latest completed run (counted
     in SQL): overdue, due soon, met late, by school and by responsible role; the program
     duties that arose; the students the run could not evaluate; delay reasons."""
-    run = run or store.latest_run(district_id)
-    if run is None:
-        raise InputError(
-            None,
-            "--district",
-            f"a district with a completed sweep (run `spedrules sweep --district {district_id}`)",
-            district_id,
-        )
+    run = run or store.published_run(district_id)
     pk, as_of = run["run"], date.fromisoformat(run["as_of"])
     statuses = store.status_counts(pk).get("all", {})
     due = store.due_within(pk, as_of, list(DUE_WITHIN))
@@ -422,9 +415,7 @@ def stored_evaluation(store: Store, district_id: str, student_id: str, run=None)
     A warning says so when the district's rules or calendar changed since the run."""
     from attrs import evolve
 
-    run = run or store.latest_run(district_id)
-    if run is None:
-        raise InputError(None, "--district", "a district with a completed sweep", district_id)
+    run = run or store.published_run(district_id)
     case = store.case(district_id, student_id)
     if case is None:
         raise InputError(None, "STUDENT", f"a student of {district_id}", student_id)
@@ -437,3 +428,28 @@ def stored_evaluation(store: Store, district_id: str, student_id: str, run=None)
         )
         result = evolve(result, warnings=(*result.warnings, note))
     return result
+
+
+def dask_mapper(address: str):
+    """A mapper that runs partitions on a Dask cluster (``spedrules[dask]``): each worker needs
+    the same spedrules and plugins installed and must reach the database (docs/dask.md). Local
+    add-ons travel with the stored district, so workers need no files."""
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise InputError(
+            None, "--dask", "the dask extra installed (pip install 'spedrules[dask]')", address
+        ) from None
+    try:
+        client = Client(address, timeout="10s", set_as_default=False)
+    except OSError as exc:
+        raise InputError(None, "--dask", "the address of a running Dask scheduler", address) from (
+            exc
+        )
+
+    def mapper(fn, *columns):
+        for future in client.map(fn, *columns, pure=False):  # all submitted at once
+            yield future.result()
+
+    mapper.client = client
+    return mapper

@@ -59,14 +59,7 @@ def worklist(
     """The work list of one district from its latest completed run, filtered. A filter value
     that names nothing in the run (a typo) is an error listing the known values, never an
     empty list that reads as "nothing to do"."""
-    run = store.latest_run(district_id)
-    if run is None:
-        raise InputError(
-            None,
-            "--district",
-            f"a district with a completed sweep (run `spedrules sweep --district {district_id}`)",
-            district_id,
-        )
+    run = store.published_run(district_id)
     for value in status:
         if value not in STATUSES:
             raise InputError(None, "--status", f"one of {', '.join(STATUSES)}", value)

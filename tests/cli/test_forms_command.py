@@ -57,11 +57,12 @@ CASES = [
         MV,
         MEETING,
         ["--language", "en"],
-        "2026-11-20",
+        "2026-11-24",
         [
             "Notice of IEP Team Meeting".upper(),
             "Sam Ortiz",
             "March 19, 2015",
+            "November 20, 2026",  # the notice's date is notice_sent, not the form's (Nov 24)
             "December 2, 2026",
             "3:10 PM",
             "Walnut Elementary, Room 12",
@@ -119,7 +120,7 @@ CASES = [
         "IEP1",
         MV,
         MEETING,
-        [],
+        ["--values", "values-iep1.yaml"],
         "2026-11-20",
         [
             "IEP - DEMOGRAPHIC DATA",
@@ -132,8 +133,12 @@ CASES = [
             "December 3, 2025",
             "☒ Annual",
             "B. Lowe",
-            # computed: next annual 2025-12-03 + 1 year; next assessment 2024-11-14 + 3 years
-            "December 3, 2026",
+            "7012345678",
+            "☒ Parent/Guardian",
+            # computed: the next annual review is the one this meeting starts, 2026-12-02 + 1
+            # year (not 2025-12-03 + 1 year, the one it meets); next assessment 2024-11-14 + 3
+            # years
+            "December 2, 2027",
             "November 14, 2027",
         ],
     ),
@@ -321,7 +326,7 @@ def test_a_draft_lists_what_is_missing_and_strict_fails(run_cli, examples, tmp_p
     result, out = fill(run_cli, examples, tmp_path, "NC7", MV, MEETING, as_of="2026-11-26")
     assert result.exit_code == 0
     assert "DRAFT" in result.output
-    for name in ("lea_signature", "parent_agreement", "parent_signature_date"):
+    for name in ("lea_signature", "lea_title", "parent_agreement", "parent_signature_date"):
         assert f"  {name}:" in result.output
     assert "entered by hand" in result.output
     assert "DRAFT" in pdf_text(out)  # the watermark
@@ -435,10 +440,19 @@ def test_the_glance_speaks_of_this_meeting_not_the_last_one(run_cli, examples, t
     assert result.exit_code == 0, result.stderr
     values = json.loads(out.read_text())["values"]
     assert values["distributed_on"] == "2026-12-04" and values["due_by"] == "2026-12-07"
-    # before it is held, nothing of the year before is shown as this meeting's
-    fill(run_cli, examples, tmp_path, "IEP-GLANCE", MV, MEETING, suffix="json", as_of="2026-12-01")
+    assert values["next_annual_due"] == "2027-12-02"  # 2026-12-02 + 1 year
+    # before it is held, nothing of the year before is shown as this meeting's: the glance of
+    # 2025-12-05 is not this one's, and its deadlines run from this meeting's own day (Wed
+    # 2026-12-02 + 5 days = Mon 2026-12-07; next annual review 2027-12-02), with a note saying so
+    result, _ = fill(
+        run_cli, examples, tmp_path, "IEP-GLANCE", MV, MEETING, suffix="json", as_of="2026-12-01"
+    )
     earlier = json.loads((tmp_path / "IEP-GLANCE.json").read_text())["values"]
-    assert "distributed_on" not in earlier and "due_by" not in earlier
+    assert "distributed_on" not in earlier
+    assert earlier["due_by"] == "2026-12-07" and earlier["next_annual_due"] == "2027-12-02"
+    assert "computed as if the meeting is held on its day, 2026-12-02" in result.output
+    assert earlier["next_assessment_due"] == "2027-11-14"  # 2024-11-14 + 3 years, not this one's
+    assert "next_assessment_due" not in result.output  # the meeting did not start that one
 
 
 def test_forms_list(run_cli, examples):
@@ -478,3 +492,76 @@ def test_bad_input_is_one_line_and_exit_2(run_cli, examples, tmp_path, args, mes
     result = run_cli("forms", "fill", *args)
     assert result.exit_code == 2
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_nc6a_is_dated_when_sent_and_reads_the_meetings_location(run_cli, examples, tmp_path):
+    # the case writes `location:` (as incidents and iCalendar do) and has no notice_sent: the
+    # Place is filled, the Date is missing (never the form's own date, 2026-12-01)
+    text = (examples / MEETING).read_text()
+    text = text.replace("location: Walnut Elementary, Room 12", "location: Room 14")
+    text = text.replace("    notice_sent: 2026-11-20\n", "")
+    case = tmp_path / "unsent.yaml"
+    case.write_text(text)
+    out = tmp_path / "nc6a.pdf"
+    args = ["forms", "fill", "NC6A", "--config", examples / MV, case, "--language", "en"]
+    result = run_cli(*args, "--out", out, "--as-of", "2026-12-01")
+    assert result.exit_code == 0, result.stderr
+    assert "DRAFT" in result.output
+    assert "  date: Date - not in the case (source meeting.notice_sent)" in result.output
+    pdf = pdf_text(out)
+    assert "Room 14" in pdf and "DRAFT" in pdf
+    assert "December 1, 2026" not in pdf.split("Prepared with spedrules")[0]
+    save_png(out, "NC6A-unsent")
+
+
+def test_iep1_without_what_only_the_district_knows_is_a_draft(run_cli, examples, tmp_path):
+    result, out = fill(run_cli, examples, tmp_path, "IEP1", MV, MEETING, as_of="2026-11-20")
+    assert result.exit_code == 0
+    assert "IEP 1 (11/16) IEP - Demographic Data, Sam Ortiz, M-2026-12-02, language en, DRAFT" in (
+        result.output
+    )
+    for name in ("ssid", "gender", "educational_rights"):
+        assert f"  {name}: " in result.output and "entered by hand" in result.output
+    assert "DRAFT" in pdf_text(out)
+    # next annual review: the meeting is not yet recorded as held, so its day is used, and said
+    assert "next_annual_due: computed as if the meeting is held on its day, 2026-12-02" in (
+        result.output
+    )
+    save_png(out, "IEP1-draft")
+
+
+@pytest.mark.parametrize(
+    "language,second_column,last_line",
+    [
+        ("en", "I plan to attend", "agency representatives"),
+        ("es", "Pienso asistir", "correspondientes"),
+    ],
+)
+def test_nc6a_checkbox_text_stays_in_its_column(
+    run_cli, examples, tmp_path, language, second_column, last_line
+):
+    # the parent-response grid: every character of a left-column option ends at least 6 pt
+    # before the right column's boxes (a long option wraps in its own column)
+    result, out = fill(
+        run_cli, examples, tmp_path, "NC6A", MV, MEETING, "--language", language, as_of="2026-11-20"
+    )
+    assert result.exit_code == 0
+    document = pypdfium2.PdfDocument(str(out))
+    try:
+        page = next(p for p in document if second_column in p.get_textpage().get_text_range())
+        chars = page.get_textpage()
+        start, _ = chars.search(second_column).get_next()
+        assert chars.get_text_range(start - 2, 1) == "☐"
+        column_left = chars.get_charbox(start - 2)[0]
+        top = chars.get_charbox(start)[3] + 2
+        end, length = chars.search(last_line).get_next()
+        bottom = chars.get_charbox(end + length - 1)[1] - 2
+        crowded = []
+        for i in range(chars.count_chars()):
+            left, low, right, high = chars.get_charbox(i)
+            if chars.get_text_range(i, 1).strip() and low >= bottom and high <= top:
+                if left < column_left - 1 and right > column_left - 6:
+                    crowded.append(chars.get_text_range(i, 1))
+        assert crowded == [], f"left-column text runs into the right column: {crowded}"
+    finally:
+        document.close()

@@ -12,9 +12,16 @@ to 98.6%); white 79 (48.2%), black 75 (45.7%), mixed 10 (6.1%); PK-3 85 (51.8%),
 from __future__ import annotations
 
 import json
+import os
 from itertools import chain, repeat
+from pathlib import Path
 
+import pytest
 import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+# charts go where the forms' PNG pages go, for a person to look at after a run
+ARTIFACTS = Path(os.environ.get("SPEDRULES_ARTIFACTS", ROOT / ".artifacts")) / "charts"
 
 DISABILITY = [("ED", 70), ("AUT", 48), ("ID", 7), ("SLD", 3), ("OHI", 36)]
 TYPE = [
@@ -138,6 +145,8 @@ def test_st_lucie_figures(tmp_path, run_cli, examples):
         "10",
     ).stdout
     assert "Change: 12% decrease" in table and "met, exceeded by 2 point(s)" in table
+    # the type table names positions as those of a physical restraint (103 of 164 standing)
+    assert "Physical, standing position           103" in table and "Mechanical " in table
 
 
 def test_bad_report_input(tmp_path, run_cli, examples):
@@ -165,3 +174,75 @@ def test_bad_report_input(tmp_path, run_cli, examples):
         tmp_path / "bad.yaml",
     )
     assert result.exit_code == 2 and "--year: expected a school year" in result.stderr
+
+
+def _report(tmp_path, examples, year, goal=None):
+    from spedrules.core.api import restraint_report
+
+    return restraint_report(examples / "gulf-shore.toml", fixture(tmp_path / "i.yaml"), year, goal)
+
+
+def _bars(ax):
+    return [b for c in ax.containers for b in c]
+
+
+def test_the_chart_shows_the_whole_school_year_in_whole_incidents(tmp_path, examples):
+    import matplotlib.pyplot as plt
+
+    from spedrules.core.restraint_report import figure
+
+    fig = figure(_report(tmp_path, examples, "2015-16", goal=10))
+    ax = fig.axes[0]
+    # every month of the school year, July to June, although incidents run Sep-Apr only
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels == [
+        "Jul 15", "Aug 15", "Sep 15", "Oct 15", "Nov 15", "Dec 15",
+        "Jan 16", "Feb 16", "Mar 16", "Apr 16", "May 16", "Jun 16",
+    ]  # fmt: skip
+    ticks = [t for t in ax.get_yticks() if 0 <= t <= ax.get_ylim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+    # July holds no bar; the stacks add up to the 164 incidents of the year
+    assert sum(b.get_height() for b in _bars(ax)) == 164
+    assert all(b.get_height() == 0 for b in _bars(ax) if round(b.get_x() + b.get_width() / 2) == 0)
+    # the goal: 10% fewer than 2014-15's 186 is at most 167.4 a year, 13.95 a month
+    (line,) = ax.get_lines()
+    assert line.get_ydata()[0] == pytest.approx(186 * 0.9 / 12)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[0].startswith("Goal: 10% fewer than 2014-15's 186") and "at most 167" in legend[0]
+    # types: a position is said to be one of a physical restraint, never a type of its own
+    assert "Physical, standing position" in legend and "Mechanical" in legend
+    assert "standing" not in legend and "immobilization" not in legend
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    fig.savefig(ARTIFACTS / "restraint-2015-16-goal.png")
+    plt.close(fig)
+
+
+def test_a_year_without_incidents_is_an_empty_chart_that_says_so(tmp_path, examples, run_cli):
+    import matplotlib.pyplot as plt
+
+    from spedrules.core.restraint_report import figure
+
+    fig = figure(_report(tmp_path, examples, "2016-17"))
+    ax = fig.axes[0]
+    assert ax.get_legend() is None  # no empty legend
+    assert [t.get_text() for t in ax.texts] == ["no incidents recorded in 2016-17"]
+    assert len(ax.get_xticklabels()) == 12 and ax.get_xticklabels()[0].get_text() == "Jul 16"
+    assert all(float(t).is_integer() for t in ax.get_yticks())
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    fig.savefig(ARTIFACTS / "restraint-2016-17-none.png")
+    plt.close(fig)
+    # a goal with no prior-year incidents to reduce draws no line and says why
+    fig = figure(_report(tmp_path, examples, "2013-14", goal=10))
+    ax = fig.axes[0]
+    assert not ax.get_lines() and ax.get_legend() is None
+    assert "no goal line: no incidents recorded in 2012-13 to reduce by 10%" in [
+        t.get_text() for t in ax.texts
+    ]
+    fig.savefig(ARTIFACTS / "restraint-2013-14-no-base.png")
+    plt.close(fig)
+    out = tmp_path / "empty.svg"
+    result = run_cli(
+        "report", "restraint", "--config", examples / "gulf-shore.toml", "--year", "2016-17",
+        "--from", tmp_path / "i.yaml", "--chart", out,
+    )  # fmt: skip
+    assert result.exit_code == 0 and out.read_text().lstrip().startswith("<?xml")

@@ -219,6 +219,7 @@ def test_language_follows_the_home_language_of_parent_facing_forms():
 def test_form_problems_catch_bad_definitions():
     bad = form(
         subject="lunch",
+        citation="NW SELPA Handbook 1.5.B (L725-728)",
         sections=[
             {
                 "title": "S",
@@ -227,6 +228,7 @@ def test_form_problems_catch_bad_definitions():
                     {"name": "a", "label": "A again"},
                     {"name": "c", "label": "C", "type": "choice"},
                     {"name": "t", "label": "T", "type": "table"},
+                    {"name": "d", "label": "D", "cite": "seed 000, IEP Implementation"},
                 ],
             }
         ],
@@ -239,6 +241,8 @@ def test_form_problems_catch_bad_definitions():
         "choice without choices",
         "table without columns",
         "claims language 'es' but has no es text for 'S'",
+        "citation cites seed lines ('NW SELPA Handbook 1.5.B (L725-728)')",
+        "field d cite cites seed lines",
     ):
         assert expected in text
 
@@ -307,3 +311,156 @@ def test_html_escapes_what_the_case_says():
     assert '<div class="watermark">DRAFT</div>' in html
     spanish = to_html(fill(form(), data(c), language="es"))
     assert '<div class="watermark">BORRADOR</div>' in spanish and "Aviso" in spanish
+
+
+def _form_file(code: str) -> FormDefinition:
+    from pathlib import Path
+
+    import spedrules
+
+    root = Path(spedrules.__file__).parent
+    forms = [f for folder in root.glob("*/*/forms") for f in load_forms(folder)]
+    return next(f for f in forms if f.code == code)
+
+
+def _annual(trigger: date, due: date) -> Obligation:
+    from spedrules.core.model import EventRef
+
+    return Obligation(
+        rule="ca.annual_review",
+        kind="annual_iep_review",
+        title="t",
+        due=due,
+        status="open",
+        citation="EC 56343(d)",
+        layer="statutory",
+        source="california",
+        explanation=(),
+        trigger=EventRef("iep_meeting_held", trigger),
+    )
+
+
+def test_the_notice_is_dated_the_day_it_was_sent_never_today():
+    nc6a = _form_file("NC 6A")
+    sent = Meeting(
+        id="M-1",
+        type="annual",
+        start=datetime(2026, 12, 2, 15, 10),
+        location="Room 14",
+        notice_sent=date(2026, 11, 20),
+    )
+    c = Case(student=case().student, meetings=(sent,))
+    # prepared 2026-12-01 for a 2026-12-02 meeting: the notice still says Nov 20 (12 days' notice)
+    d = form_data(c, {}, date(2026, 12, 1), meeting=sent)
+    filled = fill(nc6a, d)
+    assert filled.values["date"] == date(2026, 11, 20)
+    assert filled.origins["date"] == "meeting.notice_sent"
+    unsent = Meeting(id="M-1", type="annual", start=datetime(2026, 12, 2, 15, 10))
+    c = Case(student=case().student, meetings=(unsent,))
+    filled = fill(nc6a, form_data(c, {}, date(2026, 12, 1), meeting=unsent))
+    assert "date" not in filled.values  # not the form's date
+    assert "date" in [f.name for f in filled.missing] and filled.draft
+
+
+def test_a_meeting_place_is_its_location_or_place():
+    nc6a = _form_file("NC 6A")
+    for meeting in (
+        Meeting(id="M-1", type="annual", start=datetime(2026, 12, 2, 15), location="Room 14"),
+        Meeting(
+            id="M-1", type="annual", start=datetime(2026, 12, 2, 15), details={"place": "Room 14"}
+        ),
+    ):
+        c = Case(student=case().student, meetings=(meeting,))
+        d = form_data(c, {}, date(2026, 11, 20), meeting=meeting)
+        assert d["meeting"]["location"] == d["meeting"]["place"] == "Room 14"
+        assert fill(nc6a, d).values["place"] == "Room 14"
+
+
+def test_the_meetings_next_deadline_is_the_one_it_starts():
+    # two annual reviews: from the 2025-12-03 meeting (due 2026-12-03) and from this 2026-12-02
+    # meeting (due 2027-12-02); in either list order the one this meeting starts is "next"
+    old, new = (
+        _annual(date(2025, 12, 3), date(2026, 12, 3)),
+        _annual(date(2026, 12, 2), date(2027, 12, 2)),
+    )
+    c = Case(
+        student=case().student,
+        events=(
+            Event("iep_meeting_held", date=date(2025, 12, 3), details={"meeting_type": "annual"}),
+            Event("iep_meeting_held", date=date(2026, 12, 2), details={"meeting_type": "annual"}),
+        ),
+        meetings=(Meeting(id="M-1", type="annual", start=datetime(2026, 12, 2, 15, 10)),),
+    )
+    for obligations in ([old, new], [new, old]):
+        d = form_data(c, {}, date(2026, 12, 3), meeting=c.meetings[0], obligations=obligations)
+        assert d["meeting"]["next"]["ca.annual_review"]["due"] == date(2027, 12, 2)
+        assert d["obligations"]["ca.annual_review"]["due"] == date(2027, 12, 2)
+        # the last complete IEP before this one, not this one
+        assert d["meeting"]["prior"]["iep_meeting_held"]["date"] == date(2025, 12, 3)
+    # an amendment meeting on 2026-03-01 starts no annual review: the one in force is still due
+    # 2026-12-03 (from 2025-12-03), and the later one is not yet known then
+    amendment = Meeting(id="M-0", type="amendment", start=datetime(2026, 3, 1, 9))
+    d = form_data(c, {}, date(2026, 12, 3), meeting=amendment, obligations=[new, old])
+    assert d["meeting"]["next"]["ca.annual_review"]["due"] == date(2026, 12, 3)
+    assert "ca.annual_review" not in d["meeting"]["obligations"]
+
+
+def test_a_meeting_not_yet_recorded_is_held_on_its_day_for_its_deadlines():
+    from spedrules.core.form_data import as_held
+
+    c = case()
+    held = as_held(c, c.meetings[0])
+    added = [e for e in held.events if e.type == "iep_meeting_held"]
+    assert [(e.day, e.get("meeting_type")) for e in added] == [(date(2026, 12, 2), "annual")]
+    assert as_held(held, held.meetings[0]) is None  # already recorded: nothing to add
+    # a deadline read from such a meeting says it was computed for the meeting's day
+    f = form(
+        sections=[
+            {
+                "title": "S",
+                "fields": [
+                    {
+                        "name": "next",
+                        "label": "Next",
+                        "type": "date",
+                        "source": "meeting.next.ca.annual_review.due",
+                    }
+                ],
+            }
+        ]
+    )
+    new = _annual(date(2026, 12, 2), date(2027, 12, 2))
+    d = form_data(
+        c,
+        {},
+        date(2026, 11, 20),
+        meeting=c.meetings[0],
+        meeting_obligations=[new],
+        held_assumed=True,
+    )
+    filled = fill(f, d)
+    assert filled.values["next"] == date(2027, 12, 2)
+    assert any(
+        "computed as if the meeting is held on its day, 2026-12-02" in n for n in filled.notes
+    )
+
+
+def test_the_forms_own_date_is_never_silent():
+    # `obligations.xx.rule.one.due | today`: no obligation, so the form's date, with a note
+    filled = fill(form(), data(case()))
+    assert filled.origins["due"] == "today"
+    assert any(
+        n.startswith("due: the case records no date") and "2026-11-20" in n for n in filled.notes
+    )
+
+
+def test_seed_lines_are_for_developers_only():
+    import json
+
+    from spedrules.core.form_render import to_html
+
+    f = form(seed_lines="seed 001: L16556-16601")
+    assert form_problems(f) == []  # the developer-only key may hold them
+    filled = fill(f, data(case()))
+    for text in (to_html(filled), json.dumps(filled.to_dict(), default=str)):
+        assert "L16556" not in text and "seed 001" not in text

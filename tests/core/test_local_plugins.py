@@ -3,6 +3,7 @@ published plugin (DESIGN.md section 3)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -151,3 +152,54 @@ def test_a_rejected_stack_runs_none_of_the_district_code(tmp_path, run_cli):
         result = run_cli(*command)
         assert result.exit_code == 2 and "no-such-plugin" in result.stderr
         assert not (tmp_path / "ran.txt").exists()
+
+
+RAISING = """
+from spedrules import hookimpl
+from spedrules.core.counting import calendar_days
+from spedrules.core.rules import EventMatch, JurisdictionInfo, Period, TimelineRule, Trigger
+
+@hookimpl
+def spedrules_jurisdiction():
+    return JurisdictionInfo(id="mesa-local", name="Mesa Verde MOU", level="local",
+                            parent="california")
+
+def follow_up(day, born, calendar):
+    if born is not None and born.year == 2001:
+        raise ZeroDivisionError("the follow-up formula divided by zero")
+    return calendar_days(day, 10)
+
+@hookimpl
+def spedrules_timeline_rules():
+    return [TimelineRule(
+        id="mesa.referral_follow_up", kind="mesa.referral_follow_up",
+        title="Referral follow-up call", citation="Mesa Verde MOU art. 5",
+        trigger=Trigger(events=(EventMatch("referral_received"),)),
+        period=Period(0, "custom"), compute=follow_up, met_by=())]
+"""
+
+
+def test_a_plugin_raising_for_one_student_leaves_the_others_swept(tmp_path, run_cli):
+    from spedrules.core.store import Store
+
+    config = district(tmp_path, 3)
+    (tmp_path / "our_practices.py").write_text(RAISING)
+    db = str(tmp_path / "s.sqlite")
+    assert run_cli("district", "add", config, "--db", db).exit_code == 0, "config refused"
+    referral = [{"type": "referral_received", "date": "2027-01-04"}]
+    cases = [
+        {"student": {"id": f"S-{y}", "birth_date": f"{y}-03-01"}, "events": referral}
+        for y in (2001, 2015, 2016)
+    ]
+    Store(db).add_cases("mesa-verde", cases, who="t")
+    result = run_cli("sweep", "--as-of", "2027-01-15", "--db", db, "--format", "json")
+    assert result.exit_code == 3  # completed, with a student that could not be evaluated
+    board = json.loads(result.stdout)
+    assert board["students"] == 3 and board["errors"]["students"] == 1
+    (error,) = board["errors"]["first"]
+    assert error["student"] == "S-2001" and "ZeroDivisionError" in error["message"]
+    assert "our_practices.py" in error["where"] and "follow_up" in error["where"]
+    rows = Store(db).obligation_rows("mesa-verde", Store(db).latest_run("mesa-verde")["run"])
+    assert {r["student"] for r in rows} == {"S-2015", "S-2016"}
+    # Mon 2027-01-04 + 10 calendar days = Thu 2027-01-14
+    assert {r["due"] for r in rows if r["rule"] == "mesa.referral_follow_up"} == {"2027-01-14"}
