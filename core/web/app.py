@@ -590,6 +590,36 @@ def _spedrules_error(request: Request, exc: SpedrulesError) -> Response:
     return Response(Problem(422, str(exc)), status_code=422)
 
 
+SECURITY_HEADERS = {
+    # student records: never kept by a shared cache or the browser's back-forward history
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    # the pages load nothing from elsewhere and run no script (styles are inline)
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+}
+
+
+def _security_headers(app: Any) -> Any:
+    """ASGI middleware: the headers above on every response, errors included."""
+    from litestar.datastructures import MutableScopeHeaders
+
+    async def middleware(scope: Any, receive: Any, send: Any) -> None:
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await app(scope, receive, send_with_headers)
+
+    return middleware
+
+
 def create_app(db: str | None = None) -> Litestar:
     """The app over the store at ``db`` (a URL or SQLite file; default as for the CLI)."""
     from spedrules.core.web import pages
@@ -636,6 +666,7 @@ def create_app(db: str | None = None) -> Litestar:
             ),
         ),
         request_max_body_size=MAX_BODY_BYTES,
+        middleware=[_security_headers],
         state=None,
         debug=False,
     )

@@ -88,3 +88,16 @@ def test_a_long_work_list_page_shows_the_most_urgent_rows_and_says_so(
     assert body.count("<tr>") == 5
     first = full.json()["items"][0]["student"]
     assert first in body
+
+
+def test_pages_and_api_answers_carry_no_store_and_a_strict_content_policy(client, web_store):
+    _sign_in(client, web_store["tokens"]["mesa-verde"])
+    for path in ["/districts/mesa-verde", "/v1/plugins", "/sign-in", "/districts/nowhere"]:
+        got = client.get(path)
+        assert got.headers["cache-control"] == "no-store", path
+        assert got.headers["x-content-type-options"] == "nosniff"
+        assert "default-src 'none'" in got.headers["content-security-policy"]
+        assert "access-control-allow-origin" not in got.headers  # CORS is off
+    client.cookies.clear()
+    refused = client.get("/v1/districts/mesa-verde/runs")
+    assert refused.status_code == 401 and refused.headers["cache-control"] == "no-store"
