@@ -18,12 +18,14 @@ from attrs import frozen
 from litestar import Litestar, Request, Response, get, post
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency, Provide
+from litestar.enums import MediaType
 from litestar.exceptions import (
     NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
 )
 from litestar.openapi import OpenAPIConfig, ResponseSpec
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -509,11 +511,6 @@ SCHEMA_NAMES = {
 }
 
 
-@get("/v1/openapi.json", include_in_schema=False, sync_to_thread=False)
-def openapi_document(request: Request) -> dict[str, Any]:
-    return openapi(request.app)
-
-
 @get(
     "/v1/schemas/{name:str}",
     sync_to_thread=False,
@@ -527,6 +524,14 @@ def result_schema(request: Request, name: FromPath[str]) -> dict[str, Any]:
     if name not in SCHEMA_NAMES:
         raise NotFoundException(f"a result name ({', '.join(SCHEMA_NAMES)})")
     return json_schema(openapi(request.app), SCHEMA_NAMES[name])
+
+
+class OpenAPIDocument(JsonRenderPlugin):
+    """Serves /v1/openapi.json: the document as :func:`openapi` gives it (and nothing else:
+    no UI that would load scripts from elsewhere)."""
+
+    def render(self, request: Request, openapi_schema: dict[str, Any]) -> bytes:
+        return json.dumps(openapi(request.app)).encode("utf-8")
 
 
 def openapi(app: Litestar) -> dict[str, Any]:
@@ -586,6 +591,15 @@ def _input_error(request: Request, exc: InputError) -> Response:
     return Response(Problem(400, str(exc)), status_code=400)
 
 
+def _not_found(request: Request, exc: NotFoundException) -> Response:
+    """JSON under /v1/, the dashboard's page elsewhere (also for paths no route matches)."""
+    if request.url.path.startswith("/v1/") or request.url.path == "/v1":
+        return Response(Problem(404, exc.detail or "Not Found"), status_code=404)
+    from spedrules.core.web.pages import not_found_page
+
+    return not_found_page()
+
+
 def _spedrules_error(request: Request, exc: SpedrulesError) -> Response:
     return Response(Problem(422, str(exc)), status_code=422)
 
@@ -639,12 +653,15 @@ def create_app(db: str | None = None) -> Litestar:
             student,
             runs,
             import_cases,
-            openapi_document,
             result_schema,
             *pages.ROUTES,
         ],
         dependencies=DEPENDENCIES,
-        exception_handlers={InputError: _input_error, SpedrulesError: _spedrules_error},
+        exception_handlers={
+            InputError: _input_error,
+            SpedrulesError: _spedrules_error,
+            NotFoundException: _not_found,
+        },
         openapi_config=OpenAPIConfig(
             title="spedrules",
             version=_version(),
@@ -653,8 +670,8 @@ def create_app(db: str | None = None) -> Litestar:
                 "stamped with the spedrules version, the district's stack (each plugin's version) "
                 "and each rule's version. Request bodies are limited to 10 MB (413 beyond)."
             ),
-            path="/v1/_litestar",
-            render_plugins=[],
+            path="/v1",
+            render_plugins=[OpenAPIDocument(path="/openapi.json", media_type=MediaType.JSON)],
             components=Components(
                 security_schemes={
                     "BearerToken": SecurityScheme(

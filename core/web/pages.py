@@ -359,6 +359,10 @@ def _sign_in(request: Request, exc: SignInRequired) -> Response:
 
 
 def _not_found(request: Request, exc: Exception) -> Response:
+    return not_found_page()
+
+
+def not_found_page() -> Response:
     return render(
         "error.html.j2",
         status_code=404,

@@ -289,3 +289,11 @@ def test_api_and_cli_give_the_same_work_list(client, auth, run_cli, web_store):
         "/v1/districts/mesa-verde/worklist", params={"school": "Walnut Elem"}, headers=auth()
     )
     assert typo.status_code == 400 and "Walnut Elementary" in typo.json()["detail"]
+
+
+def test_unknown_api_paths_are_json_404_and_only_the_one_openapi_document_is_served(client):
+    missing = client.get("/v1/no/such/path")
+    assert missing.status_code == 404 and missing.json()["status_code"] == 404
+    for path in ("/v1/openapi.yaml", "/v1/swagger", "/schema"):
+        assert client.get(path).status_code == 404, path  # no UI loading scripts from elsewhere
+    assert client.get("/v1/openapi.json").headers["content-type"] == "application/json"
