@@ -3,18 +3,23 @@
 The public Python API; the ``spedrules`` command is a thin shell over it.
 """
 
-from spedrules.core.api import (
-    District,
-    Evaluation,
-    check_plugins,
-    evaluate,
-    explain,
-    fill_form,
-    load_district,
-)
-from spedrules.core.case import load_case
-from spedrules.core.config import load_config
-from spedrules.core.hookspecs import hookimpl
+import importlib
+from typing import Any
+
+# What each public name is imported from, on first use (PEP 562): `import spedrules` (and so the
+# `spedrules` command's start-up) must not pay for SQLAlchemy, numpy and the plugins.
+_EXPORTS = {
+    "District": "spedrules.core.api",
+    "Evaluation": "spedrules.core.api",
+    "check_plugins": "spedrules.core.api",
+    "evaluate": "spedrules.core.api",
+    "explain": "spedrules.core.api",
+    "fill_form": "spedrules.core.api",
+    "load_district": "spedrules.core.api",
+    "load_case": "spedrules.core.case",
+    "load_config": "spedrules.core.config",
+    "hookimpl": "spedrules.core.hookspecs",
+}
 
 __version__ = "0.1.0"
 
@@ -31,3 +36,16 @@ __all__ = [
     "load_config",
     "load_district",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'spedrules' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # imported once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -7,6 +7,7 @@ and exit code 2; a problem found by a check exits 1; no traceback reaches a user
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -14,12 +15,26 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy.exc import DBAPIError
 
-from spedrules.cli import render
-from spedrules.core import api
-from spedrules.core.convert import converter
-from spedrules.core.errors import InputError, SpedrulesError
+from spedrules import __version__
+from spedrules.core.errors import InputError, SpedrulesError, one_line
+
+
+class _Lazy:
+    """A module imported when a command first uses it: `spedrules --version` and `--help` must
+    not pay for SQLAlchemy, numpy and the plugins (benchmarks/bench_startup.py)."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self._name), attr)
+
+
+api = _Lazy("spedrules.core.api")
+render = _Lazy("spedrules.cli.render")
+files = _Lazy("spedrules.core.files")
+convert = _Lazy("spedrules.core.convert")
 
 CONFIG = click.option(
     "--config",
@@ -43,6 +58,9 @@ AS_OF = click.option(
 )
 
 
+PERCENT = click.IntRange(0, 100)
+
+
 def _format(*choices: str, default: str = "table"):
     return click.option(
         "--format",
@@ -63,22 +81,25 @@ class Shell(click.Group):
         except SpedrulesError as exc:
             if os.environ.get("SPEDRULES_DEBUG"):
                 raise
-            click.echo(f"spedrules: error: {exc}", err=True)
+            click.echo(f"spedrules: error: {one_line(str(exc))}", err=True)
             sys.exit(2)
-        except DBAPIError as exc:  # e.g. a database that `spedrules init` has not set up
-            if os.environ.get("SPEDRULES_DEBUG"):
+        except click.UsageError as exc:  # a bad option value (--workers 0): one line too
+            where = exc.ctx.command_path if exc.ctx else "spedrules"
+            message = one_line(exc.format_message())
+            click.echo(f"spedrules: error: {message} (`{where} --help`)", err=True)
+            sys.exit(2)
+        except Exception as exc:  # a database error: refused, locked, read-only, no schema...
+            from spedrules.core.dberrors import describe
+
+            message = describe(exc)
+            if message is None or os.environ.get("SPEDRULES_DEBUG"):
                 raise
-            reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
-            click.echo(
-                f"spedrules: error: database: expected an initialised spedrules database "
-                f"(run `spedrules init`), got {reason!r}",
-                err=True,
-            )
+            click.echo(f"spedrules: error: {one_line(message)}", err=True)
             sys.exit(2)
 
 
 @click.group(cls=Shell, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="spedrules", prog_name="spedrules")
+@click.version_option(__version__, prog_name="spedrules")  # not from metadata: start-up cost
 def cli() -> None:
     """spedrules: what is due for each student with a disability, by when, and why.
 
@@ -149,6 +170,8 @@ def evaluate(config: str, case: str, as_of: str | None, fmt: str) -> None:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(render.evaluation_table(result))
+        if result.warnings:
+            click.echo(render.warnings(result), err=True)
 
 
 @cli.command("explain")
@@ -185,8 +208,8 @@ def report() -> None:
 @CONFIG
 @click.option("--year", required=True, metavar="YYYY-YY", help="School year, e.g. 2015-16.")
 @CASES_FROM
-@click.option("--goal", type=int, help="The reduction goal for the year, in percent.")
-@click.option("--next-goal", type=int, help="Next year's reduction goal, in percent.")
+@click.option("--goal", type=PERCENT, help="The reduction goal for the year, in percent (0-100).")
+@click.option("--next-goal", type=PERCENT, help="Next year's reduction goal, in percent (0-100).")
 @click.option(
     "--chart",
     "chart_path",
@@ -196,6 +219,8 @@ def report() -> None:
 @_format("table", "json")
 def report_restraint(config, year, source, goal, next_goal, chart_path, fmt) -> None:
     """Restraint-reduction figures: year against year, goal, breakdowns (SP&P A.6)."""
+    if chart_path:
+        _check_chart(chart_path)
     result = api.restraint_report(config, source, year, goal, next_goal)
     if chart_path:
         from spedrules.core.restraint_report import chart
@@ -254,6 +279,7 @@ def forms_fill(code, config, case, meeting, incident, values, language, as_of, o
     suffix = Path(out).suffix.lower()
     if suffix not in (".html", ".pdf", ".json"):
         raise InputError(None, "--out", "a file name ending in .html, .pdf or .json", out)
+    files.check_output(out, "--out")  # before any work: a typo in the folder costs nothing
     filled = api.fill_form(
         config,
         case,
@@ -269,11 +295,9 @@ def forms_fill(code, config, case, meeting, incident, values, language, as_of, o
     if suffix == ".pdf":
         form_render.to_pdf(filled, out)
     elif suffix == ".html":
-        Path(out).write_text(form_render.to_html(filled), encoding="utf-8")
+        files.write_output(out, form_render.to_html(filled))
     else:
-        Path(out).write_text(
-            json.dumps(filled.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        files.write_output(out, json.dumps(filled.to_dict(), indent=2, ensure_ascii=False) + "\n")
     click.echo(render.filled_form(filled, out))
     if strict and filled.missing:
         sys.exit(1)
@@ -288,7 +312,7 @@ def programs(config: str, source: str, as_of: str | None, fmt: str) -> None:
     """Duties over a roster: program rules counted per school (e.g. inclusion staffing)."""
     found = api.program_obligations(config, source, as_of)
     if fmt == "json":
-        rows = [converter.unstructure(o) for o in found]
+        rows = [convert.converter.unstructure(o) for o in found]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         click.echo(render.program_duties(found))
@@ -683,7 +707,7 @@ def worklist_command(district_id, school, role, person, status, due_within, db, 
         status=tuple(status),
         due_within=due_within,
     )
-    rows = [converter.unstructure(i) for i in found.items]
+    rows = [convert.converter.unstructure(i) for i in found.items]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
     elif fmt == "csv":
@@ -750,6 +774,8 @@ def export_ics(as_of, district_id, student, role, person, out, db) -> None:
     from spedrules.core.sweep import district_from_store
     from spedrules.core.worklist import check_filter
 
+    if out:
+        files.check_output(out, "--out")  # before any work
     store = _store(db)
     (district,) = _districts(store, district_id, False)
     run = store.published_run(district, _day(as_of) if as_of else None)
@@ -760,9 +786,15 @@ def export_ics(as_of, district_id, student, role, person, out, db) -> None:
     calendar = district_from_store(store.url, district).calendar
     text = deadlines_ics(rows, run, calendar, student=student, role=role, person=person)
     if out:
-        Path(out).write_bytes(text)
+        files.write_output(out, text)
     else:
         click.echo(text.decode())
+
+
+def _check_chart(path: str) -> None:
+    if Path(path).suffix.lower() not in (".png", ".svg"):
+        raise InputError(None, "--chart", "a file name ending in .png or .svg", path)
+    files.check_output(path, "--chart")
 
 
 def _day(as_of: str | None):
@@ -785,11 +817,27 @@ def _stderr_console():
 
 @cli.command("demo")
 @click.option(
-    "--students", default=1500, show_default=True, help="Synthetic students per district."
+    "--students",
+    default=1500,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Synthetic students per district.",
 )
-@click.option("--workers", default=2, show_default=True, help="Parallel processes for the sweep.")
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Parallel processes for the sweep.",
+)
 @click.option("--serve", is_flag=True, help="Then serve the dashboard on the demo store.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port for --serve.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port for --serve.",
+)
 def demo(students: int, workers: int, serve: bool, port: int) -> None:
     """The main job on a fresh SQLite store: two districts, a synthetic population, a sweep."""
     from spedrules.cli.demo import run_demo
@@ -803,9 +851,19 @@ def demo(students: int, workers: int, serve: bool, port: int) -> None:
 
 @cli.command("serve")
 @DB
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (only this machine by default).")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (only this machine by default).",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
 def serve(db: str | None, host: str, port: int) -> None:
     """Serve the HTTP API (/v1/, OpenAPI at /v1/openapi.json) and the dashboard."""
     from spedrules.cli.serving import run_server
@@ -820,8 +878,12 @@ def token_group() -> None:
 
 @token_group.command("create")
 @click.option("--district", "district_id", required=True, help="The district the token reads.")
-@click.option("--role", required=True, type=click.Choice(["admin", "staff", "readonly"]),
-              help="admin and staff may write; readonly may only read.")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "staff", "readonly"]),
+    help="admin and staff may write; readonly may only read.",
+)
 @click.option("--person", help="Who holds the token: the audit actor of its writes.")
 @DB
 def token_create(district_id: str, role: str, person: str | None, db: str | None) -> None:

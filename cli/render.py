@@ -76,9 +76,12 @@ def evaluation_table(result: Evaluation) -> str:
         lines.append("no obligations")
     for v in result.violations:
         lines.append(f"VIOLATION {v.rule}: {v.message} [{v.citation}]")
-    for w in result.warnings:
-        lines.append(f"warning: {w}")
     return "\n".join(lines)
+
+
+def warnings(result: Evaluation) -> str:
+    """The evaluation's warnings, one a line (the CLI prints them on stderr beside a table)."""
+    return "\n".join(f"warning: {w}" for w in result.warnings)
 
 
 def explanation(ob: Obligation) -> str:
@@ -301,9 +304,10 @@ def filled_form(filled, out: str) -> str:
     status = "DRAFT" if filled.draft else "complete"
     about = f", {filled.subject}" if filled.subject else ""
     revision = f" ({filled.form.revision})" if filled.form.revision else ""
+    # no student name here: terminal output ends up in logs (the file itself holds the name)
     lines = [
-        f"wrote {out}: {filled.form.code}{revision} {filled.form.title}, "
-        f"{filled.student}{about}, language {filled.language}, {status}"
+        f"wrote {out}: {filled.form.code}{revision} {filled.form.title}"
+        f"{about}, language {filled.language}, {status}"
     ]
     lines += [f"note: {n}" for n in filled.notes]
     if filled.missing:

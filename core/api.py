@@ -19,8 +19,9 @@ from zoneinfo import ZoneInfo
 
 from attrs import define, frozen
 
+from spedrules.core.adjustments import adjust
 from spedrules.core.calendar import SchoolCalendar
-from spedrules.core.case import case_from_dict, load_case
+from spedrules.core.case import case_from_dict, case_warnings, load_case
 from spedrules.core.config import DistrictConfig, load_config
 from spedrules.core.convert import converter
 from spedrules.core.errors import InputError, SpedrulesError
@@ -34,7 +35,7 @@ from spedrules.core.layering import (
     resolve_options,
 )
 from spedrules.core.meetings import evaluate_meetings
-from spedrules.core.model import Case, Obligation, Violation
+from spedrules.core.model import Case, Event, Obligation, Violation
 from spedrules.core.plugins import HookContext, Problem, Registry
 from spedrules.core.rules import RULE_HOOKS
 from spedrules.core.timeline import Context, by_due, evaluate_timelines
@@ -76,15 +77,18 @@ class Evaluation:
     obligations: tuple[Obligation, ...]
     violations: tuple[Violation, ...]
     warnings: tuple[str, ...] = ()
+    future_events: int = 0  # events and incidents dated after as_of: not counted (each warned)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON contract of DESIGN.md section 7 (plus ``as_of`` and ``warnings``)."""
+        """The JSON contract of DESIGN.md section 7 (plus ``as_of``, ``warnings`` and
+        ``future_events``)."""
         return {
             "student": self.student,
             "as_of": self.as_of.isoformat(),
             "obligations": [converter.unstructure(o) for o in self.obligations],
             "violations": [converter.unstructure(v) for v in self.violations],
             "warnings": list(self.warnings),
+            "future_events": self.future_events,
         }
 
 
@@ -148,14 +152,42 @@ def evaluate(config, case, as_of: str | date | None = None) -> Evaluation:
     ctx = Context(case=case, calendar=district.calendar, tz=district.tz, as_of=day)
     obligations, violations = evaluate_timelines(district.ruleset, ctx)
     incident_obligations, incident_violations = evaluate_incidents(district.ruleset, ctx)
-    meeting_violations = evaluate_meetings(district.ruleset, ctx)
+    meeting_obligations, meeting_violations = evaluate_meetings(district.ruleset, ctx)
+    # extensions, a child not produced, exits, delay reasons: what the case records afterwards
+    obligations, refused = adjust(
+        [*obligations, *incident_obligations, *meeting_obligations], district.ruleset, ctx
+    )
+    future = [*ctx.future_events(), *(i for i in case.incidents if i.started_at.date() > day)]
     return Evaluation(
         student=case.student.id,
         as_of=day,
-        obligations=tuple(sorted([*obligations, *incident_obligations], key=by_due)),
-        violations=tuple([*violations, *incident_violations, *meeting_violations]),
-        warnings=tuple(str(p) for p in district.problems),
+        obligations=tuple(sorted(obligations, key=by_due)),
+        violations=tuple([*violations, *incident_violations, *meeting_violations, *refused]),
+        warnings=(
+            *(str(p) for p in district.problems),
+            *case.warnings,
+            *case_warnings(case, case.source),
+            *ctx.warnings,
+            *_future_warnings(case, future, day),
+        ),
+        future_events=len(future),
     )
+
+
+def _future_warnings(case: Case, future, as_of: date) -> list[str]:
+    """Events (and incidents) dated after the as-of date are not counted: name each (a
+    wrong-year typo would otherwise make a referral vanish)."""
+    where = case.source or f"case {case.student.id}"
+    lines = []
+    for item in future:
+        if isinstance(item, Event):
+            what = f"{item.type} on {item.day.isoformat()}"
+        else:
+            what = f"incident {item.id} on {item.started_at.date().isoformat()}"
+        lines.append(
+            f"{where}: {what} is dated after the as-of date {as_of.isoformat()}: not counted"
+        )
+    return lines
 
 
 def explain(config, case, rule_or_kind: str, as_of: str | date | None = None) -> list[Obligation]:
@@ -257,6 +289,9 @@ def rule_summaries(config, kind: str | None = None) -> list[dict[str, Any]]:
                 "versions": [v.interval() for v in entry.versions],
             }
         )
+    if kind and not rows:  # a typo must not look like "this district has no such duties"
+        known = sorted({e.latest.kind for e in district.ruleset.entries.values()})
+        raise InputError(None, "--kind", f"a kind of this stack's rules ({', '.join(known)})", kind)
     return rows
 
 
@@ -267,7 +302,11 @@ def restraint_report(
     from spedrules.core.restraint_report import load_cases
     from spedrules.core.restraint_report import restraint_report as build
 
-    if len(year) != 7 or not (year[:4].isdigit() and year[4] == "-" and year[5:].isdigit()):
+    if (
+        len(year) != 7
+        or not (year[:4].isdigit() and year[4] == "-" and year[5:].isdigit())
+        or (int(year[:4]) + 1) % 100 != int(year[5:])  # 2026-28 is no school year
+    ):
         raise InputError(None, "--year", "a school year such as 2015-16", year)
     district = load_district(config)
     return build(load_cases(source, district.event_types), year, goal, next_goal)

@@ -15,7 +15,18 @@ or iCalendar (.ics), read by this convention:
   file pair these events in date order; closures belong to the year that contains them;
 * or pass ``first_day``/``last_day`` to :meth:`SchoolCalendar.from_ics` for a single year;
 * the timezone comes from ``X-WR-TIMEZONE`` (or the ``timezone`` argument), the name from
-  ``X-WR-CALNAME`` (or the file name); school-day hours default to 08:00-15:00.
+  ``X-WR-CALNAME`` (or the file name); school-day hours default to 08:00-15:00;
+* the district office (business days): an all-day VEVENT with ``CATEGORIES:OFFICE-CLOSED`` is a
+  closure that also closes the office (outside the school years, in summer, it closes only the
+  office); one with ``CATEGORIES:OFFICE-ONLY`` closes the office while school is open (it is not
+  a school closure). Either one in a file opts the calendar in, as below.
+
+Business days (EC 56504's five, and the like) are the days the district office is open. A
+calendar that marks nothing keeps the old meaning: weekdays that are not closures, summer
+weekdays included. A calendar that opts in (a closure with ``office_closed: true|false`` or a
+top-level ``office_closures:`` list, even empty; the .ics categories above) counts weekdays
+minus the closures marked ``office_closed: true`` and minus ``office_closures``: a school
+break the office works through counts. See docs/calendars.md.
 """
 
 from __future__ import annotations
@@ -36,6 +47,22 @@ from spedrules.core.files import read_data
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_START, DEFAULT_END = time(8, 0), time(15, 0)
+# No summer lasts half a year: more days than this between two school years of a calendar means
+# a school year is missing from it (2026-27 then 2028-29), not a long summer.
+MAX_SUMMER_DAYS = 183
+
+
+class CoverageError(CalendarError):
+    """A count the calendar cannot decide: it runs past the calendar's last school year, or across
+    a school year missing between two others. ``reason`` is the sentence an explanation gives
+    ("the calendar lacks the 2027-28 school year ..."); the message adds the file."""
+
+    def __init__(self, file: Any, reason: str):
+        self.reason = reason
+        super().__init__(file, "years", reason)
+
+    def _message(self) -> str:
+        return ": ".join(p for p in (self.file, self.field, self.reason) if p)
 
 
 @frozen
@@ -43,6 +70,7 @@ class Closure:
     name: str
     start: date
     end: date  # inclusive; a single day has start == end
+    office_closed: bool = False  # the district office is closed too (business days skip it)
 
     def days(self) -> str:
         if self.start == self.end:
@@ -75,6 +103,10 @@ class SchoolCalendar:
     weekdays: tuple[int, ...]  # 0 = Monday
     years: tuple[SchoolYear, ...]
     source: str | None = None
+    # days the district office is closed besides the closures marked office_closed (school
+    # open, or in summer); office_marked: the calendar says which days the office is closed
+    office_closures: tuple[Closure, ...] = ()
+    office_marked: bool = False
     _tolled: dict = field(factory=dict, init=False, repr=False)
 
     # ---- loading -------------------------------------------------------------------------
@@ -113,13 +145,28 @@ class SchoolCalendar:
         if not isinstance(raw_years, list) or not raw_years:
             raise err("years", "a non-empty list of school years", raw_years)
         years = [_year(y, i, err) for i, y in enumerate(raw_years)]
-        unknown = set(data) - {"name", "timezone", "school_day", "weekdays", "years"}
+        keys = ("name", "timezone", "school_day", "weekdays", "years", "office_closures")
+        unknown = set(data) - set(keys)
         if unknown:
-            raise err(sorted(unknown)[0], "one of name, timezone, school_day, weekdays, years")
-        return cls.build(str(name), tz, start, end, tuple(sorted(set(days))), years, source)
+            raise err(sorted(unknown)[0], f"one of {', '.join(keys)}")
+        raw_office = data.get("office_closures", [])
+        if not isinstance(raw_office, list):
+            raise err("office_closures", "a list of {name, date} or {name, start, end}", raw_office)
+        office = [_closure(c, f"office_closures[{j}]", err) for j, c in enumerate(raw_office)]
+        marked = "office_closures" in data or any(
+            isinstance(c, dict) and "office_closed" in c
+            for y in raw_years
+            if isinstance(y, dict) and isinstance(y.get("closures"), list)
+            for c in y["closures"]
+        )
+        return cls.build(
+            str(name), tz, start, end, tuple(sorted(set(days))), years, source, office, marked
+        )
 
     @classmethod
-    def build(cls, name, tz, start, end, weekdays, years, source=None) -> SchoolCalendar:
+    def build(
+        cls, name, tz, start, end, weekdays, years, source=None, office=(), office_marked=False
+    ) -> SchoolCalendar:
         """Validate the assembled parts (shared by the YAML and .ics loaders)."""
         try:
             zoneinfo.ZoneInfo(tz)
@@ -136,7 +183,17 @@ class SchoolCalendar:
                     f"a date after the end of {a.name} ({a.last_day.isoformat()}): years overlap",
                     b.first_day.isoformat(),
                 )
-        return cls(name, tz, start, end, weekdays, tuple(years), source)
+        first, last = years[0].first_day, years[-1].last_day
+        for j, c in enumerate(office):
+            if c.start < first or c.end > last:
+                raise CalendarError(
+                    source,
+                    f"office_closures[{j}]",
+                    f"dates the calendar covers, {first} to {last}",
+                    c.days(),
+                )
+        office = tuple(sorted(office, key=lambda c: c.start))
+        return cls(name, tz, start, end, weekdays, tuple(years), source, office, office_marked)
 
     @classmethod
     def from_ics(
@@ -152,7 +209,7 @@ class SchoolCalendar:
         from spedrules.core.ics import read_ics
 
         path = Path(path)
-        name, tz, firsts, lasts, closures = read_ics(path)
+        name, tz, firsts, lasts, closures, office, marked = read_ics(path)
         tz = timezone or tz
         if tz is None:
             raise CalendarError(path, "X-WR-TIMEZONE", "a timezone (or pass timezone=)")
@@ -178,15 +235,31 @@ class SchoolCalendar:
             years.append(
                 SchoolYear(f"{first.year}-{str(first.year + 1)[-2:]}", first, last, inside)
             )
+        office = list(office)
+        first, last = years[0].first_day, years[-1].last_day
         for c in closures:
             if not any(y.first_day <= c.start <= y.last_day for y in years):
-                if c.end < years[0].first_day or c.start > years[-1].last_day:
+                if c.office_closed and c.start >= first and c.end <= last:
+                    office.append(c)  # in summer it closes only the office
+                    continue
+                if c.end < first or c.start > last:
                     continue  # holidays outside the school years (summer) are not closures
+                if c.end < next(y.first_day for y in years if y.first_day > c.start):
+                    continue  # a summer holiday between two school years
                 raise CalendarError(
                     path, f"closure {c.name!r}", "a date inside a school year", c.days()
                 )
+        office = [c for c in office if first <= c.start and c.end <= last]
         return cls.build(
-            name or path.stem, tz, school_day_start, school_day_end, weekdays, years, str(path)
+            name or path.stem,
+            tz,
+            school_day_start,
+            school_day_end,
+            weekdays,
+            years,
+            str(path),
+            office,
+            marked,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -204,13 +277,15 @@ class SchoolCalendar:
                     "name": y.name,
                     "first_day": y.first_day.isoformat(),
                     "last_day": y.last_day.isoformat(),
-                    "closures": [
-                        {"name": c.name, "start": c.start.isoformat(), "end": c.end.isoformat()}
-                        for c in y.closures
-                    ],
+                    "closures": [_closure_dict(c, self.office_marked) for c in y.closures],
                 }
                 for y in self.years
             ],
+            **(
+                {"office_closures": [_closure_dict(c, False) for c in self.office_closures]}
+                if self.office_marked
+                else {}
+            ),
         }
 
     # ---- queries -------------------------------------------------------------------------
@@ -234,13 +309,22 @@ class SchoolCalendar:
             chunks.append(days[keep])
         return np.concatenate(chunks)
 
+    @property
+    def office_closed_days(self) -> tuple[Closure, ...]:
+        """The closures business days skip: every closure, unless the calendar says which days
+        close the district office (then those marked office_closed, and office_closures)."""
+        if not self.office_marked:
+            return self.closures
+        marked = [c for c in self.closures if c.office_closed]
+        return tuple(sorted([*marked, *self.office_closures], key=lambda c: c.start))
+
     @cached_property
     def business_days(self) -> np.ndarray:
-        """Weekdays that are not closures, across the covered span (summer days included)."""
+        """Weekdays the district office is open, across the covered span (summer included)."""
         first, last = self.coverage
         days = np.arange(to_day64(first), to_day64(last) + 1)
         keep = np.isin(_weekday(days), self.weekdays)
-        for c in self.closures:
+        for c in self.office_closed_days:
             keep &= (days < to_day64(c.start)) | (days > to_day64(c.end))
         return days[keep]
 
@@ -255,6 +339,46 @@ class SchoolCalendar:
                 keep &= (days < to_day64(c.start)) | (days > to_day64(c.end))
             chunks.append(days[keep])
         return np.concatenate(chunks)
+
+    @cached_property
+    def gaps(self) -> tuple[tuple[SchoolYear, SchoolYear], ...]:
+        """Pairs of consecutive school years with a school year missing between them (more than
+        MAX_SUMMER_DAYS between one's last day and the next one's first day)."""
+        return tuple(
+            (a, b)
+            for a, b in zip(self.years, self.years[1:], strict=False)
+            if (b.first_day - a.last_day).days > MAX_SUMMER_DAYS
+        )
+
+    def gap_between(self, start: date, end: date) -> tuple[SchoolYear, SchoolYear] | None:
+        """The first missing school year that a count from ``start`` to ``end`` crosses or
+        touches (a day after the last day of one year and before the first day of the next)."""
+        for a, b in self.gaps:
+            if start < b.first_day and end > a.last_day:
+                return a, b
+        return None
+
+    def gap_error(self, gap: tuple[SchoolYear, SchoolYear], what: str) -> CoverageError:
+        a, b = gap
+        return CoverageError(
+            self.source,
+            f"the calendar lacks a school year between {a.last_day.isoformat()} (last day of "
+            f"{a.name}) and {b.first_day.isoformat()} (first day of {b.name}): {what} cannot be "
+            "decided without it",
+        )
+
+    def next_year_name(self) -> str:
+        """The name of the school year after the calendar's last one ('2027-28' after '2026-27'),
+        for saying which year a count needs."""
+        first = self.years[-1].first_day.year + 1
+        return f"{first}-{str(first + 1)[-2:]}"
+
+    def end_error(self, what: str) -> CoverageError:
+        return CoverageError(
+            self.source,
+            f"the calendar lacks the {self.next_year_name()} school year (the calendar ends "
+            f"{self.coverage[1].isoformat()}): {what} needs it",
+        )
 
     @property
     def closures(self) -> tuple[Closure, ...]:
@@ -347,23 +471,34 @@ def _year(raw: Any, i: int, err) -> SchoolYear:
         raise err(f"{where}.closures", "a list of closures", raw_closures)
     for j, c in enumerate(raw_closures):
         cw = f"{where}.closures[{j}]"
-        if not isinstance(c, dict) or not isinstance(c.get("name"), str):
-            raise err(cw, "a mapping {name, date} or {name, start, end}", c)
-        if "date" in c:
-            start = end = _date(c["date"], err, f"{cw}.date")
-        else:
-            start = _date(c.get("start"), err, f"{cw}.start")
-            end = _date(c.get("end"), err, f"{cw}.end")
-        if end < start:
-            raise err(f"{cw}.end", f"a date on or after start {start}", end.isoformat())
-        if start < first or end > last:
-            raise err(
-                cw,
-                f"dates inside the school year {first} to {last}",
-                Closure(c["name"], start, end).days(),
-            )
-        closures.append(Closure(c["name"], start, end))
+        closure = _closure(c, cw, err)
+        if closure.start < first or closure.end > last:
+            raise err(cw, f"dates inside the school year {first} to {last}", closure.days())
+        closures.append(closure)
     return SchoolYear(name, first, last, tuple(sorted(closures, key=lambda c: c.start)))
+
+
+def _closure(c: Any, cw: str, err) -> Closure:
+    if not isinstance(c, dict) or not isinstance(c.get("name"), str):
+        raise err(cw, "a mapping {name, date} or {name, start, end}", c)
+    if "date" in c:
+        start = end = _date(c["date"], err, f"{cw}.date")
+    else:
+        start = _date(c.get("start"), err, f"{cw}.start")
+        end = _date(c.get("end"), err, f"{cw}.end")
+    if end < start:
+        raise err(f"{cw}.end", f"a date on or after start {start}", end.isoformat())
+    office = c.get("office_closed", False)
+    if not isinstance(office, bool):
+        raise err(f"{cw}.office_closed", "true or false", office)
+    return Closure(c["name"], start, end, office)
+
+
+def _closure_dict(c: Closure, with_office: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": c.name, "start": c.start.isoformat(), "end": c.end.isoformat()}
+    if with_office:
+        out["office_closed"] = c.office_closed
+    return out
 
 
 FIRST_DAY = re.compile(r"first (day of school|instructional day)", re.I)

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from spedrules.core.convert import structure_at
+from attrs import evolve
+
+from spedrules.core import limits
+from spedrules.core.convert import Expected, parse_date, structure_at
 from spedrules.core.errors import InputError
 from spedrules.core.files import read_data
 from spedrules.core.model import Case
@@ -21,9 +25,14 @@ from spedrules.core.vocabulary import (
     ATTENDEE_ROLES,
     DISABILITY_CODES,
     EVENT_TYPES,
+    EXCEPTION_EVENTS,
+    EXIT_EVENTS,
+    EXIT_REASONS,
     INCIDENT_TYPES,
+    OBLIGATION_KINDS,
     RESTRAINT_METHODS,
     RESTRAINT_POSITIONS,
+    is_namespaced,
 )
 
 CASE_KEYS = ("student", "events", "incidents", "meetings", "evaluation")
@@ -44,7 +53,43 @@ def case_from_dict(
         raise InputError(source, "student", "a mapping with the student's id (required)")
     case: Case = structure_at({**data, "source": source}, Case, source)
     validate_case(case, source, extra_event_types)
-    return case
+    return _one_event_per_fact(case, source)
+
+
+def _one_event_per_fact(case: Case, source: str | None) -> Case:
+    """The same fact recorded twice (equal type, day or moment, id and attributes: what
+    :func:`event_key` digests) is one event, with a warning naming both entries: a repeated
+    meeting must not count twice (nor meet the review it triggered). An ``id`` given to two
+    different facts is an error naming both. Compared as structured events, not digests: a
+    sweep loads every case, and hashing each event's JSON would double the cost of loading."""
+    first_of: dict[Any, int] = {}
+    id_of: dict[str, int] = {}
+    keep: list[Any] = []
+    warnings: list[str] = []
+    where = source or f"case {case.student.id}"
+    for i, event in enumerate(case.events):
+        if event.id not in (None, ""):
+            j = id_of.setdefault(event.id, i)
+            if j != i and event != case.events[j]:
+                raise InputError(
+                    source,
+                    f"events[{i}].id",
+                    f"an id not used by another event (events[{j}] has id {event.id!r} and "
+                    "different content)",
+                    event.id,
+                )
+        j = first_of.setdefault(event, i)
+        if j == i:
+            keep.append(event)
+            continue
+        what = event.at.isoformat() if event.at is not None else event.day.isoformat()
+        warnings.append(
+            f"{where}: events[{i}] repeats events[{j}] ({event.type} on {what}): the same "
+            "fact, counted once"
+        )
+    if not warnings:
+        return case
+    return evolve(case, events=tuple(keep), warnings=(*case.warnings, *warnings))
 
 
 def validate_case(case: Case, source: str | None, extra_event_types: frozenset[str]) -> None:
@@ -65,6 +110,8 @@ def validate_case(case: Case, source: str | None, extra_event_types: frozenset[s
             raise InputError(source, f"{where}.type", expected, event.type)
         if (event.date is None) == (event.at is None):
             raise InputError(source, where, "exactly one of 'date' or 'at'")
+        if event.type in ADJUSTING_EVENTS:
+            _check_adjustment(event, where, source)
         if event.type == "disciplinary_removal":
             days = event.get("days", 1)
             if not isinstance(days, int) or isinstance(days, bool) or days < 1:
@@ -91,6 +138,62 @@ def validate_case(case: Case, source: str | None, extra_event_types: frozenset[s
             raise InputError(source, f"{where}.end", "a moment after start", str(meeting.end))
         for j, attendee in enumerate(meeting.attendees):
             _one_of(attendee.role, ATTENDEE_ROLES, source, f"{where}.attendees[{j}].role")
+    # the store's column widths, checked here so SQLite and PostgreSQL accept the same cases
+    limits.check_length(student.id, limits.STUDENT_ID, source, "student.id")
+    limits.check_length(student.school, limits.SCHOOL, source, "student.school")
+    for i, event in enumerate(case.events):
+        limits.check_length(event.type, limits.EVENT_TYPE, source, f"events[{i}].type")
+
+
+def case_warnings(case: Case, source: str | None = None) -> tuple[str, ...]:
+    """Input that is acceptable but suspect: a birth date after an event of the case (the same
+    event twice is merged and warned about when the case is read). Warnings name fields,
+    never the student's name or birth date."""
+    where = f"{source}: " if source else ""
+    found = []
+    born = case.student.birth_date
+    for i, event in enumerate(case.events):
+        if born is not None and event.day < born:
+            found.append(
+                f"{where}student.birth_date: after events[{i}] ({event.type} on {event.day}); "
+                "check the birth date"
+            )
+            break
+    return tuple(found)
+
+
+ADJUSTING_EVENTS = (*EXCEPTION_EVENTS, *EXIT_EVENTS, "delay_reason_recorded")
+
+
+def _check_adjustment(event, where: str, source) -> None:
+    """The attributes DESIGN.md section 6 gives the exception, exit and delay events."""
+    if event.type in (*EXCEPTION_EVENTS, "delay_reason_recorded"):
+        kind = event.get("applies_to")
+        if not isinstance(kind, str) or not (kind in OBLIGATION_KINDS or is_namespaced(kind)):
+            raise InputError(
+                source, f"{where}.applies_to", "an obligation kind (e.g. initial_evaluation)", kind
+            )
+    if event.type == "timeline_extension_agreed":
+        until = event.get("until")
+        try:
+            day = parse_date(until, date)
+        except Expected:
+            raise InputError(
+                source, f"{where}.until", "the agreed date, YYYY-MM-DD", until
+            ) from None
+        if day < event.day:
+            raise InputError(
+                source,
+                f"{where}.until",
+                f"a date on or after the agreement ({event.day})",
+                str(day),
+            )
+    if event.type == "student_exited":
+        _one_of(event.get("reason"), EXIT_REASONS, source, f"{where}.reason")
+    if event.type == "delay_reason_recorded":
+        reason = event.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise InputError(source, f"{where}.reason", "a delay reason code", reason)
 
 
 def _one_of(value: str, allowed: tuple[str, ...] | frozenset[str], source, field: str) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from attrs import field, frozen
 
+from spedrules.core import limits
 from spedrules.core.errors import ConfigError
 from spedrules.core.files import read_toml
 
@@ -77,6 +78,8 @@ def config_from_dict(
     for key in ("id", "name", "state", "timezone"):
         if not isinstance(district.get(key), str) or not district[key].strip():
             raise ConfigError(path, f"district.{key}", "a non-empty string", district.get(key))
+    limits.check_length(district["id"], limits.DISTRICT_ID, path, "district.id")
+    limits.check_length(district["name"], limits.DISTRICT_NAME, path, "district.name")
     try:
         zoneinfo.ZoneInfo(district["timezone"])
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -121,6 +124,7 @@ def config_from_dict(
     for key, role in responsible.items():
         if not isinstance(role, str) or not role.strip():
             raise ConfigError(path, f"responsible.{key!r}", "a role name", role)
+        limits.check_length(role, limits.ROLE, path, f"responsible.{key!r}")
     return DistrictConfig(
         id=district["id"],
         name=district["name"],

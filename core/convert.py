@@ -54,6 +54,23 @@ def _datetime(value: Any, _: type) -> datetime:
     raise Expected("a date and time YYYY-MM-DDTHH:MM[:SS]", value)
 
 
+def parse_day_or_moment(value: Any, _: type = date) -> date | datetime | None:
+    """A date (``2026-12-01``) or a moment (``2026-12-01T14:30``) for the meeting's sent fields:
+    a rule that counts hours needs the moment; a date alone is still accepted."""
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise Expected("a date YYYY-MM-DD or a date and time YYYY-MM-DDTHH:MM", value)
+
+
+def _is_day_or_moment(tp: Any) -> bool:
+    return set(typing.get_args(tp)) == {date, datetime, type(None)}
+
+
 def parse_time(value: Any, _: type = time) -> time:
     if isinstance(value, time):
         return value
@@ -107,6 +124,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(date, parse_date)
     conv.register_structure_hook(datetime, _datetime)
     conv.register_structure_hook(time, parse_time)
+    conv.register_structure_hook_func(_is_day_or_moment, parse_day_or_moment)
     conv.register_structure_hook(str, _str)
     conv.register_structure_hook(bool, _bool)
     conv.register_structure_hook(int, _int)

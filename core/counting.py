@@ -75,16 +75,19 @@ def anniversary(start: date, years: int = 0, months: int = 0) -> Count:
 
 
 def _nth_after(days: np.ndarray, start: date, n: int, cal: SchoolCalendar, what: str) -> date:
+    """The Nth of ``days`` after ``start``; a count past the calendar's last school year, or
+    across a school year missing from it, cannot be decided (CoverageError, never a guess)."""
     _covered(cal, start)
     i = int(np.searchsorted(days, to_day64(start), side="right")) + n - 1
-    if n < 1 or i >= len(days):
-        raise CalendarError(
-            cal.source,
-            "years",
-            f"a school year covering {n} {what} after {start.isoformat()} "
-            f"(the calendar ends {cal.coverage[1].isoformat()})",
-        )
-    return from_day64(days[i])
+    if n < 1:
+        raise CalendarError(cal.source, "period", f"at least 1 {what} to count", n)
+    if i >= len(days):
+        raise cal.end_error(f"counting {n} {what} after {start.isoformat()}")
+    due = from_day64(days[i])
+    gap = cal.gap_between(start, due)
+    if gap is not None:
+        raise cal.gap_error(gap, f"{n} {what} after {start.isoformat()}")
+    return due
 
 
 def _covered(cal: SchoolCalendar, start: date) -> None:
@@ -126,9 +129,27 @@ def school_days(cal: SchoolCalendar, start: date, n: int) -> Count:
 @_memo
 def business_days(cal: SchoolCalendar, start: date, n: int) -> Count:
     due = _nth_after(cal.business_days, start, n, cal, "business days")
+    closed = [c for c in cal.office_closed_days if c.end > start and c.start <= due]
+    if cal.office_marked:
+        what = (
+            "days the district office is open: weekends and the calendar's office closures "
+            "skipped; school breaks the office works through count"
+        )
+        open_breaks = [
+            f"counted: {c.name} ({c.days()}), school closed, district office open"
+            for c in cal.closures_between(start, due)
+            if not c.office_closed
+        ]
+    else:
+        what = (
+            "weekdays that are not closures; summer weekdays count; the calendar does not say "
+            "which closures close the district office, so every closure is skipped"
+        )
+        open_breaks = []
     steps = [
-        f"counting {n} business days (weekdays that are not closures; summer weekdays count)",
-        *[f"skipped: {c.name} ({c.days()})" for c in cal.closures_between(start, due)],
+        f"counting {n} business days ({what})",
+        *[f"skipped: {c.name} ({c.days()})" for c in closed],
+        *open_breaks,
         f"due {day_name(due)} (business day {n})",
     ]
     return Count(due, tuple(steps))
@@ -304,14 +325,16 @@ def within_school_days(cal: SchoolCalendar, at: date | datetime, n: int) -> Coun
 def _array_nth(days: np.ndarray, starts: np.ndarray, n, cal: SchoolCalendar) -> np.ndarray:
     if starts.size:
         _covered(cal, from_day64(starts.astype("datetime64[D]").min()))
-    idx = np.searchsorted(days, starts.astype("datetime64[D]"), side="right") + np.asarray(n) - 1
+    starts = starts.astype("datetime64[D]")
+    idx = np.searchsorted(days, starts, side="right") + np.asarray(n) - 1
     if idx.size and (idx.max() >= len(days) or idx.min() < 0):
-        raise CalendarError(
-            cal.source,
-            "years",
-            f"school years covering every count (the calendar ends {cal.coverage[1].isoformat()})",
-        )
-    return days[idx]
+        raise cal.end_error("a count")
+    due = days[idx]
+    for a, b in cal.gaps:  # the scalar rule, on every start at once
+        crossing = (starts < to_day64(b.first_day)) & (due > to_day64(a.last_day))
+        if crossing.any():
+            raise cal.gap_error((a, b), "a count")
+    return due
 
 
 def school_days_array(cal: SchoolCalendar, starts: np.ndarray, n) -> np.ndarray:

@@ -31,7 +31,15 @@ class InputError(SpedrulesError):
         text = f"expected {self.expected}"
         if self.got is not ...:
             text += f", got {self.got!r}"
-        return f"{where}: {text}" if where else text
+        return one_line(f"{where}: {text}" if where else text)
+
+
+def one_line(text: str) -> str:
+    """Control characters shown escaped: a key or value read from a file ("\r", a newline) must
+    not break the one-line error in two, or forge a second line in a log."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
 
 
 class CalendarError(InputError):

@@ -48,9 +48,12 @@ def deadlines_ics(
 
 
 def uid(row: dict[str, Any]) -> str:
+    """An obligation about a meeting or incident is that subject's (a rescheduled meeting keeps
+    its events); any other is its trigger's."""
+    if row.get("subject"):
+        return f"{row['district']}-{row['student']}-{row['rule']}-{row['subject']}@spedrules"
     trigger = (row.get("trigger") or {}).get("date", "")
-    subject = f"-{row['subject']}" if row.get("subject") else ""
-    return f"{row['district']}-{row['student']}-{row['rule']}-{trigger}{subject}@spedrules"
+    return f"{row['district']}-{row['student']}-{row['rule']}-{trigger}@spedrules"
 
 
 def _event(row: dict[str, Any], run: dict[str, Any], stamp: datetime, calendar) -> icalendar.Event:

@@ -205,4 +205,7 @@ def to_pdf(filled: FilledForm, out: str | Path) -> None:
             f"PDF output needs WeasyPrint and the Pango libraries ({exc}); "
             "on Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0"
         ) from None
-    HTML(string=to_html(filled)).write_pdf(str(out))
+    from spedrules.core.files import output_file
+
+    with output_file(out, "--out") as fh:  # atomic and 0600: a filled form is student data
+        HTML(string=to_html(filled)).write_pdf(fh)

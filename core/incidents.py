@@ -13,6 +13,7 @@ from typing import Any
 from attrs import evolve
 
 from spedrules.core.counting import day_name
+from spedrules.core.duties import no_deadline
 from spedrules.core.layering import RuleSet
 from spedrules.core.model import Event, EventRef, Incident, Obligation, Student, Violation
 from spedrules.core.rules import IncidentRule, Trigger
@@ -35,7 +36,9 @@ def evaluate_incidents(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
             violations.extend(_prohibited(rule, incident))
             if _report_completed(incident, events):
                 violations.extend(_missing(rule, incident, ctx.case.student))
-            if rule.period is not None:
+            if rule.unverified and (rule.period is not None or rule.met_by):
+                obligations.append(_unverified(rule, incident))
+            elif rule.period is not None:
                 obligations.append(_duty(entry, rule, incident, ctx, events))
             elif rule.met_by:
                 obligations.append(_standing_duty(rule, incident, events))
@@ -97,7 +100,12 @@ def _duty(entry, rule: IncidentRule, incident: Incident, ctx: Context, events) -
         ),
     )
     linked = [e for e in events if _about(e, incident, moment)]
-    timeline = as_timeline(rule, Trigger())
+    # the version's own dates, so that the explanation names the interval in force
+    timeline = evolve(
+        as_timeline(rule, Trigger()),
+        effective_from=rule.effective_from,
+        effective_to=rule.effective_to,
+    )
     ob = obligation(entry, timeline, occ, ctx, linked)
     return evolve(ob, subject=incident.id)
 
@@ -105,34 +113,31 @@ def _duty(entry, rule: IncidentRule, incident: Incident, ctx: Context, events) -
 def _standing_duty(rule: IncidentRule, incident: Incident, events: list[Event]) -> Obligation:
     """A duty with no deadline in the source: open until done, never overdue, said so."""
     linked = [e for e in events if _about(e, incident, incident.started_at)]
-    steps = [
-        f"{incident.type} {incident.id} on {day_name(incident.started_at.date())}",
-        "the source sets no deadline: shown without a due date until it is done",
-    ]
-    done = next((e for e in linked if any(m.matches(e) for m in rule.met_by)), None)
-    attempts = [e for e in linked if rule.attempt and rule.attempt.matches(e)]
-    status = "open"
-    if done is not None:
-        status = "met"
-        steps.append(f"met by {done.type.replace('_', ' ')} on {day_name(done.day)}")
-    elif rule.attempts_required and len(attempts) >= rule.attempts_required:
-        status = "met"
-        days = ", ".join(day_name(e.day) for e in attempts)
-        steps.append(f"{len(attempts)} attempts documented ({days}): the parent did not respond")
-    else:
-        need = f" or {rule.attempts_required} documented attempts" if rule.attempts_required else ""
-        steps.append(
-            f"open: {len(attempts)} attempt(s) documented so far; the signed "
-            f"acknowledgement{need} is needed"
-        )
-    last = done or (attempts[-1] if status == "met" else None)
+    return no_deadline(
+        rule,
+        steps=[f"{incident.type} {incident.id} on {day_name(incident.started_at.date())}"],
+        trigger=EventRef(incident.type, incident.started_at.date()),
+        done=next((e for e in linked if any(m.matches(e) for m in rule.met_by)), None),
+        attempts=[e for e in linked if rule.attempt and rule.attempt.matches(e)],
+        attempts_required=rule.attempts_required,
+        subject=incident.id,
+    )
+
+
+def _unverified(rule: IncidentRule, incident: Incident) -> Obligation:
+    """A version known to be in force whose text was not verified: undetermined, never guessed."""
+    day = incident.started_at.date()
     return Obligation.of(
         rule,
-        status=status,
+        status="undetermined",
         due=None,
-        steps=steps,
-        trigger=EventRef(incident.type, incident.started_at.date()),
-        met_by=EventRef(last.type, last.day) if last else None,
+        steps=[
+            f"{incident.type} {incident.id} on {day_name(day)}",
+            f"version in force on {day_name(day)}: {rule.interval()} ({rule.citation})",
+            f"warning: {rule.unverified}",
+            "status undetermined until the text of this version is verified",
+        ],
+        trigger=EventRef(incident.type, day),
         subject=incident.id,
     )
 

@@ -22,7 +22,9 @@ from spedrules.core.plugins import HookContext, Problem, Registry
 from spedrules.core.rules import (
     RULE_HOOKS,
     UNITS,
+    Allowance,
     FormDefinition,
+    MeetingRule,
     ProgramRule,
     RuleBase,
     TimelineRule,
@@ -67,6 +69,8 @@ class RuleEntry:
 class RuleSet:
     entries: dict[str, RuleEntry] = field(factory=dict)
     problems: list[Problem] = field(factory=list)
+    # the stack's Allowances (extensions, suspensions), general -> specific
+    allowances: list[Allowance] = field(factory=list)
     _by_type: dict[type, list[RuleEntry]] = field(factory=dict, init=False, repr=False)
     # what engines derive once from a resolved rule set (it does not change): evaluation plans
     cache: dict[str, Any] = field(factory=dict, init=False, repr=False)
@@ -84,12 +88,14 @@ class RuleSet:
 def check_stack(
     registry: Registry, stack: Iterable[str], file: Any = None, pending: int = 0
 ) -> None:
-    """Raise ConfigError for an unknown plugin or an add-on whose parent is not before it.
+    """Raise ConfigError for an unknown plugin, an add-on whose parent is not before it, or a
+    second plugin of level "state" (a district follows one state's law).
 
     ``pending`` local add-ons are not loaded yet (a config is checked before any of its own
     code runs): that many unknown ids are left for the check after they load."""
     stack = list(stack)
     seen: list[str] = []
+    state: str | None = None  # one state's law per district: two would layer one on the other
     unknown = [p for p in stack if registry.get(p) is None]
     if pending and len(unknown) > pending:
         i = stack.index(unknown[0])
@@ -119,6 +125,15 @@ def check_stack(
                 f"its parent {parent!r} earlier in the stack ({plugin_id} layers on {parent})",
                 plugin_id,
             )
+        if plugin.level == "state":
+            if state is not None:
+                raise ConfigError(
+                    file,
+                    f"district.stack[{i}]",
+                    f"at most one plugin of level 'state' (the stack already has {state!r})",
+                    plugin_id,
+                )
+            state = plugin_id
         seen.append(plugin_id)
 
 
@@ -164,6 +179,9 @@ def resolve(registry: Registry, stack: list[str], ctx: HookContext) -> RuleSet:
                 _check_rule(versions[-1], extra_events, extra_kinds, ruleset.problems)
                 _add(ruleset, rule_id, versions, replaced_by)
     _link_exceptions(ruleset, replaced_by)
+    for plugin_id in stack:
+        info = registry.plugins[plugin_id].info
+        ruleset.allowances.extend(info.allowances if info else ())
     return ruleset
 
 
@@ -253,12 +271,24 @@ def _check_rule(rule: RuleBase, events: frozenset[str], kinds: frozenset[str], p
                 problems.append(
                     Problem(rule.source, f"{where} refers to unknown event type {match.type!r}")
                 )
+    if isinstance(rule, MeetingRule):
+        for lt in rule.lead_times:
+            if lt.kind and lt.kind not in OBLIGATION_KINDS | kinds:
+                problems.append(Problem(rule.source, f"{where} has unknown kind {lt.kind!r}"))
+        named = [lt.kind for lt in rule.lead_times if lt.kind]
+        if len(set(named)) < len(named):
+            problems.append(Problem(rule.source, f"{where}: give each lead time its own kind"))
     if isinstance(rule, TimelineRule):
-        if rule.period.unit not in UNITS:
+        for period in (rule.period, rule.arises_after):
+            if period is not None and period.unit not in UNITS:
+                problems.append(
+                    Problem(rule.source, f"{where} counts in unknown unit {period.unit!r}")
+                )
+        if rule.period is None and rule.tightens:
             problems.append(
-                Problem(rule.source, f"{where} counts in unknown unit {rule.period.unit!r}")
+                Problem(rule.source, f"{where} tightens {rule.tightens} but sets no deadline")
             )
-        if rule.period.unit == "custom" and rule.compute is None:
+        if rule.period is not None and rule.period.unit == "custom" and rule.compute is None:
             problems.append(Problem(rule.source, f"{where} counts in unit custom without compute"))
         for match in (*rule.trigger.events, *rule.met_by, *rule.cancelled_by):
             if match.type not in EVENT_TYPES | events:
@@ -323,8 +353,8 @@ def _statically_laxer(local: RuleBase, legal: RuleBase) -> str | None:
     trigger, is laxer on every case: report it now with both citations."""
     if not (isinstance(local, TimelineRule) and isinstance(legal, TimelineRule)):
         return None
-    if local.trigger != legal.trigger:
-        return None
+    if local.trigger != legal.trigger or local.period is None or legal.period is None:
+        return None  # a target for a duty with no deadline in the law cannot be later than it
     a, b = local.period, legal.period
     same_unit = a.unit == b.unit or {a.unit, b.unit} <= CALENDAR_LIKE and a.unit == "calendar_days"
     if same_unit and a.amount > b.amount:

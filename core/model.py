@@ -106,9 +106,10 @@ class Meeting:
     start: datetime
     end: datetime | None = None
     location: str | None = None  # as incidents and iCalendar say it (``place`` is read too)
-    notice_sent: date | None = None
-    agenda_sent: date | None = None
-    draft_sent: date | None = None
+    # a date, or a moment where a rule counts hours (an agenda "at least 24 hours in advance")
+    notice_sent: date | datetime | None = None
+    agenda_sent: date | datetime | None = None
+    draft_sent: date | datetime | None = None
     agreed_extension: bool = False
     attendees: tuple[Attendee, ...] = ()
     details: dict[str, Any] = _details()
@@ -124,6 +125,8 @@ class Case:
     meetings: tuple[Meeting, ...] = ()
     evaluation: dict[str, Any] = _details()  # structured evaluation data, read by eligibility
     source: str | None = field(default=None, eq=False)
+    # what loading found suspect (a fact recorded twice): evaluate reports them as warnings
+    warnings: tuple[str, ...] = field(default=(), eq=False)
 
     def events_of(self, *types: str) -> tuple[Event, ...]:
         return tuple(e for e in self.events if e.type in types)
@@ -156,6 +159,9 @@ class Obligation:
     tightens: str | None = None
     subject: str | None = None  # incident or meeting id, when the obligation is about one
     responsible: str | None = None  # the role that must act, when the source names one
+    delay_reason: str | None = None  # the code of a delay_reason_recorded event about it
+    # the day an exit (student_exited, consent_revoked) stopped it: days overdue count to it
+    stopped_on: date | None = None
 
     @classmethod
     def of(

@@ -18,6 +18,7 @@ from attrs import evolve
 
 from spedrules.core.calendar import SchoolCalendar, SchoolYear
 from spedrules.core.counting import day_name
+from spedrules.core.duties import NO_DEADLINE
 from spedrules.core.layering import RuleSet
 from spedrules.core.model import Case, Event, EventRef, Obligation, Student
 from spedrules.core.rules import ProgramRule, Trigger
@@ -93,7 +94,7 @@ def _obligation(entry, rule: ProgramRule, group, count, ids, events, year, tz, a
         ctx = Context(case=Case(student=Student(id=group)), calendar=calendar, tz=tz, as_of=as_of)
         ob = obligation(entry, timeline, occ, ctx, events)
         return evolve(ob, subject=subject)
-    steps.append("the source sets no deadline: shown without a due date until it is done")
+    steps.append(NO_DEADLINE)
     if events:
         first = events[0]
         steps.append(f"met by {first.type.replace('_', ' ')} on {day_name(first.day)}")

@@ -20,7 +20,7 @@ from attrs import frozen
 
 from spedrules.core.case import case_from_dict, load_case
 from spedrules.core.errors import InputError
-from spedrules.core.files import read_data
+from spedrules.core.files import output_file, read_data
 from spedrules.core.model import Case, Incident, Student
 
 
@@ -249,6 +249,9 @@ def chart(report: RestraintReport, out: Path) -> Path:
     import matplotlib.pyplot as plt
 
     fig = figure(report)
-    fig.savefig(out)
-    plt.close(fig)
+    try:
+        with output_file(out, "--chart") as fh:  # atomic and 0600, like every output file
+            fig.savefig(fh, format=Path(out).suffix.lower().lstrip(".") or "png")
+    finally:
+        plt.close(fig)
     return out

@@ -49,6 +49,9 @@ class RuleBase:
     notes: str = ""
     responsible: str = ""  # the role that must act ("ESE Specialist - School Based")
     source: str | None = None  # plugin id, stamped by the registry
+    # where the text is in the source files (seed and line numbers), for developers only: never
+    # part of ``citation``, which staff and parents read (statute, regulation, handbook section)
+    source_ref: str = ""
 
     def in_force(self, on: date) -> bool:
         starts = self.effective_from is None or self.effective_from <= on
@@ -134,10 +137,17 @@ class TimelineRule(RuleBase):
     ``applies_when`` limits the rule to some occurrences; with ``exception_to`` set, the rule is
     an exception that displaces the named rule on those occurrences (the named rule's obligation
     is then shown as not applicable, saying which exception applied).
+
+    Without a ``period`` the source states no deadline: the duty is shown with no due date, open
+    until a ``met_by`` event, never overdue (a district may set a local target by tightening it).
+    ``arises_after`` makes such a duty arise only once that period has passed after the trigger
+    without a ``cancelled_by`` event ("if the acknowledgement is not received within 5 days of
+    the first call, a second call will be made").
     """
 
     trigger: Trigger
-    period: Period
+    period: Period | None = None
+    arises_after: Period | None = None
     met_by: tuple[EventMatch, ...] = ()
     cancelled_by: tuple[EventMatch, ...] = ()  # e.g. consent refused: not applicable
     requires_iep: bool = False  # age- and IEP-based rules apply only to students with an IEP
@@ -155,6 +165,7 @@ class Criterion:
     title: str
     citation: str
     check: Callable[..., Any] | None = field(default=None, eq=False, hash=False)
+    source_ref: str = ""  # seed file and lines, for developers (never in ``citation``)
 
 
 @frozen(kw_only=True)
@@ -195,18 +206,31 @@ class IncidentRule(RuleBase):
     # a duty the source gives no deadline: met by ``met_by``, or by this many ``attempt`` events
     attempts_required: int | None = None
     attempt: EventMatch | None = None
+    # a version known to be in force whose text could not be verified: its duties are shown as
+    # undetermined, giving this reason, rather than guessed or silently left out
+    unverified: str = ""
 
 
 @frozen
 class LeadTime:
     """A document due before a meeting: at least ``amount`` ``unit`` before its start, and, when
-    ``at_most`` is set, not earlier than that (a window: an agenda 3 to 5 days before)."""
+    ``at_most`` is set, not earlier than that (a window: an agenda 3 to 5 days before).
+
+    For a meeting on the calendar it is an obligation of ``kind`` (``meeting_notice``,
+    ``meeting_agenda``, ``draft_iep_to_parent`` or a namespaced kind) about the meeting, met by
+    the ``field`` date or moment; once the meeting has taken place, a failed lead time is a
+    violation. ``skip_months`` are meeting months the source leaves out ("beginning in September
+    for October IEPs": no September meeting is covered)."""
 
     field: str  # notice_sent | agenda_sent | draft_sent | a details key holding a date
     amount: int
     unit: str = "calendar_days"  # calendar_days | hours | months | day_of_prior_month
     at_most: int | None = None
     only_if: str | None = None  # a meeting details flag that must be true (draft_requested)
+    unit_stated: bool = True  # False: the source says "days" without a unit (calendar days)
+    kind: str = ""  # the obligation kind of the prep deadline
+    title: str = ""  # what is due, as the source says it ("Meeting notice to the IEP team")
+    skip_months: tuple[int, ...] = ()
 
 
 @frozen(kw_only=True)
@@ -216,7 +240,8 @@ class MeetingRule(RuleBase):
     * Team: every role in ``required_roles`` attends or is excused in writing (attendee
       ``excused: true`` with ``written_agreement: true``, plus ``written_input: true`` when the
       attendee's ``area_discussed`` is true); someone in one of ``required_one_of`` attends.
-    * Lead times: each of ``lead_times`` (notice, agenda, draft) before the start.
+    * Lead times: each of ``lead_times`` (notice, agenda, draft) before the start; for a meeting
+      still on the calendar each is an obligation with a due date instead (core/meetings.py).
     * Time of day: starts no later than ``latest_start_after_school_end`` minutes after the
       school day ends.
     * Duration: at most ``max_minutes`` unless the meeting records ``agreed_extension``.
@@ -360,12 +385,34 @@ class Option:
     default: Any
     citation: str = ""
     description: str = ""
+    source_ref: str = ""  # seed file and lines, for developers (never in ``citation``)
 
 
 @frozen
 class SourceDocument:
     title: str
     reference: str = ""  # a path under shared/seeds, a URL or an official citation
+
+
+@frozen
+class Allowance:
+    """Where the law lets a case's ``timeline_extension_agreed`` or ``child_not_produced``
+    change an obligation of some kinds (DESIGN.md section 6), with the text that allows it.
+
+    ``rules`` narrows it to some rule ids of those kinds (California's assessment plan may be
+    extended, its end-of-year variant "in any event" may not); ``student_when`` to students
+    whose fields hold one of the values (34 CFR 300.309(c): SLD only); ``after`` to cases that
+    record an event of that type between the obligation's trigger and the agreement (a child
+    who enrolled from another agency mid-timeline, 300.301(d)(2)). ``description`` says in words
+    when the law allows it, for the violation that names a refused one."""
+
+    event: str  # timeline_extension_agreed | child_not_produced
+    kinds: tuple[str, ...]
+    citation: str
+    description: str
+    rules: tuple[str, ...] = ()
+    student_when: dict[str, tuple[Any, ...]] = field(factory=dict, hash=False)
+    after: str | None = None
 
 
 @frozen
@@ -379,6 +426,8 @@ class JurisdictionInfo:
     sources: tuple[SourceDocument, ...] = ()
     event_types: tuple[str, ...] = ()  # namespaced additions to the vocabulary
     obligation_kinds: tuple[str, ...] = ()
+    # the extensions and suspensions this jurisdiction's law allows, each with its citation
+    allowances: tuple[Allowance, ...] = ()
 
 
 @frozen(kw_only=True)

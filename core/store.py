@@ -47,6 +47,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from spedrules.core.calendar import SchoolCalendar
@@ -194,6 +195,7 @@ class ObligationRow(Base):
     trigger_day: Mapped[date | None] = mapped_column(Date)
     met_day: Mapped[date | None] = mapped_column(Date)
     delay_reason: Mapped[str | None] = mapped_column(String(100))
+    stopped_on: Mapped[date | None] = mapped_column(Date)  # an exit stopped it (days count to it)
     # rises each time the due date of the same obligation (student, rule, trigger, subject)
     # moves from one run to the next: calendar clients update an event only when it rises
     sequence: Mapped[int] = mapped_column(Integer, default=0)
@@ -256,18 +258,43 @@ class ImportSummary:
 
 class Store:
     def __init__(self, url: str | None = None):
+        from spedrules.core import dberrors
+
         self.url = database_url(url)
-        self.engine = create_engine(self.url)
+        from_env = not url and os.environ.get("SPEDRULES_DATABASE_URL")
+        option = "SPEDRULES_DATABASE_URL" if from_env else "--db"
+        try:
+            self.engine = create_engine(self.url)
+        except Exception as exc:  # a URL SQLAlchemy cannot parse, or a driver not installed
+            error = dberrors.engine_error(self.url, option, exc)
+            if error is None:
+                raise
+            raise error from None
+        dberrors.mark_url(self.engine)
+        self.sqlite_file = _sqlite_file(self.engine)
+        if self.sqlite_file is not None:  # only `init` creates the file, so a typo creates none
+            sa_event.listen(self.engine, "do_connect", self._require_file)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    def _require_file(self, *_args: Any) -> None:
+        if not self.sqlite_file.exists():
+            raise InputError(
+                None,
+                "--db",
+                "an initialised spedrules database (run `spedrules init`)",
+                f"no file {self.sqlite_file}",
+            )
+
     def init(self) -> None:
         """Create or upgrade the schema with the Alembic migrations shipped in the package."""
         from alembic import command
 
+        if self.sqlite_file is not None:
+            _create_private(self.sqlite_file)
         with self.engine.begin() as connection:
             config = alembic_config()
             config.attributes["connection"] = connection
@@ -738,8 +765,8 @@ class Store:
             _insert(s, RunErrorRow, [{"run_pk": run_pk, **e} for e in errors])
 
     def previous_dues(self, run_pk: int, lo: int, hi: int) -> dict[tuple, tuple[str | None, int]]:
-        """(due, sequence) of each obligation of a run for students ``lo <= pk < hi``, by
-        (student, rule, trigger day, subject): what the next run compares its dates with."""
+        """(due, sequence) of each obligation of a run for students ``lo <= pk < hi``, by its
+        identity (:func:`spedrules.core.sweep.identity`): what the next run compares with."""
         with self.sessions() as s:
             query = select(
                 ObligationRow.student_pk,
@@ -753,7 +780,10 @@ class Store:
                 ObligationRow.student_pk >= lo,
                 ObligationRow.student_pk < hi,
             )
-            return {tuple(r[:4]): (r[4], r[5]) for r in s.execute(query)}
+            return {
+                (pk, rule, None if subject else day, subject): (due, sequence)
+                for pk, rule, day, subject, due, sequence in s.execute(query)
+            }
 
     def finish_run(
         self,
@@ -957,6 +987,31 @@ class Store:
         return checked, None
 
 
+def _sqlite_file(engine) -> Path | None:
+    """The file of a SQLite store (None for other databases and in-memory SQLite)."""
+    name = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not name or name == ":memory:":
+        return None
+    return Path(name.removeprefix("file:"))  # sqlite:///file:PATH?mode=ro&uri=true
+
+
+def _create_private(path: Path) -> None:
+    """Create the SQLite file 0600 whatever the umask (it holds student records); SQLite gives
+    its -journal and -wal files the database file's permissions."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise InputError(
+            None, "--db", f"a SQLite file spedrules can create ({exc.strerror})", str(path)
+        ) from None
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 def alembic_config():
     from alembic.config import Config
 
@@ -1039,6 +1094,7 @@ def _obligation_dict(district_id, run_pk, o: ObligationRow, r: RunRuleRow, st) -
         "trigger": {"date": o.trigger_day.isoformat()} if o.trigger_day else None,
         "met_day": o.met_day,
         "delay_reason": o.delay_reason,
+        "stopped_on": o.stopped_on,
         "sequence": o.sequence,
     }
 

@@ -181,9 +181,16 @@ def _sequence(store: Store, district_id: str, lo: int, hi: int, rows: list[dict]
     previous = store.latest_run(district_id)  # this run is still running: the one before
     before = store.previous_dues(previous["run"], lo, hi) if previous else {}
     for row in rows:
-        key = (row["student_pk"], row["rule"], row["trigger_day"], row["subject"])
-        due, sequence = before.get(key, (row["due"], 0))
+        due, sequence = before.get(identity(row), (row["due"], 0))
         row["sequence"] = sequence + (due != row["due"])
+
+
+def identity(row: dict[str, Any]) -> tuple:
+    """The same obligation from one run to the next: (student, rule, subject) for one about a
+    meeting or incident (a rescheduled meeting moves its deadlines), else (student, rule,
+    trigger day)."""
+    day = None if row["subject"] else row["trigger_day"]
+    return (row["student_pk"], row["rule"], day, row["subject"])
 
 
 def obligation_row(student_pk: int | None, ob: Obligation) -> dict[str, Any]:
@@ -198,7 +205,8 @@ def obligation_row(student_pk: int | None, ob: Obligation) -> dict[str, Any]:
         "subject": ob.subject,
         "trigger_day": ob.trigger.date if ob.trigger else None,
         "met_day": ob.met_by.date if ob.met_by else None,
-        "delay_reason": getattr(ob, "delay_reason", None),
+        "delay_reason": ob.delay_reason,
+        "stopped_on": ob.stopped_on,
         "sequence": 0,
     }
 

@@ -2,8 +2,13 @@
 
 For each effective TimelineRule and each time its trigger happened (on or before ``as_of``), the
 version of the rule in force on the trigger day is counted from that day with the core counting
-units, the first matching event after the trigger meets it, and every step is written down so
-``spedrules explain`` can say why a date is due. Events dated after ``as_of`` are not yet known.
+units, the first matching event after the trigger meets it (never the trigger itself, nor another
+occurrence of the trigger on its day: see :func:`_first_after`), and every step is written down so
+``spedrules explain`` can say why a date is due. Events dated after ``as_of`` are not yet known
+(evaluate names each in a warning). A count the calendar cannot decide (past its last year, across
+a missing year) leaves the due date ``None`` and the status ``undetermined`` with the reason; every
+path here formats and compares such a date safely. Extensions, exits and delay reasons are applied
+afterwards (core/adjustments.py).
 """
 
 from __future__ import annotations
@@ -16,8 +21,8 @@ from zoneinfo import ZoneInfo
 
 from attrs import evolve, field, frozen
 
-from spedrules.core import counting
-from spedrules.core.calendar import SchoolCalendar
+from spedrules.core import counting, duties
+from spedrules.core.calendar import CoverageError, SchoolCalendar
 from spedrules.core.counting import day_name
 from spedrules.core.errors import CalendarError
 from spedrules.core.layering import RuleEntry, RuleSet
@@ -44,15 +49,28 @@ class Context:
     calendar: SchoolCalendar | None
     tz: ZoneInfo
     as_of: date
+    # what the engines found suspect while evaluating (an extension for no open obligation)
+    warnings: list[str] = field(factory=list, eq=False)
     _known: tuple[Event, ...] = field(init=False, repr=False, eq=False)
+    _future: tuple[Event, ...] = field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:  # sorted once: every engine reads them
-        known = sorted((e for e in self.case.events if e.day <= self.as_of), key=lambda e: e.day)
+        # equal events are one fact (case files are deduplicated on loading; a Case built in
+        # code may still repeat one), so no fact counts twice
+        unique = dict.fromkeys(self.case.events)
+        known = sorted((e for e in unique if e.day <= self.as_of), key=lambda e: e.day)
+        future = sorted((e for e in unique if e.day > self.as_of), key=lambda e: e.day)
         object.__setattr__(self, "_known", tuple(known))
+        object.__setattr__(self, "_future", tuple(future))
 
     def known_events(self) -> tuple[Event, ...]:
         """Events recorded on or before the as-of date, in date order."""
         return self._known
+
+    def future_events(self) -> tuple[Event, ...]:
+        """Events dated after the as-of date: not yet known to the engine (a wrong-year typo
+        would make a fact vanish, so evaluate warns about each)."""
+        return self._future
 
 
 def evaluate_timelines(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation], list[Violation]]:
@@ -81,6 +99,8 @@ def evaluate_timelines(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
             if applies:
                 occ = evolve(occ, steps=occ.steps + applies)
             ob = obligation(entry, rule, occ, ctx, events)
+            if ob is None:
+                continue  # a duty that has not arisen (yet)
             if entry.exception_to:
                 exceptions.append(ob)
             if entry.tightens:
@@ -91,7 +111,7 @@ def evaluate_timelines(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
             by_rule_and_day[(entry.id, occ.day)] = ob
             obligations.append(ob)
     obligations = _apply_exceptions(obligations, exceptions, ruleset)
-    return obligations, violations  # api.evaluate sorts them with the incidents' by due date
+    return obligations, violations  # api.evaluate adjusts (core/adjustments.py) and sorts them
 
 
 def _plan(ruleset: RuleSet) -> list[tuple[RuleEntry, frozenset[str], bool]]:
@@ -281,6 +301,8 @@ def _moment(event: Event, tz: ZoneInfo) -> datetime | None:
 def obligation(
     entry: RuleEntry, rule: TimelineRule, occ: Occurrence, ctx: Context, events: list[Event]
 ) -> Obligation:
+    if rule.period is None:
+        return _no_deadline(rule, occ, ctx, events)  # type: ignore[return-value]
     steps = list(occ.steps)
     if len(entry.versions) > 1:
         steps.append(
@@ -295,12 +317,17 @@ def obligation(
         count = count_period(rule, occ, ctx)
         due = count.due
         steps.extend(count.steps)
+    except CoverageError as exc:
+        steps.append(f"cannot compute the due date: {exc.reason}")
     except CalendarError as exc:
         steps.append(f"cannot compute the due date: {exc}")
     for old in entry.replaced:
         steps.append(f"replaces {old.id} of {old.source} ({old.citation})")
-    cancelled = _first_after(rule.cancelled_by, events, occ)
-    met = _first_after(rule.met_by, events, occ)
+    cancelled = _first_after(rule.cancelled_by, events, occ, rule.trigger)
+    met = _first_after(rule.met_by, events, occ, rule.trigger)
+    same_day = _same_day_trigger(rule, events, occ, met)
+    if same_day is not None:
+        steps.append(same_day)
     status, line = _status(due, met, cancelled, ctx)
     steps.append(line)
     done = cancelled or met
@@ -314,6 +341,34 @@ def obligation(
         replaces=entry.replaced[0].id if entry.replaced else None,
         tightens=entry.tightens,
     )
+
+
+def _no_deadline(rule: TimelineRule, occ: Occurrence, ctx: Context, events) -> Obligation | None:
+    """A duty the source gives no deadline (see spedrules.core.duties); with ``arises_after``,
+    None until that period has passed without a ``cancelled_by`` event (nor the duty done)."""
+    steps = list(occ.steps)
+    done = _first_after(rule.met_by, events, occ)
+    cancelled = _first_after(rule.cancelled_by, events, occ)
+    if rule.arises_after is not None:
+        try:
+            count = count_period(evolve(rule, period=rule.arises_after), occ, ctx)
+        except CalendarError as exc:
+            steps.append(f"cannot tell when the duty arises: {exc}")
+            ob = duties.no_deadline(rule, steps=steps, trigger=occ.ref, done=done)
+            return ob if done is not None else evolve(ob, status="undetermined")
+        end = count.due.date() if isinstance(count.due, datetime) else count.due
+        if not rule.arises_after.unit_stated:
+            steps.append(
+                f"the source says {rule.arises_after.amount} days without a unit: counted as "
+                "calendar days"
+            )
+        steps.extend(count.steps)
+        early = cancelled is not None and cancelled.day <= end
+        if not early and done is None and ctx.as_of <= end:
+            return None
+        if not early:
+            steps.append(f"nothing cancelled it by {day_name(end)}: the duty arises")
+    return duties.no_deadline(rule, steps=steps, trigger=occ.ref, done=done, cancelled=cancelled)
 
 
 def as_timeline(rule: Any, trigger: Trigger) -> TimelineRule:
@@ -374,15 +429,17 @@ def count_period(rule: TimelineRule, occ: Occurrence, ctx: Context) -> counting.
 
 
 def _after_next_year_start(cal: SchoolCalendar, day: date, n: int) -> counting.Count:
+    """N days after the first day of the school year that follows ``day``: undetermined when the
+    calendar ends before it, or when a school year is missing between ``day`` and the next year
+    it has (that year's start, not the one after, is the one the law means)."""
     following = [y for y in cal.years if y.first_day > day]
+    what = f"the start of the school year after {day.isoformat()}"
     if not following:
-        raise CalendarError(
-            cal.source,
-            "years",
-            f"a school year starting after {day.isoformat()}",
-            f"the calendar ends {cal.coverage[1].isoformat()}",
-        )
+        raise cal.end_error(f"finding {what}")
     year = following[0]
+    gap = cal.gap_between(day, year.first_day)
+    if gap is not None:
+        raise cal.gap_error(gap, what)
     count = counting.calendar_days(year.first_day, n)
     return counting.Count(
         count.due,
@@ -398,16 +455,48 @@ def _types(matches: tuple[EventMatch, ...]) -> frozenset[str]:
     return frozenset(m.type for m in matches)
 
 
-def _first_after(matches: tuple[EventMatch, ...], events: list[Event], occ: Occurrence):
-    """The first matching event on or after the trigger day, other than the trigger itself."""
+def _first_after(
+    matches: tuple[EventMatch, ...], events: list[Event], occ: Occurrence, trigger: Trigger
+):
+    """The first matching event on or after the trigger day that is not a trigger itself.
+
+    An event never meets the obligation it triggered. Nor does another event of the trigger's
+    own kind on the trigger day: the rule's clock counts from that day's meeting (or
+    reevaluation), and a review held on the day of the meeting it reviews is not a review (an
+    annual review is due a year after the last one, 34 CFR 300.324(b)(1)(i)); two meetings on
+    one day are one occurrence of the trigger. Events of other kinds (an assessment plan given on
+    the day of the referral) may meet it on the trigger day."""
     if not matches:
         return None
     types = _types(matches)
     for event in events:
-        if event.type not in types or event is occ.event or event.day < occ.day:
+        if event.type not in types or event.day < occ.day:
+            continue
+        if event.day == occ.day and _is_trigger(event, occ, trigger):
             continue
         if any(m.matches(event) for m in matches):
             return event
+    return None
+
+
+def _is_trigger(event: Event, occ: Occurrence, trigger: Trigger) -> bool:
+    return event == occ.event or any(m.matches(event) for m in trigger.events)
+
+
+def _same_day_trigger(rule: TimelineRule, events, occ: Occurrence, met) -> str | None:
+    """The explanation step for a same-day event that would meet the rule but is a trigger."""
+    if occ.event is None or (met is not None and met.day == occ.day):
+        return None
+    for event in events:
+        if event.day != occ.day or event is occ.event:
+            continue
+        if any(m.matches(event) for m in rule.met_by) and _is_trigger(event, occ, rule.trigger):
+            what = event.type.replace("_", " ")
+            return (
+                f"another {what} on {day_name(occ.day)}, the day this is counted from, does not "
+                "meet it: it is the same occurrence of the trigger (a review on the day of the "
+                "meeting it reviews is not a review)"
+            )
     return None
 
 
@@ -449,8 +538,22 @@ def _late_by(due, met: Event, tz: ZoneInfo) -> str | None:
 
 def _beside_legal(ob: Obligation, rule: TimelineRule, legal: Obligation | None):
     """A local target is shown beside the legal deadline; later than the law is a violation."""
-    if legal is None or legal.due is None or ob.due is None:
+    if legal is None:
         return ob, None
+    if legal.due is None or ob.due is None:  # nothing to compare: say so, never guess
+        steps = list(ob.explanation)
+        if legal.due is None and legal.status != "undetermined":
+            line = (
+                f"local target tightening {legal.rule}: the source states no deadline "
+                f"({legal.citation}); the local target sets one"
+            )
+        else:
+            line = (
+                f"local target tightening {legal.rule}: legal deadline {_fmt(legal.due)} "
+                f"({legal.citation}); the two cannot be compared"
+            )
+        steps.insert(-1, line)
+        return evolve(ob, explanation=tuple(steps)), None
     steps = list(ob.explanation)
     steps.insert(
         -1,
@@ -479,7 +582,8 @@ def _as_day(value) -> date:
 
 
 def _fmt(value) -> str:
-    return value.isoformat()
+    """A due date for an explanation; an undetermined one says so (never a traceback)."""
+    return "undetermined" if value is None else value.isoformat()
 
 
 def by_due(ob: Obligation):

@@ -14,8 +14,18 @@ EVENT_TYPES: frozenset[str] = frozenset(
     records_request_received records_provided transfer_enrolled disciplinary_removal
     placement_change_decision parent_notified parent_contact_attempted incident_report_completed
     incident_report_sent parent_acknowledgement_received iep_meeting_scheduled absence
+    timeline_extension_agreed child_not_produced student_exited consent_revoked
+    delay_reason_recorded
     """.split()
 )
+
+# The law's own escape hatches (DESIGN.md section 6); core/adjustments.py gives them meaning.
+EXCEPTION_EVENTS = ("timeline_extension_agreed", "child_not_produced")
+EXIT_EVENTS = ("student_exited", "consent_revoked")
+EXIT_REASONS = ("moved", "graduated", "aged_out", "dropped_out", "no_longer_eligible", "other")
+# Kinds an exit does not end: a parent's right to inspect the records the agency keeps is not a
+# duty to an enrolled student (34 CFR 300.613 applies to records it collects, maintains or uses).
+SURVIVES_EXIT = frozenset({"records_access"})
 # ``records_provided`` is the one addition to DESIGN.md's list: without it the records-access
 # obligation could never be met.
 

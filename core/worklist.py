@@ -37,6 +37,7 @@ class WorkItem:
     run: int
     subject: str | None = None
     delay_reason: str | None = None
+    stopped_on: str | None = None  # the exit that stopped an overdue obligation from growing
 
 
 @frozen
@@ -81,7 +82,9 @@ def worklist(
             continue
         if person is not None and r["case_manager"] != person:
             continue
-        days = (r["due_day"] - as_of).days if r["due_day"] else None
+        # an exit stops an overdue obligation from growing: its days count to the exit
+        until = min(as_of, r["stopped_on"]) if r["stopped_on"] else as_of
+        days = (r["due_day"] - until).days if r["due_day"] else None
         if due_within is not None and (days is None or days > due_within):
             continue
         items.append(
@@ -101,6 +104,7 @@ def worklist(
                 run=run["run"],
                 subject=r["subject"],
                 delay_reason=r["delay_reason"],
+                stopped_on=r["stopped_on"].isoformat() if r["stopped_on"] else None,
             )
         )
     items.sort(key=_urgency)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from spedrules.core.forms import load_forms
 from spedrules.core.hookspecs import hookimpl
-from spedrules.core.rules import JurisdictionInfo, Option, SourceDocument
+from spedrules.core.rules import Allowance, JurisdictionInfo, Option, SourceDocument
 
 from .age import age_rules
 from .eligibility import early_childhood, eligibility_categories
@@ -53,8 +53,50 @@ def spedrules_jurisdiction():
             "ca.expedited_hearing",
             "ca.ber_review",
             "ca.age_22_exit",
+            "ca.audio_recording_notice",
         ),
+        allowances=ALLOWANCES,
     )
+
+
+# Where the Education Code and the handbook let a case move or set aside a timeline (seed 001:
+# handbook 1.4.A(2) L580-590, 1.5.A L653-659, 1.5.B L663-669). The federal ones of us-idea hold
+# too; these restate them with the state's own text, and add the parent's written extensions.
+ALLOWANCES = (
+    Allowance(
+        event="timeline_extension_agreed",
+        kinds=("assessment_plan",),
+        rules=("ca.assessment_plan",),
+        citation="EC 56321(a); NW SELPA Handbook 1.5.B",
+        description="for the 15-day assessment plan, when the parent or guardian agrees in "
+        "writing (a plan after an end-of-year referral is due 'in any event' 10 days after the "
+        "next school year starts)",
+    ),
+    Allowance(
+        event="timeline_extension_agreed",
+        kinds=("initial_evaluation",),
+        rules=("ca.initial_evaluation",),
+        citation="EC 56344(a)",
+        description="for the 60-day assessment and initial IEP, when the parent or guardian "
+        "agrees in writing",
+    ),
+    Allowance(
+        event="timeline_extension_agreed",
+        kinds=("initial_evaluation",),
+        citation="34 CFR 300.301(d)(2), (e); NW SELPA Handbook 1.4.A(2)(a), 1.5.A(1)",
+        description="for a child who enrolled in a school of the LEA after the timeline began "
+        "and before the previous LEA determined eligibility (a transfer_enrolled event between "
+        "the consent and the agreement), the parent and the LEA agreeing a specific date",
+        after="transfer_enrolled",
+    ),
+    Allowance(
+        event="child_not_produced",
+        kinds=("initial_evaluation",),
+        citation="34 CFR 300.301(d)(1); NW SELPA Handbook 1.4.A(2)(b), 1.5.A(2)",
+        description="when the parent repeatedly fails or refuses to produce the child for "
+        "assessment",
+    ),
+)
 
 
 @hookimpl
@@ -66,7 +108,8 @@ def spedrules_options():
             "10 days after the next year starts",
             choices=tuple(CUTOFFS),
             default="ec_56321_10_days",
-            citation="EC 56321(a); NW SELPA Handbook 1.5.B (L670-672)",
+            citation="EC 56321(a); NW SELPA Handbook 1.5.B",
+            source_ref=f"{SEED} L670-672",
             description="EC 56321(a) says 10 days or less before the end of the regular school "
             "year; the handbook says 20. The statute is the default.",
         )

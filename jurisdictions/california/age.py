@@ -8,6 +8,8 @@ from datetime import date
 from spedrules.core.counting import Count, anniversary, day_name
 from spedrules.core.rules import EventMatch, Period, TimelineRule, Trigger
 
+SEED = "shared/seeds/001_911b07c5e4e92852.txt"  # source_ref: lines in the handbook text
+
 
 def age_22_exit(_day: date, born: date, _calendar) -> Count:
     birthday = anniversary(born, years=22).due
@@ -41,7 +43,8 @@ def age_rules() -> list[TimelineRule]:
             id="ca.age_22_exit",
             kind="ca.age_22_exit",
             title="Eligibility ends by age (22nd birthday month decides)",
-            citation="EC 56026(c)(4); NW SELPA Handbook 7.18 (L6800-6827)",
+            citation="EC 56026(c)(4); NW SELPA Handbook 7.18",
+            source_ref=f"{SEED} L6800-6827",
             trigger=Trigger(birthday=21),
             period=Period(0, "custom"),
             compute=age_22_exit,

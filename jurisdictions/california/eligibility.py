@@ -24,6 +24,8 @@ from spedrules.core.rules import Criterion, EligibilityCategory
 HB = "NW SELPA Handbook"
 NEEDS_CITE = "EC 56026; 5 CCR 3030"
 
+SEED = "shared/seeds/001_911b07c5e4e92852.txt"  # source_ref: lines in the handbook text
+
 
 def criterion(cid: str, title: str, citation: str):
     def wrap(fn: Callable[[Evidence], Finding]) -> Criterion:
@@ -82,7 +84,8 @@ def general(code: str, section: str, extra_exclusion: frozenset[str] = frozenset
         Criterion(
             id=f"ca.{code}.exclusions",
             title="Not primarily due to exclusionary factors",
-            citation=f"5 CCR 3023, 3030; {HB} 6.2 (L4652-4654)",
+            citation=f"5 CCR 3023, 3030; {HB} 6.2",
+            source_ref=f"{SEED} L4652-4654",
             check=exclusions(extra_exclusion),
         ),
     )
@@ -439,7 +442,7 @@ def emotional(ev: Evidence) -> Finding:
     if not chars:
         return not_met("none of the five characteristics")
     if months <= 6:
-        return not_met(f"observed for {months:g} months; more than 6 required (L5076-5077)")
+        return not_met(f"observed for {months:g} months; more than 6 required")  # L5076-5077
     if marked is not True:
         return not_met("not to a marked degree")
     return met(f"{', '.join(chars)} over {months:g} months (more than 6), to a marked degree")
@@ -466,7 +469,7 @@ def eligibility_categories() -> list[EligibilityCategory]:
             c(
                 "ca.aut.characteristics",
                 "Autistic-like behaviors",
-                "5 CCR 3030 (L4747-4761)",
+                "5 CCR 3030",  # source: seed 001 L4747-4761
                 listed("autism.characteristics", 1, "autistic-like behaviors"),
             ),
             c(
@@ -561,7 +564,7 @@ def eligibility_categories() -> list[EligibilityCategory]:
             c(
                 "ca.id.subaverage",
                 "Significantly below average intellectual functioning (at least 2 SD)",
-                f"{HB} 6.5.E (L4888-4890)",
+                f"{HB} 6.5.E",  # source: seed 001 L4888-4890
                 intellectual,
             ),
             c(
@@ -594,7 +597,7 @@ def eligibility_categories() -> list[EligibilityCategory]:
             c(
                 "ca.md.concomitant",
                 "Two or more concomitant impairments (not deaf-blindness)",
-                f"{HB} 6.5.F (L4939-4942)",
+                f"{HB} 6.5.F",  # source: seed 001 L4939-4942
                 lambda ev: judge(
                     len(set(ev.need("multiple.impairments")) - {"DB"}) >= 2,
                     f"impairments: {', '.join(ev.need('multiple.impairments'))}",
@@ -665,7 +668,7 @@ def eligibility_categories() -> list[EligibilityCategory]:
             c(
                 "ca.ed.characteristics",
                 "One or more characteristics over a long period and to a marked degree",
-                f"34 CFR 300.8(c)(4)(i); {HB} 6.5.I (L5076-5077)",
+                f"34 CFR 300.8(c)(4)(i); {HB} 6.5.I",  # source: seed 001 L5076-5077
                 emotional,
             ),
             c(
@@ -730,7 +733,7 @@ def eligibility_categories() -> list[EligibilityCategory]:
             c(
                 "ca.vi.acuity",
                 "Partially sighted, legally blind or functionally blind",
-                f"{HB} 6.5.M (L5452-5480)",
+                f"{HB} 6.5.M",  # source: seed 001 L5452-5480
                 visual_impairment,
             ),
             section="6.5.M",
@@ -778,7 +781,7 @@ def early_start_delay(ev: Evidence) -> Finding:
 
 
 def early_childhood() -> list[EligibilityCategory]:
-    preschool_cite = f"EC 56441.11; 5 CCR 3030, 3031; {HB} 2.10.C (L1470-1508)"
+    preschool_cite = f"EC 56441.11; 5 CCR 3030, 3031; {HB} 2.10.C"  # seed 001 L1470-1508
     return [
         EligibilityCategory(
             id="ca.eligibility.preschool_emd",
@@ -824,7 +827,8 @@ def early_childhood() -> list[EligibilityCategory]:
             kind="eligibility",
             code="DD",
             title="Early Start (Part C), birth through 2",
-            citation=f"34 CFR 303.21; 17 CCR 52022; GC 95014; {HB} 2.7 (L1307-1326)",
+            citation=f"34 CFR 303.21; 17 CCR 52022; GC 95014; {HB} 2.7",
+            source_ref=f"{SEED} L1307-1326",
             criteria=(
                 Criterion(
                     id="ca.early_start.age",

@@ -1,11 +1,11 @@
 """Emergency interventions: notices, the Behavioral Emergency Report and prohibited techniques.
 
 EC 56521.1 (verified text: subdivisions (e)-(h)), EC 49005.8, NW SELPA Handbook 14.24
-(seed L12469-12569). An incident's ``techniques`` (a list in the case file) names what was done;
-the prohibited ones are the handbook's list (L12488-12518). The handbook's list does not ban prone
-restraint outright (only prone with hands held behind the back, weight on the back, or four-limb
-containment); a later text of EC 56521.1(d) lists "prone restraint" itself, but the date it took
-effect is not verified here, so it is not encoded.
+(``source_ref``: shared/seeds/001 L12469-12569). An incident's ``techniques`` (a list in the
+case file) names what was done; the prohibited ones are the handbook's numbered list. That list
+does not ban prone restraint outright (only prone with hands held behind the back, weight on
+the back, or four-limb containment); a later text of EC 56521.1(d) lists "prone restraint"
+itself, but the date it took effect is not verified here, so it is not encoded.
 """
 
 from __future__ import annotations
@@ -71,6 +71,8 @@ PROHIBITED = (  # the handbook's numbered list, in order; EC 49005.8 and 56521.2
     ("sensory_deprivation", "an intervention that deprives the student of one or more senses", ""),
 )
 
+SEED = "shared/seeds/001_911b07c5e4e92852.txt"  # source_ref: lines in the handbook text
+
 
 def incident_rules() -> list[IncidentRule]:
     rules = [
@@ -78,7 +80,8 @@ def incident_rules() -> list[IncidentRule]:
             id="ca.ei.parent_notice",
             kind="incident_parent_notice",
             title="Parent, guardian (and residential care provider) notified",
-            citation=f"{EI}(e); {HB} (L12533-12536)",
+            citation=f"{EI}(e); {HB}",
+            source_ref=f"{SEED} L12533-12536",
             applies_to=BOTH,
             period=Period(1, "within_school_days"),
             counted_from="started_at",
@@ -88,7 +91,8 @@ def incident_rules() -> list[IncidentRule]:
             id="ca.ei.behavioral_emergency_report",
             kind="incident_report",
             title="Behavioral Emergency Report completed (immediately)",
-            citation=f"{EI}(e); {HB} (L12536-12548)",
+            citation=f"{EI}(e); {HB}",
+            source_ref=f"{SEED} L12536-12548",
             applies_to=BOTH,
             period=Period(0, "end_of_school_day"),
             counted_from="started_at",
@@ -114,7 +118,8 @@ def incident_rules() -> list[IncidentRule]:
             id="ca.ei.report_to_administrator",
             kind="ca.ber_review",
             title="Report forwarded to the designated responsible administrator (immediately)",
-            citation=f"{EI}(f); {HB} (L12549-12550)",
+            citation=f"{EI}(f); {HB}",
+            source_ref=f"{SEED} L12549-12550",
             applies_to=BOTH,
             period=Period(0, "end_of_school_day"),
             counted_from="started_at",
@@ -124,7 +129,8 @@ def incident_rules() -> list[IncidentRule]:
             id="ca.ei.iep_meeting_without_bip",
             kind="incident_iep_review",
             title="IEP team meeting scheduled (student without a behavioral intervention plan)",
-            citation=f"{EI}(g); {HB} (L12551-12555)",
+            citation=f"{EI}(g); {HB}",
+            source_ref=f"{SEED} L12551-12555",
             applies_to=BOTH,
             student_when={"has_bip": (False,)},
             period=Period(2, "calendar_days", unit_stated=False),
@@ -136,20 +142,22 @@ def incident_rules() -> list[IncidentRule]:
             id="ca.ei.referral_with_bip",
             kind="incident_iep_review",
             title="Referral to the IEP team (student with a behavioral intervention plan)",
-            citation=f"{EI}(h); {HB} (L12556-12559)",
+            citation=f"{EI}(h); {HB}",
+            source_ref=f"{SEED} L12556-12559",
             applies_to=BOTH,
             student_when={"has_bip": (True,)},
             when={"unseen_behavior_or_ineffective_plan": (True,)},
-            period=Period(0, "end_of_school_day"),
-            counted_from="started_at",
             met_by=(E("iep_meeting_scheduled"),),
-            notes="No day count in the law; shown as due the same school day so it is not lost.",
+            notes="'Shall be referred to the IEP team': the law states no deadline, so the duty "
+            "has no due date and stays open until the referral (iep_meeting_scheduled) is "
+            "recorded; a district may set a local target.",
         ),
         IncidentRule(
             id="ca.ei.seclusion_observation",
             kind="prohibition",
             title="seclusion without constant, direct observation",
-            citation=f"EC 49005.8; {HB} (L12524-12527)",
+            citation=f"EC 49005.8; {HB}",
+            source_ref=f"{SEED} L12524-12527",
             applies_to=("seclusion",),
             prohibits={"observation": ("camera", "none", "indirect")},
         ),
@@ -157,7 +165,8 @@ def incident_rules() -> list[IncidentRule]:
             id="ca.ei.restraint_monitor",
             kind="prohibition",
             title="restraint without another staff member monitoring the student",
-            citation=f"EC 49005.8; {HB} (L12530-12531)",
+            citation=f"EC 49005.8; {HB}",
+            source_ref=f"{SEED} L12530-12531",
             applies_to=("restraint",),
             prohibits={"monitor_present": (False,)},
         ),
@@ -169,7 +178,8 @@ def incident_rules() -> list[IncidentRule]:
                 id=f"ca.ei.prohibited.{key}",
                 kind="prohibition",
                 title=title,
-                citation=f"{law}; {HB} prohibited item {number} (L12488-12518)",
+                citation=f"{law}; {HB} prohibited item {number}",
+                source_ref=f"{SEED} L12488-12518",
                 applies_to=BOTH,
                 prohibits={"techniques": (key,)},
             )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from spedrules.core.rules import LeadTime, MeetingRule
 from spedrules.core.vocabulary import IEP_MEETING_TYPES
 
+SEED = "shared/seeds/001_911b07c5e4e92852.txt"  # source_ref: lines in the handbook text
+
 
 def meeting_rules() -> list[MeetingRule]:
     return [
@@ -13,7 +15,8 @@ def meeting_rules() -> list[MeetingRule]:
             id="ca.team.required_members",
             kind="team_composition",
             title="Required IEP team members",
-            citation="EC 56341(b); 34 CFR 300.321(a); NW SELPA Handbook 7.2.B (L6215-6259)",
+            citation="EC 56341(b); 34 CFR 300.321(a); NW SELPA Handbook 7.2.B",
+            source_ref=f"{SEED} L6215-6259",
             replaces="idea.team.required_members",
             meeting_types=IEP_MEETING_TYPES,
             required_roles=(
@@ -43,9 +46,18 @@ def meeting_rules() -> list[MeetingRule]:
             id="ca.team.audio_recording_notice",
             kind="meeting_lead_time",
             title="At least 24 hours' notice of the intent to audio-record",
-            citation="EC 56341.1(g)(1); NW SELPA Handbook ch. 4 App. A (L3561-3568)",
+            citation="EC 56341.1(g)(1); NW SELPA Handbook ch. 4 App. A",
+            source_ref=f"{SEED} L3561-3568",
             when={"audio_recorded": (True,)},
-            lead_times=(LeadTime("recording_notice_sent", 24, "hours"),),
+            lead_times=(
+                LeadTime(
+                    "recording_notice_sent",
+                    24,
+                    "hours",
+                    kind="ca.audio_recording_notice",
+                    title="Notice of the intent to audio-record the meeting",
+                ),
+            ),
         ),
         MeetingRule(
             id="ca.team.student_invited_for_transition",

@@ -19,6 +19,8 @@ INITIAL_IEP = (E("iep_meeting_held", {"meeting_type": ("initial",)}),)
 # verified, so the choice is a district option rather than an invented effective date.
 CUTOFFS = {"ec_56321_10_days": 10, "handbook_20_days": 20}
 
+SEED = "shared/seeds/001_911b07c5e4e92852.txt"  # source_ref: lines in the handbook text
+
 
 # IEP meetings that review the whole IEP, from which the next annual review is counted
 FULL_REVIEWS = ("initial", "annual", "triennial")
@@ -27,7 +29,7 @@ FULL_REVIEWS = ("initial", "annual", "triennial")
 def timeline_rules(end_of_year_cutoff: str = "ec_56321_10_days") -> list[TimelineRule]:
     cutoff = CUTOFFS[end_of_year_cutoff]
     cutoff_source = (
-        "EC 56321(a)" if cutoff == 10 else "NW SELPA Handbook 1.5.B (L670-672; the statute says 10)"
+        "EC 56321(a)" if cutoff == 10 else "NW SELPA Handbook 1.5.B (the statute says 10)"
     )
     return [
         TimelineRule(
@@ -58,7 +60,8 @@ def timeline_rules(end_of_year_cutoff: str = "ec_56321_10_days") -> list[Timelin
             id="ca.parent_consent_window",
             kind="ca.parent_decision_window",
             title="Parent's at least 15 days to decide on the assessment plan",
-            citation="EC 56321(c), 56043(b); NW SELPA Handbook 1.5.B (L725-728)",
+            citation="EC 56321(c), 56043(b); NW SELPA Handbook 1.5.B",
+            source_ref=f"{SEED} L725-728",
             trigger=Trigger(events=(E("assessment_plan_provided"),)),
             period=Period(15, "calendar_days", unit_stated=False),
             met_by=(E("evaluation_consent_received"), E("evaluation_consent_refused")),
@@ -78,13 +81,16 @@ def timeline_rules(end_of_year_cutoff: str = "ec_56321_10_days") -> list[Timelin
             notes="60 days of consent not counting days between sessions or vacations of more "
             "than five school days (L634-639), as 34 CFR 300.301(c)(1)(ii) allows a State. "
             "Exempt (56302.1(b)): a transfer with an agreed completion date, or a child "
-            "repeatedly not produced for assessment - record ca.assessment_exempt.",
+            "repeatedly not produced for assessment - record timeline_extension_agreed or "
+            "child_not_produced (the allowances in __init__.py); ca.assessment_exempt still "
+            "cancels it.",
         ),
         TimelineRule(
             id="ca.initial_iep.end_of_year",
             kind="initial_evaluation",
             title="Initial IEP after a referral 30 days or less before the end of the school year",
-            citation="EC 56344(a), 56043(f)(2); NW SELPA Handbook 1.5.A (L642-646)",
+            citation="EC 56344(a), 56043(f)(2); NW SELPA Handbook 1.5.A",
+            source_ref=f"{SEED} L642-646",
             exception_to="ca.initial_evaluation",
             applies_when=Condition(days_before_year_end_at_most=30),
             trigger=REFERRAL,
@@ -97,8 +103,8 @@ def timeline_rules(end_of_year_cutoff: str = "ec_56321_10_days") -> list[Timelin
             id="ca.annual_review",
             kind="annual_iep_review",
             title="IEP reviewed at least annually",
-            citation="EC 56343(d), 56043(j); 34 CFR 300.324(b)(1); NW SELPA Handbook 7.7 "
-            "(L6381-6384)",
+            citation="EC 56343(d), 56043(j); 34 CFR 300.324(b)(1); NW SELPA Handbook 7.7",
+            source_ref=f"{SEED} L6381-6384",
             replaces="idea.annual_review",
             trigger=Trigger(events=(E("iep_meeting_held", {"meeting_type": FULL_REVIEWS}),)),
             period=Period(1, "years"),
@@ -110,8 +116,8 @@ def timeline_rules(end_of_year_cutoff: str = "ec_56321_10_days") -> list[Timelin
             id="ca.triennial_reassessment",
             kind="triennial_reevaluation",
             title="Reassessment at least once every three years",
-            citation="EC 56381(a)(2), 56043(k); 34 CFR 300.303(b)(2); NW SELPA Handbook 1.7 "
-            "(L936-937)",
+            citation="EC 56381(a)(2), 56043(k); 34 CFR 300.303(b)(2); NW SELPA Handbook 1.7",
+            source_ref=f"{SEED} L936-937",
             replaces="idea.triennial_reevaluation",
             trigger=Trigger(
                 events=(
@@ -127,8 +133,8 @@ def timeline_rules(end_of_year_cutoff: str = "ec_56321_10_days") -> list[Timelin
             id="ca.transition_plan",
             kind="transition_plan",
             title="Postsecondary goals and transition services in the IEP in effect at 16",
-            citation="EC 56043(g)(1), 56345(a)(8); 34 CFR 300.320(b); NW SELPA Handbook 7.13 "
-            "(L6675-6686)",
+            citation="EC 56043(g)(1), 56345(a)(8); 34 CFR 300.320(b); NW SELPA Handbook 7.13",
+            source_ref=f"{SEED} L6675-6686",
             replaces="idea.transition_services",
             trigger=Trigger(birthday=15),
             period=Period(1, "years"),
@@ -150,7 +156,8 @@ def timeline_rules(end_of_year_cutoff: str = "ec_56321_10_days") -> list[Timelin
             id="ca.parent_requested_meeting",
             kind="parent_requested_meeting",
             title="IEP meeting after a parent's written request",
-            citation="EC 56343.5, 56043(l); NW SELPA Handbook 7.7 (L6385-6387)",
+            citation="EC 56343.5, 56043(l); NW SELPA Handbook 7.7",
+            source_ref=f"{SEED} L6385-6387",
             trigger=Trigger(events=(E("parent_meeting_request_received"),)),
             period=Period(30, "tolled_days"),
             met_by=(E("iep_meeting_held"),),
@@ -161,7 +168,8 @@ def timeline_rules(end_of_year_cutoff: str = "ec_56321_10_days") -> list[Timelin
             id="ca.records_access",
             kind="records_access",
             title="Parent's access to education records",
-            citation="EC 56504, 49069, 56043(n); NW SELPA Handbook 5.2 (L4059-4060)",
+            citation="EC 56504, 49069, 56043(n); NW SELPA Handbook 5.2",
+            source_ref=f"{SEED} L4059-4060",
             replaces="idea.records_access",
             trigger=Trigger(events=(E("records_request_received"),)),
             period=Period(5, "business_days"),
@@ -173,7 +181,8 @@ def timeline_rules(end_of_year_cutoff: str = "ec_56321_10_days") -> list[Timelin
             id="ca.reassessment_request_response",
             kind="ca.reassessment_response",
             title="Response to a parent's request for reassessment",
-            citation="EC 56381(a); NW SELPA Handbook ch. 14 adopted policy (L11011-11014)",
+            citation="EC 56381(a); NW SELPA Handbook ch. 14 adopted policy",
+            source_ref=f"{SEED} L11011-11014",
             trigger=Trigger(events=(E("ca.reassessment_requested"),)),
             period=Period(15, "calendar_days", unit_stated=False),
             met_by=(E("assessment_plan_provided"), E("ca.reassessment_request_declined")),
@@ -182,7 +191,8 @@ def timeline_rules(end_of_year_cutoff: str = "ec_56321_10_days") -> list[Timelin
             id="ca.transfer.other_selpa",
             kind="ca.transfer_iep",
             title="Adopt the previous IEP or a new one after a transfer from another SELPA",
-            citation="EC 56325(a)(1); NW SELPA Handbook 7.12.A (L6627-6635)",
+            citation="EC 56325(a)(1); NW SELPA Handbook 7.12.A",
+            source_ref=f"{SEED} L6627-6635",
             trigger=Trigger(events=(E("transfer_enrolled", {"from": ("other_selpa",)}),)),
             period=Period(30, "calendar_days", unit_stated=False),
             met_by=(E("iep_meeting_held"),),
@@ -195,7 +205,8 @@ def timeline_rules(end_of_year_cutoff: str = "ec_56321_10_days") -> list[Timelin
             kind="ca.expedited_hearing",
             title="Expedited due process hearing on a discipline appeal",
             citation="20 USC 1415(k)(4)(B); 34 CFR 300.532(c)(2); NW SELPA Handbook 9 and "
-            "ch. 4 App. A (L3902-3904)",
+            "ch. 4 App. A",
+            source_ref=f"{SEED} L3902-3904",
             trigger=Trigger(events=(E("ca.expedited_hearing_requested"),)),
             period=Period(20, "school_days"),
             met_by=(E("ca.expedited_hearing_held"),),

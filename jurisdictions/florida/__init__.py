@@ -3,6 +3,11 @@
 The district options the SP&P asks a district to choose (SP&P Part I, B.1 and A.6) and the
 restraint and seclusion rules of s. 1003.573 F.S. in both versions (see restraint.py). The
 initial evaluation of Rule 6A-6.0331 and the ages-served exit date are in timelines.py.
+
+Florida declares no extensions or suspensions of its own: the seed (004) has none of Rule
+6A-6.0331's text (digest florida_and_addons.md, section 2), so none is cited. The federal ones
+of us-idea (34 CFR 300.301(d)-(e), 300.309(c)) hold for fl.initial_evaluation, since 300.301(d)
+covers a State's own timeframe too.
 """
 
 from __future__ import annotations

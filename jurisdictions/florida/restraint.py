@@ -1,14 +1,24 @@
-"""Restraint and seclusion of students with disabilities: s. 1003.573 F.S. in two versions.
+"""Restraint and seclusion of students with disabilities: s. 1003.573 F.S. in three versions.
 
+* 2010-07-01 to 2011-06-30: s. 1003.573 as created by CS/CS/HB 1073, ch. 2010-224, Laws of Fla.
+  Verified on 2026-12-01: the section's 2010 text on flsenate.gov ("2010 Florida Statutes",
+  s. 1003.573(1)(a)-(b): the incident report within 24 hours after release, or by the end of the
+  school day school reopens, and its contents, without the student's age, grade, ethnicity and
+  disability and without FDOE terms for the type); the effective date 07/01/2010 from the
+  Senate's page for SB 2616 (2010), whose companion CS/CS/HB 1073 passed as ch. 2010-224, and
+  Disability Rights Florida's notice of 2010-06-08 ("to become law on July 1, 2010"; it also
+  names the prohibitions: no mechanical restraint, no restraint restricting breathing, no
+  unlit room short of the Fire Marshal's rule). The 2010 wording of the parent notice, the report
+  to the parent and the acknowledgements, (1)(c)-(d), could not be read: those duties are
+  shown as undetermined for an incident of that year, with a warning, not guessed.
 * 2011-07-01 to 2021-06-30: s. 1003.573(1) F.S. (the text in force when the St. Lucie SP&P of
-  2016-17 was written, seed 004, Part I A.2-A.3): seclusion allowed in a room meeting State Fire
+  2016-17 was written, Part I A.2-A.3): seclusion allowed in a room meeting State Fire
   Marshal Rule 69A-58.0084 F.A.C.; no mechanical restraint; no restraint restricting breathing.
 * from 2021-07-01: s. 1003.573(7) F.S. as amended by CS/HB 149, ch. 2021-140, Laws of Fla.
   (effective 7/1/2021, verified on flsenate.gov): seclusion prohibited; no restraint obstructing
   or restricting breathing or blood flow; no face-down restraint with hands held behind the back;
   the report adds the date the staff member was last trained in positive behavior supports.
-The 2010-07-01 original and the 2011 revision are not told apart here (only the revision's date
-was verified), so the first version starts 2011-07-01.
+Before 2010-07-01 the section did not exist: an earlier incident has none of these duties.
 
 Status comes from events (decided here, documented in docs/florida.md): ``parent_notified``
 with ``method: written`` meets the written notice; ``parent_contact_attempted`` or
@@ -25,14 +35,25 @@ from __future__ import annotations
 
 from datetime import date
 
+from attrs import evolve
+
 from spedrules.core.restraint_report import restraint_type as fdoe_restraint_type
 from spedrules.core.rules import EventMatch, IncidentRule, Period
 
 __all__ = ["fdoe_restraint_type", "restraint_rules"]
 
 E = EventMatch
+V0_FROM, V0_TO = date(2010, 7, 1), date(2011, 6, 30)
 V1_FROM, V1_TO, V2_FROM = date(2011, 7, 1), date(2021, 6, 30), date(2021, 7, 1)
+V0 = "s. 1003.573(1) F.S. (2010), ch. 2010-224, Laws of Fla."
 V1 = "s. 1003.573(1) F.S. (2011-2021); SP&P Part I A.2-A.3"
+VERIFIED = date(2026, 12, 1)  # the 2010 text and dates, checked as the module docstring says
+UNREAD_2010 = (
+    "the 2010 text of s. 1003.573(1)(c)-(d) (parent notice, report to the parent, "
+    "acknowledgements) is not verified; the 2011 text, in force from 2011-07-01, requires it: "
+    "check the 2010 statute for this incident"
+)
+V0_DATES = {"effective_from": V0_FROM, "effective_to": V0_TO, "verified_on": VERIFIED}
 V2 = "s. 1003.573(7) F.S. (ch. 2021-140, Laws of Fla.)"
 
 # SP&P A.3 item 5 (a)-(h), the statute's list; a field or a ``details`` key of the incident
@@ -56,9 +77,32 @@ CONTENTS = {
 }
 
 
-def _versions(make) -> list[IncidentRule]:
-    """The same duty in both versions of the statute, each with its own citation and dates."""
+# the 2010 text's list, (1)(b)1.-7. (verified): no age, grade, ethnicity or disability yet
+CONTENTS_2010 = {
+    "student.name": "1. the name of the student",
+    "released_at": "2. the duration of the restraint or seclusion (time of release)",
+    "location": "3. the location",
+    "method": "4. the type of restraint used",
+    "staff": "5. the name of the person using or assisting in the restraint",
+    "witnesses": "6. the name of any nonstudent witness",
+    "context": "7.a. the context in which it occurred",
+    "behavior_leading_up": "7.b. the behavior leading up to it and why there was an imminent "
+    "risk of serious injury or death",
+    "de_escalation": "7.c. the positive behavioral strategies used to prevent and de-escalate",
+    "after": "7.d. what happened immediately after it ended",
+    "injuries": "7.e. injuries, visible marks or possible medical emergencies",
+    "parent_notification_evidence": "7.f. evidence of steps taken to notify the parent",
+}
+
+
+def _versions(make, verified_2010: bool = False) -> list[IncidentRule]:
+    """The same duty in each version of the statute, each with its own citation and dates; a
+    2010 version whose text was not verified is marked so (its duties are undetermined)."""
+    first = make(V0, V0_DATES)
+    if not verified_2010:
+        first = evolve(first, unverified=UNREAD_2010)
     return [
+        first,
         make(V1, {"effective_from": V1_FROM, "effective_to": V1_TO}),
         make(V2, {"effective_from": V2_FROM}),
     ]
@@ -104,7 +148,8 @@ def restraint_rules(options: dict) -> list[IncidentRule]:
             period=Period(24, "hours", reopen_rule=True),
             met_by=(E("incident_report_completed"),),
             **dates,
-        )
+        ),
+        verified_2010=True,
     )
     rules += _versions(
         lambda cite, dates: IncidentRule(
@@ -136,6 +181,16 @@ def restraint_rules(options: dict) -> list[IncidentRule]:
             id="fl.rs.report_contents",
             kind="incident_report_contents",
             title="Incident report contents",
+            citation=V0,
+            required=CONTENTS_2010,
+            **V0_DATES,
+        )
+    )
+    rules.append(
+        IncidentRule(
+            id="fl.rs.report_contents",
+            kind="incident_report_contents",
+            title="Incident report contents",
             citation=V1,
             required=CONTENTS,
             effective_from=V1_FROM,
@@ -162,13 +217,13 @@ def restraint_rules(options: dict) -> list[IncidentRule]:
 
 
 def _prohibitions() -> list[IncidentRule]:
-    both = {"effective_from": V1_FROM}
+    both = {"effective_from": V0_FROM, "verified_on": VERIFIED}
     return [
         IncidentRule(
             id="fl.rs.no_mechanical",
             kind="prohibition",
             title="mechanical restraint",
-            citation=f"{V1}; {V2}",
+            citation=f"{V0}; {V1}; {V2}",
             applies_to=("restraint",),
             prohibits={"method": ("mechanical",)},
             **both,
@@ -177,7 +232,7 @@ def _prohibitions() -> list[IncidentRule]:
             id="fl.rs.no_restricted_breathing",
             kind="prohibition",
             title="restraint that restricts breathing",
-            citation=f"{V1}; {V2}",
+            citation=f"{V0}; {V1}; {V2}",
             applies_to=("restraint",),
             prohibits={"restricts_breathing": (True,)},
             **both,
@@ -186,10 +241,10 @@ def _prohibitions() -> list[IncidentRule]:
             id="fl.rs.seclusion_room",
             kind="prohibition",
             title="seclusion in a room that does not meet Rule 69A-58.0084 F.A.C.",
-            citation=f"{V1}; Rule 69A-58.0084 F.A.C.",
+            citation=f"{V0}; {V1}; Rule 69A-58.0084 F.A.C.",
             applies_to=("seclusion",),
             prohibits={"room_meets_69A_58_0084": (False, None)},
-            effective_from=V1_FROM,
+            effective_from=V0_FROM,
             effective_to=V1_TO,
         ),
         IncidentRule(

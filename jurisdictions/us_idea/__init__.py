@@ -7,7 +7,13 @@ Every state plugin layers on this one. Its timelines are the federal defaults a 
 from __future__ import annotations
 
 from spedrules.core.hookspecs import hookimpl
-from spedrules.core.rules import JurisdictionInfo, MeetingRule, Option, SourceDocument
+from spedrules.core.rules import (
+    Allowance,
+    JurisdictionInfo,
+    MeetingRule,
+    Option,
+    SourceDocument,
+)
 from spedrules.core.vocabulary import IEP_MEETING_TYPES
 
 from .timelines import timeline_rules
@@ -29,7 +35,40 @@ def spedrules_jurisdiction():
                 "34 CFR Part 300",
             ),
         ),
+        allowances=ALLOWANCES,
     )
+
+
+# Where Part B lets a case set an evaluation timeline aside or move it. 300.301(d) covers the
+# 60 days of (c)(1)(i) and a State's own timeframe of (c)(1)(ii) alike, so these hold under every
+# state plugin's evaluation rule (kind initial_evaluation).
+ALLOWANCES = (
+    Allowance(
+        event="child_not_produced",
+        kinds=("initial_evaluation",),
+        citation="34 CFR 300.301(d)(1)",
+        description="when the parent repeatedly fails or refuses to produce the child for the "
+        "evaluation",
+    ),
+    Allowance(
+        event="timeline_extension_agreed",
+        kinds=("initial_evaluation",),
+        citation="34 CFR 300.301(d)(2), (e)",
+        description="for a child who enrolled in a school of another public agency after the "
+        "timeline began (a transfer_enrolled event between the consent and the agreement), the "
+        "parent and the new agency agreeing a specific time",
+        after="transfer_enrolled",
+    ),
+    Allowance(
+        event="timeline_extension_agreed",
+        kinds=("initial_evaluation",),
+        citation="34 CFR 300.309(c)",
+        description="for a child evaluated for a specific learning disability (student "
+        "disability SLD), by mutual written agreement of the parent and the group of qualified "
+        "professionals",
+        student_when={"disability": ("SLD",)},
+    ),
+)
 
 
 @hookimpl

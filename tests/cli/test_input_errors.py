@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import textwrap
 
@@ -205,3 +206,155 @@ def test_empty_case_via_console_script(examples, run_console):
     assert proc.stderr.strip().count("\n") == 0  # one line
     assert "/dev/null: expected a case" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
+
+
+# ---- issue 13 item 5: every bad input one line, exit 2; suspect input a warning ---------------
+
+
+def test_binary_toml_names_the_encoding(district, run_cli, one_line_error):
+    (district / "bin.toml").write_bytes(b'[district]\nid = "t"\n\x88\xff\x00binary')
+    one_line_error(run_cli("rules", "--config", district / "bin.toml"), "bin.toml: line 3", "UTF-8")
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("deep.json", "[" * 100_000 + "]" * 100_000),
+        ("deep.yaml", "student: " + "[" * 100_000 + "]" * 100_000),
+        ("deeper.yaml", "student: {id: S-1}\nevents:\n  - {type: absence, date: 2026-10-01, x: "
+         + "[" * 60 + "]" * 60 + "}\n"),
+    ],
+)  # fmt: skip
+def test_deeply_nested_data(district, run_cli, one_line_error, name, text):
+    (district / name).write_text(text)
+    result = run_cli("evaluate", "--config", district / "d.toml", district / name)
+    one_line_error(result, name, "nested at most 50 levels")
+
+
+def test_deeply_nested_toml(district, run_cli, one_line_error):
+    (district / "deep.toml").write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    one_line_error(run_cli("rules", "--config", district / "deep.toml"), "deep.toml", "nested")
+
+
+def test_district_add_without_a_calendar(district, run_cli, one_line_error):
+    text = "\n".join(x for x in GOOD_CONFIG.splitlines() if not x.startswith("calendar"))
+    config = _write(district, "nocal.toml", text)
+    db = district / "s.sqlite"
+    result = run_cli("district", "add", config, "--db", db)
+    one_line_error(result, "nocal.toml: district.calendar: expected a calendar file")
+    assert not db.exists()
+
+
+@pytest.mark.parametrize(
+    "key, value, field",
+    [("id", "d" * 65, "district.id"), ("name", "N" * 201, "district.name")],
+)
+def test_config_values_longer_than_the_store_columns(
+    district, run_cli, one_line_error, key, value, field
+):
+    text = "\n".join(x for x in GOOD_CONFIG.splitlines() if not x.startswith(key + " "))
+    config = _write(
+        district, "long.toml", text.replace("[district]", f'[district]\n{key} = "{value}"')
+    )
+    one_line_error(run_cli("rules", "--config", config), f"long.toml: {field}", "at most")
+
+
+def test_a_long_student_id_in_a_case_file(district, run_cli, one_line_error):
+    case = _write(district, "long.yaml", f"student: {{id: {'S' * 65}}}\n")
+    result = run_cli("evaluate", "--config", district / "d.toml", case)
+    one_line_error(result, "long.yaml: student.id: expected at most 64 characters")
+
+
+def test_two_states_in_one_stack(district, run_cli, one_line_error):
+    text = GOOD_CONFIG.replace('"california"]', '"california", "florida"]')
+    config = _write(district, "two.toml", text)
+    one_line_error(
+        run_cli("rules", "--config", config),
+        "two.toml: district.stack[2]",
+        "at most one plugin of level 'state'",
+        "'california'",
+    )
+
+
+def test_a_kind_that_matches_nothing_lists_the_kinds(district, run_cli, one_line_error):
+    result = run_cli("rules", "--config", district / "d.toml", "--kind", "asessment_plan")
+    line = one_line_error(result, "--kind", "assessment_plan", "got 'asessment_plan'")
+    assert "initial_evaluation" in line
+    ok = run_cli("rules", "--config", district / "d.toml", "--kind", "assessment_plan")
+    assert ok.exit_code == 0 and "assessment_plan" in ok.stdout
+
+
+def test_export_filters_that_match_nothing(run_cli, swept_store, one_line_error):
+    base = ("export", "ics", "--as-of", "2026-12-10", "--db", swept_store)
+    line = one_line_error(run_cli(*base, "--role", "Janitor"), "--role", "got 'Janitor'")
+    assert "Case manager" in line or "School psychologist" in line
+    one_line_error(run_cli(*base, "--student", "S-404"), "--student", "S-77", "got 'S-404'")
+    unswept = ("export", "ics", "--as-of", "2030-01-01", "--db", swept_store, "--role", "X")
+    one_line_error(run_cli(*unswept), "--role", "run `spedrules sweep --as-of 2030-01-01`")
+
+
+def test_sweep_of_a_district_not_in_the_store(run_cli, swept_store, one_line_error):
+    result = run_cli("sweep", "--as-of", "2026-12-10", "--db", swept_store, "--district", "nope")
+    one_line_error(result, "--district", "mesa-verde", "got 'nope'")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("sweep", "--workers", "0"),
+        ("sweep", "--workers", "-1"),
+        ("demo", "--students", "0"),
+        ("demo", "--workers", "0"),
+    ],
+)
+def test_counts_below_one(run_cli, one_line_error, args):
+    one_line_error(run_cli(*args), f"'{args[1]}'", "x>=1")
+
+
+def test_a_goal_outside_0_to_100(district, run_cli, one_line_error, examples):
+    cases = district / "cases"
+    cases.mkdir()
+    shutil.copy(examples / "case-restraint.yaml", cases)
+    args = ("report", "restraint", "--config", examples / "mesa-verde.toml", "--year", "2026-27")
+    one_line_error(run_cli(*args, "--from", cases, "--goal", "150"), "'--goal'", "0<=x<=100")
+    one_line_error(run_cli(*args, "--from", cases, "--next-goal", "-5"), "'--next-goal'")
+
+
+def test_a_birth_date_after_an_event_is_a_warning(district, run_cli):
+    case = _write(
+        district,
+        "born.yaml",
+        "student: {id: S-1, name: Ana Flores, birth_date: 2026-10-01}\n"
+        "events:\n  - {type: referral_received, date: 2026-09-08}\n"
+        "  - {type: referral_received, date: 2026-09-08}\n",
+    )
+    result = run_cli("evaluate", "--config", district / "d.toml", case, "--format", "json")
+    assert result.exit_code == 0, result.output
+    warnings = json.loads(result.stdout)["warnings"]
+    assert warnings == [
+        f"{case}: student.birth_date: after events[0] (referral_received on 2026-09-08); "
+        "check the birth date",
+        f"{case}: events[1]: the same event as events[0]",
+    ]
+    assert "Ana" not in result.output and "2026-10-01" not in " ".join(warnings)
+    fine = run_cli(
+        "evaluate", "--config", district / "d.toml", district / "case.yaml", "--format", "json"
+    )
+    assert json.loads(fine.stdout)["warnings"] == []
+
+
+@pytest.mark.parametrize("year", ["2026-28", "2026-26", "2099-01", "26-27", "2026/27"])
+def test_a_school_year_that_is_not_one(district, run_cli, one_line_error, examples, year):
+    cases = district / "cases"
+    cases.mkdir()
+    shutil.copy(examples / "case-restraint.yaml", cases)
+    args = ("report", "restraint", "--config", examples / "mesa-verde.toml", "--from", cases)
+    one_line_error(run_cli(*args, "--year", year), "--year", "2015-16", repr(year))
+    assert run_cli(*args, "--year", "2099-00").exit_code == 0
+
+
+def test_a_binary_ics_calendar_names_the_encoding(district, run_cli, one_line_error):
+    (district / "cal.ics").write_bytes(b"BEGIN:VCALENDAR\r\n\x88\xff\x00\x9a\r\n")
+    config = _write(district, "ics.toml", GOOD_CONFIG.replace("cal.yaml", "cal.ics"))
+    result = run_cli("evaluate", "--config", config, district / "case.yaml")
+    one_line_error(result, "cal.ics: line 2: expected UTF-8 text")

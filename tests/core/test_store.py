@@ -409,8 +409,8 @@ def test_csv_imports_all_or_nothing_skip_bad_and_idempotent(tmp_path, run_cli):
     )
     refused = run_cli("import", "events", bad, *args)
     assert refused.exit_code == 2
-    assert "bad.csv: row 3: type: expected" in refused.stderr
-    assert "bad.csv: row 4: date: expected a date" in refused.stderr
+    assert "bad.csv: line 3: type: expected" in refused.stderr
+    assert "bad.csv: line 4: date: expected a date" in refused.stderr
     store = Store(db)
     counts = {c["student"]["id"]: len(c["events"]) for _, c in store.cases("mesa-verde", 0, 10**9)}
     assert counts == {"MV-2001": 2, "MV-2002": 1}  # nothing of bad.csv was written
@@ -460,3 +460,37 @@ def test_the_actor_is_explicit_or_the_os_account(tmp_path, run_cli, monkeypatch)
     monkeypatch.setenv("SPEDRULES_REQUIRE_ACTOR", "1")
     refused = run_cli(*args)
     assert refused.exit_code == 2 and "--actor: expected the person" in refused.stderr
+
+
+def test_a_repeated_meeting_leaves_the_review_overdue(store):
+    # the annual IEP meeting of Wed 2025-12-03 starts the year: the review is due Thu
+    # 2026-12-03. Importing it again, or the same meeting recorded a second time that day with
+    # a note, is not a review: on 2027-01-15 the review is overdue by 43 days.
+    meeting = {"type": "iep_meeting_held", "date": "2025-12-03", "meeting_type": "annual"}
+    case = {"student": {"id": "R-1", "birth_date": "2014-02-01"}, "events": [meeting]}
+    store.add_cases("mesa-verde", [case], who="t")
+    store.add_cases("mesa-verde", [case], who="t")
+    again = dict(case, events=[dict(meeting, note="entered again by the school")])
+    assert store.add_cases("mesa-verde", [again], who="t").events_new == 1
+    (run,) = sweep(store, AS_OF)
+    rows = {r["rule"]: r for r in store.obligation_rows("mesa-verde", run.run)}
+    assert (rows["ca.annual_review"]["due"], rows["ca.annual_review"]["status"]) == (
+        "2026-12-03",
+        "overdue",
+    )
+
+
+def test_a_late_year_referral_is_undetermined_and_the_sweep_completes(store):
+    # a referral on Tue 2027-06-01, the last school days of the calendar's only year (it ends
+    # Thu 2027-06-10): the counts reach into 2027-28, which the calendar lacks
+    case = {
+        "student": {"id": "L-1", "birth_date": "2016-01-01"},
+        "events": [{"type": "referral_received", "date": "2027-06-01"}],
+    }
+    store.add_cases("mesa-verde", [*cases(5), case], who="t")
+    (run,) = sweep(store, date(2027, 6, 15))
+    assert run.status == "completed" and run.errors == 0 and run.counts["students"] == 6
+    result = stored_evaluation(store, "mesa-verde", "L-1")
+    unknown = [o for o in result.obligations if o.status == "undetermined"]
+    assert unknown and all(o.due is None for o in unknown)
+    assert any("2027-28" in step for o in unknown for step in o.explanation)

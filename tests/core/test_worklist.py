@@ -184,3 +184,60 @@ def test_a_due_date_on_a_closed_day_says_so(store):
     assert "Winter Break" in closed_note(calendar, date(2026, 12, 23))
     assert "Sat 2027-01-16" in closed_note(calendar, date(2027, 1, 16))
     assert closed_note(calendar, date(2027, 1, 15)) is None
+
+
+def test_a_rescheduled_meeting_keeps_its_events_and_raises_their_sequence(tmp_path, run_cli):
+    # La Habra's notice "at least 10 days in advance" of a meeting Thu 2027-02-11 15:00: by Mon
+    # 2027-02-01; the meeting moves to Thu 2027-02-18: by Mon 2027-02-08. The same calendar
+    # event (its UID names the meeting), SEQUENCE 0 -> 1.
+    store = Store(str(tmp_path / "m.sqlite"))
+    store.init()
+    store.add_district(EXAMPLES / "mesa-verde.toml", who="t")
+
+    def meeting(day):
+        return {
+            "student": {"id": "M", "birth_date": "2015-03-01", "case_manager": "B. Lowe"},
+            "meetings": [
+                {
+                    "id": "M-1",
+                    "type": "annual",
+                    "start": f"{day}T15:00:00",
+                    "end": f"{day}T15:55:00",
+                }
+            ],
+        }
+
+    def notice():
+        out = run_cli("export", "ics", "--district", "mesa-verde", "--db", store.url).stdout
+        events = icalendar.Calendar.from_ical(out).walk("VEVENT")
+        (found,) = [
+            e for e in events if str(e["uid"]) == "mesa-verde-M-lahabra.notice-M-1@spedrules"
+        ]
+        return found["dtstart"].dt, int(found["sequence"])
+
+    store.add_cases("mesa-verde", [meeting("2027-02-11")], who="t")
+    sweep(store, date(2027, 1, 15))
+    assert notice() == (date(2027, 2, 1), 0)
+    store.add_cases("mesa-verde", [meeting("2027-02-18")], who="t")
+    sweep(store, date(2027, 1, 15))
+    assert notice() == (date(2027, 2, 8), 1)
+
+
+def test_an_exit_stops_an_overdue_item_from_growing(tmp_path):
+    # referral Mon 2026-11-30: the plan was due Tue 2026-12-15 and never provided; the student
+    # moved away on Tue 2027-01-05. The breach stays on the list (overdue), counted to the exit:
+    # Dec 15 -> Jan 5 is 21 days, not the 31 to the as-of date 2027-01-15.
+    store = Store(str(tmp_path / "x.sqlite"))
+    store.init()
+    store.add_district(EXAMPLES / "mesa-verde.toml", who="t")
+    case = student("X", "Walnut Elementary", "B. Lowe", ("referral_received", "2026-11-30"))
+    case["events"].append({"type": "student_exited", "date": "2027-01-05", "reason": "moved"})
+    store.add_cases("mesa-verde", [case], who="t")
+    sweep(store, date(2027, 1, 15))
+    (item,) = worklist(store, "mesa-verde").items
+    assert (item.rule, item.status, item.days, item.stopped_on) == (
+        "ca.assessment_plan",
+        "overdue",
+        -21,
+        "2027-01-05",
+    )

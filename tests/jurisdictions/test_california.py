@@ -272,8 +272,22 @@ def test_recording_notice_and_student_invitation(ca):
     )
     rules = sorted(v.rule for v in evaluate(ca, "2026-12-03", meetings=[m]).violations)
     assert rules == ["ca.team.audio_recording_notice", "ca.team.student_invited_for_transition"]
-    ok = dict(m, recording_notice_sent="2026-12-01", student_invited=True)
-    assert evaluate(ca, "2026-12-03", meetings=[ok]).violations == ()
+    # the meeting starts Wed 2026-12-02 15:10: 24 hours before is Tue 2026-12-01 15:10. A date
+    # alone is counted as the end of that day, so Tue 12-01 is not shown to be on time; Mon
+    # 11-30 is, and so is Tue 12-01 at 15:00 (10 minutes early), but not at 15:30
+    for sent, ok in [
+        ("2026-12-01", False),
+        ("2026-11-30", True),
+        ("2026-12-01T15:00:00", True),
+        ("2026-12-01T15:30:00", False),
+    ]:
+        m = dict(m, recording_notice_sent=sent, student_invited=True)
+        found = evaluate(ca, "2026-12-03", meetings=[m]).violations
+        assert (found == ()) is ok, (sent, found)
+    (v,) = evaluate(
+        ca, "2026-12-03", meetings=[dict(m, recording_notice_sent="2026-12-01")]
+    ).violations
+    assert "no time recorded, so counted conservatively as sent at the end of that day" in v.message
 
 
 @pytest.mark.parametrize(

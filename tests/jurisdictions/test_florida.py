@@ -249,12 +249,96 @@ def test_st_lucie_add_on(examples):
     # IEP meeting within 10 days (no unit: calendar) -> Mon 2026-10-19
     iep = obs["stlucie.iep_meeting_after_restraint"]
     assert iep.due == date(2026, 10, 19) and iep.responsible == "ESE Specialist - School Based"
-    assert obs["stlucie.principal_notice"].due.isoformat() == "2026-10-09T14:45:00-04:00"
-    # first call Mon 10-12 -> second call due Sat 2026-10-17, open on the 13th
-    assert obs["stlucie.second_followup_call"].status == "open"
+    # the principal "will be notified ... when an incident of restraint occurs": no deadline
+    principal = obs["stlucie.principal_notice"]
+    assert (principal.status, principal.due) == ("open", None)
+    assert "the source states no deadline" in " ".join(principal.explanation)
+    # first call Mon 10-12 (day 0): the acknowledgement may come within 5 days, by Sat 10-17, so
+    # on the 13th no second call is due yet
+    assert "stlucie.second_followup_call" not in obs
     later = {o.rule: o for o in spedrules.evaluate(district, case, "2026-10-15").obligations}
     assert later["stlucie.second_followup_call"].status == "not_applicable"  # acknowledged
     assert {o.layer for o in later.values() if o.source == "st-lucie"} == {"local"}
+
+
+def test_st_lucie_second_call_is_triggered_not_due(examples):
+    """'If the signed acknowledgement is not received within 5 days of the first follow-up phone
+    call, a second follow-up call will be made' (SP&P Part I A.4): first call Mon 2026-10-12 is
+    day 0; 5 days (no unit: calendar) end Sat 2026-10-17. Without the acknowledgement by then the
+    second call is due from Sun 10-18 on, with no due date of its own (never overdue)."""
+    district = spedrules.load_district(examples / "gulf-shore.toml")
+
+    def second_call(as_of, *events):
+        case = {
+            "student": STUDENT,
+            "incidents": [restraint("2026-10-09T13:05:00", "2026-10-09T13:20:00")],
+            "events": [{"type": "stlucie.followup_call", "date": "2026-10-12", "call": 1}]
+            + [dict(type=t, date=d, **x) for t, d, x in events],
+        }
+        obs = spedrules.evaluate(district, case, as_of).obligations
+        found = [o for o in obs if o.rule == "stlucie.second_followup_call"]
+        return found[0] if found else None
+
+    assert second_call("2026-10-17") is None  # the 5 days have not passed
+    ob = second_call("2026-10-18")
+    assert (ob.status, ob.due) == ("open", None)
+    assert "nothing cancelled it by Sat 2026-10-17: the duty arises" in ob.explanation
+    assert "the source says 5 days without a unit: counted as calendar days" in ob.explanation
+    assert second_call("2026-12-31").status == "open"  # still open, never overdue
+    call = ("stlucie.followup_call", "2026-10-19", {"call": 2})
+    assert second_call("2026-10-20", call).status == "met"
+    # the acknowledgement after the 5 days but before the call: the call is no longer needed
+    ack = ("parent_acknowledgement_received", "2026-10-19", {})
+    assert second_call("2026-10-20", ack).status == "not_applicable"
+
+
+def test_statute_versions_by_incident_date(fl):
+    """s. 1003.573 F.S.: 2010-07-01..2011-06-30 (ch. 2010-224), 2011-07-01..2021-06-30 and from
+    2021-07-01; nothing before the section existed."""
+
+    def duties(start, end):
+        _, obs = run(fl, end[:10], restraint(start, end))
+        return obs
+
+    report = duties("2026-10-09T13:05:00", "2026-10-09T13:20:00")["fl.rs.incident_report"]
+    assert any("2021-07-01 .. open-ended" in s for s in report.explanation)
+    assert not any("always" in s for s in report.explanation)
+    old = duties("2016-03-01T10:00:00", "2016-03-01T10:10:00")["fl.rs.incident_report"]
+    assert any(
+        "version in force on Tue 2016-03-01: 2011-07-01 .. 2021-06-30" in s for s in old.explanation
+    )
+    # Tue 2011-03-01: the 2010 version; its 24-hour report is verified (the Gulf Shore calendar
+    # of 2026-27 cannot count it, so it is undetermined for that reason), its parent notice is
+    # not: undetermined with a warning, never silently nothing
+    first = duties("2011-03-01T10:00:00", "2011-03-01T10:10:00")
+    report = first["fl.rs.incident_report"]
+    assert any(
+        "2010-07-01 .. 2011-06-30 (s. 1003.573(1) F.S. (2010)" in s for s in report.explanation
+    )
+    notice = first["fl.rs.parent_written_notice"]
+    assert (notice.status, notice.due) == ("undetermined", None)
+    assert any(
+        s.startswith("warning: the 2010 text of s. 1003.573(1)(c)-(d)") for s in notice.explanation
+    )
+    assert {o.status for r, o in first.items() if r.startswith("fl.rs.")} == {"undetermined"}
+    # before 2010-07-01 the section did not exist
+    assert not [
+        r for r in duties("2010-03-01T10:00:00", "2010-03-01T10:10:00") if r.startswith("fl.rs.")
+    ]
+
+
+def test_2010_report_contents_are_the_2010_list(fl):
+    # a report completed for an incident of Tue 2011-03-01 lacking the grade is fine under the
+    # 2010 list (no age, grade, ethnicity or disability) but lacking the location is not
+    incident = restraint("2011-03-01T10:00:00", "2011-03-01T10:10:00", location=None)
+    case = {
+        "student": {**STUDENT, "grade": None},
+        "incidents": [incident],
+        "events": [{"type": "incident_report_completed", "date": "2011-03-01", "incident": "R-1"}],
+    }
+    messages = [v.message for v in spedrules.evaluate(fl, case, "2011-03-02").violations]
+    assert any("lacks 3. the location" in m for m in messages)
+    assert not any("grade" in m for m in messages)
 
 
 def test_exceptionality_codes_map_to_idea():
@@ -278,7 +362,7 @@ def test_acknowledgements_signed_or_two_attempts(fl):
     notice, report = obs["fl.rs.notice_acknowledgement"], obs["fl.rs.report_acknowledgement"]
     assert (notice.status, notice.due) == ("met", None)
     assert (report.status, report.due) == ("open", None)  # one attempt: two are needed
-    assert "the source sets no deadline" in report.explanation[1]
+    assert "the source states no deadline" in report.explanation[1]
     _, obs = run(
         fl,
         "2026-10-22",

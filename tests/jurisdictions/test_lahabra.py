@@ -28,8 +28,8 @@ def meeting(**changes):
         "start": "2026-12-02T15:10:00",
         "end": "2026-12-02T16:05:00",
         "notice_sent": "2026-11-20",
-        "agenda_sent": "2026-12-01",
-        "draft_sent": "2026-12-01",
+        "agenda_sent": "2026-12-01T14:30:00",  # 24 h 40 min ahead of the 15:10 start
+        "draft_sent": "2026-12-01T14:30:00",
         "attendees": ATTENDEES,
     }
     return {**base, **changes}
@@ -74,7 +74,8 @@ def test_lead_times():
     late = meeting(notice_sent="2026-11-30", agenda_sent="2026-12-02")
     messages = sorted(v.message for v in violations("mesa-verde.toml", late))
     assert len(messages) == 2
-    assert "agenda sent Wed 2026-12-02 is 0 day(s) before" in messages[0]
+    assert "agenda sent Wed 2026-12-02 (no time recorded" in messages[0]
+    assert "by Tue 2026-12-01 15:10" in messages[0]
     assert "notice sent Mon 2026-11-30 is 2 day(s) before" in messages[1]
 
 
@@ -91,15 +92,21 @@ def test_iep_at_a_glance_within_5_days():
 
 def test_meeting_in_the_school_day_is_flagged_for_coverage():
     # Mesa Verde's school day runs 08:15-15:00: a 10:00 meeting needs coverage coordinated
+    # (agenda and draft sent Mon 11-30, the whole day more than 24 hours before Wed 10:00)
+    early = {"agenda_sent": "2026-11-30", "draft_sent": "2026-11-30"}
     (v,) = violations(
-        "mesa-verde.toml", meeting(start="2026-12-02T10:00:00", end="2026-12-02T11:00:00")
+        "mesa-verde.toml",
+        meeting(start="2026-12-02T10:00:00", end="2026-12-02T11:00:00", **early),
     )
     assert v.rule == "lahabra.school_day_coverage" and "(10:00)" in v.message
     assert (
         violations(
             "mesa-verde.toml",
             meeting(
-                start="2026-12-02T10:00:00", end="2026-12-02T11:00:00", coverage_coordinated=True
+                start="2026-12-02T10:00:00",
+                end="2026-12-02T11:00:00",
+                coverage_coordinated=True,
+                **early,
             ),
         )
         == []

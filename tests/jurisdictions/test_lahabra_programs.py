@@ -58,9 +58,10 @@ def duties(examples, path, as_of="2026-09-01"):
 def test_six_inclusion_students_call_for_the_review_five_do_not(examples, tmp_path):
     found = duties(examples, roster(tmp_path, walnut=6, vista=5))
     walnut = found["inclusion program, Walnut Elementary"]
-    assert walnut.status == "open" and walnut.due is None  # the seed sets no deadline
+    assert walnut.status == "open" and walnut.due is None  # the source states no deadline
     assert walnut.responsible == "IEP team"
-    assert "L74-76" in walnut.citation and walnut.layer == "local"
+    assert walnut.citation.endswith("Staffing and Class-size Considerations")
+    assert "L74" not in walnut.citation and walnut.layer == "local"
     text = "\n".join(walnut.explanation)
     assert "first day of the school year 2026-27: Wed 2026-08-19 (day 0)" in text
     assert "6 student(s) of Walnut Elementary carry the flag 'inclusion'" in text

@@ -22,9 +22,11 @@ def district():
     return spedrules.load_district(CONFIG)
 
 
-def obligations(district, case, as_of):
+def obligations(district, case, as_of, future=0):
     result = spedrules.evaluate(district, case, as_of)
-    assert not result.warnings
+    # the only warnings: one per event dated after the as-of date
+    assert result.future_events == future == len(result.warnings)
+    assert all(f"is dated after the as-of date {as_of}" in w for w in result.warnings)
     return result, {o.rule: o for o in result.obligations}
 
 
@@ -64,8 +66,13 @@ def test_status_changes_with_as_of(district):
     _, obs = obligations(district, CASE, "2026-12-08")
     assert obs["idea.manifestation_determination"].status == "overdue"
     assert "overdue by 1 day(s)" in obs["idea.manifestation_determination"].explanation[-1]
-    # events after the as-of date are not known yet: on Oct 20 the evaluation was still open
-    _, obs = obligations(district, CASE, "2026-10-20")
+    # events after the as-of date are not known yet: on Oct 20 the evaluation was still open;
+    # the case's 7 events dated Oct 26 or later are each named in a warning
+    result, obs = obligations(district, CASE, "2026-10-20", future=7)
+    assert (
+        f"{CASE}: evaluation_completed on 2026-10-26 is dated after the as-of date 2026-10-20: "
+        "not counted" in result.warnings
+    )
     assert obs["idea.initial_evaluation"].status == "open"
     assert "idea.initial_iep_meeting" not in obs
 

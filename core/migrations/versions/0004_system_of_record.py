@@ -165,6 +165,7 @@ def upgrade() -> None:
         sa.Column("trigger_day", sa.Date(), nullable=True),
         sa.Column("met_day", sa.Date(), nullable=True),
         sa.Column("delay_reason", sa.String(length=100), nullable=True),
+        sa.Column("stopped_on", sa.Date(), nullable=True),
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["run_pk"], ["runs.pk"]),
         sa.PrimaryKeyConstraint("pk"),
