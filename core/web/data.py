@@ -111,8 +111,9 @@ def worklist(
     run = latest_run(store, district_id)
     if run is None:
         return None, [], []
-    rows = store.obligation_rows(district_id, run["run"])
-    unassigned = school == "unassigned" and not any(r["school"] == school for r in rows)
+    unassigned = school == "unassigned" and "unassigned" not in store.status_counts(
+        run["run"], "school"
+    )
     found = build(
         store,
         district_id,
@@ -123,8 +124,21 @@ def worklist(
         due_within=due_within,
     )
     items = [i for i in found.items if not unassigned or i.school is None]
-    rules = {i.rule for i in items}
-    return found.run, items, [r for r in rows if r["rule"] in rules]
+    return found.run, items, _dated_rows(store, district_id, run, {i.rule for i in items})
+
+
+def _dated_rows(store: Store, district_id: str, run: dict[str, Any], rules: set[str]):
+    """The stored rows the stamp needs to name each rule's version: one per rule whose only
+    version is that one, the rows themselves only for rules with several dated versions (the
+    version is the one in force on each trigger day), so a work list is read once."""
+    from spedrules.core.sweep import district_from_store
+
+    entries = district_from_store(store.url, district_id).ruleset.entries
+    dated = {r for r in rules if r in entries and len(entries[r].versions) > 1}
+    rows = [{"rule": r} for r in sorted(rules - dated)]
+    if dated:
+        rows += [r for r in store.obligation_rows(district_id, run["run"]) if r["rule"] in dated]
+    return rows
 
 
 def dashboard(store: Store, district_id: str) -> dict[str, Any] | None:
