@@ -297,3 +297,19 @@ def test_unknown_api_paths_are_json_404_and_only_the_one_openapi_document_is_ser
     for path in ("/v1/openapi.yaml", "/v1/swagger", "/schema"):
         assert client.get(path).status_code == 404, path  # no UI loading scripts from elsewhere
     assert client.get("/v1/openapi.json").headers["content-type"] == "application/json"
+
+
+def test_stored_results_are_stamped_with_the_runs_versions(client, auth):
+    """A work list is stamped with the versions the run recorded, and each of its rules with
+    the dated version in force on its items' trigger days (Florida's 2021 text for incidents of
+    2026-27, Rule 6A-6.0331's 2015 amendment for referrals of these years)."""
+    body = client.get("/v1/districts/gulf-shore/worklist", headers=auth("gulf-shore")).json()
+    stamp = body["stamp"]
+    assert [p["id"] for p in stamp["stack"]] == ["us-idea", "florida", "st-lucie"]
+    assert set(stamp["rules"]) == {i["rule"] for i in body["items"]}
+    incidents = {r: v for r, v in stamp["rules"].items() if r.startswith("fl.rs.")}
+    assert incidents and set(incidents.values()) == {"2021-07-01 .. open-ended"}
+    # Rule 6A-6.0331 in its 2015 text (from 2015-11-20; the older one ends 2014-10-15)
+    assert stamp["rules"].get("fl.initial_evaluation") == "2015-11-20 .. open-ended"
+    runs = client.get("/v1/districts/gulf-shore/runs", headers=auth("gulf-shore")).json()
+    assert body["run"] == runs["runs"][0]["id"]
