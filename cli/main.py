@@ -406,7 +406,10 @@ def district_add(config: str, replace: bool, db: str | None, actor: str | None) 
     """Check a district config, its calendar and local add-ons, then store them (the add-ons'
     text and SHA-256 too: sweeps run what was stored). An existing id needs --replace."""
     who = _actor(actor)
-    api.load_district(config)  # every check first: nothing is stored for a bad config
+    loaded = api.load_district(config)  # every check first: nothing is stored for a bad config
+    if loaded.config.calendar is None:
+        expected = "a calendar file (a district in the store keeps its school calendar)"
+        raise InputError(config, "district.calendar", expected)
     store = _store(db)
     store.init()
     district_id = store.add_district(Path(config), who=who, replace=replace)

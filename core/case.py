@@ -141,8 +141,16 @@ def validate_case(case: Case, source: str | None, extra_event_types: frozenset[s
     # the store's column widths, checked here so SQLite and PostgreSQL accept the same cases
     limits.check_length(student.id, limits.STUDENT_ID, source, "student.id")
     limits.check_length(student.school, limits.SCHOOL, source, "student.school")
+    limits.check_length(student.case_manager, limits.CASE_MANAGER, source, "student.case_manager")
+    for kind, items in (("incidents", case.incidents), ("meetings", case.meetings)):
+        for i, item in enumerate(items):
+            limits.check_length(item.id, limits.RECORD_ID, source, f"{kind}[{i}].id")
     for i, event in enumerate(case.events):
         limits.check_length(event.type, limits.EVENT_TYPE, source, f"events[{i}].type")
+        limits.check_length(event.id, limits.RECORD_ID, source, f"events[{i}].id")
+        if event.type == "delay_reason_recorded":
+            reason = event.get("reason")
+            limits.check_length(reason, limits.DELAY_REASON, source, f"events[{i}].reason")
 
 
 def case_warnings(case: Case, source: str | None = None) -> tuple[str, ...]:

@@ -16,6 +16,9 @@ STUDENT_ID = 64  # students.student_id
 SCHOOL = 200  # students.school
 EVENT_TYPE = 100  # events.type
 ROLE = 200  # obligations.responsible (a district's [responsible] roles)
+RECORD_ID = 64  # records.record_id (incident and meeting ids); events.key holds "id:" + an event id
+DELAY_REASON = 100  # obligations.delay_reason (the reason code of delay_reason_recorded)
+CASE_MANAGER = 200  # the case manager named on work lists
 
 
 def check_length(value: object, limit: int, file: object, field: str) -> None:

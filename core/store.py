@@ -315,7 +315,9 @@ class Store:
         config = load_config(config_path)
         if config.calendar is None:
             raise InputError(
-                config_path, "district.calendar", "a school calendar file (the store keeps it)"
+                config_path,
+                "district.calendar",
+                "a calendar file (a district in the store keeps its school calendar)",
             )
         local = [
             {"name": a.name, "path": str(a.path.resolve()), "sha256": a.sha256, "source": a.source}

@@ -160,8 +160,9 @@ def sweep_partition(
             case = as_case(case_data, district)
             result = evaluate(district, case, as_of)
         except Exception as exc:  # one student never ends a sweep: recorded on the run
+            where = _where(exc)[-300:]  # the column's width; the end names the function
             errors.append(
-                {"student_pk": pk, "student_id": sid, "where": _where(exc), "message": _msg(exc)}
+                {"student_pk": pk, "student_id": sid, "where": where, "message": _msg(exc)}
             )
             continue
         future += sum(1 for e in case.events if e.day > as_of)

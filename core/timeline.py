@@ -347,8 +347,8 @@ def _no_deadline(rule: TimelineRule, occ: Occurrence, ctx: Context, events) -> O
     """A duty the source gives no deadline (see spedrules.core.duties); with ``arises_after``,
     None until that period has passed without a ``cancelled_by`` event (nor the duty done)."""
     steps = list(occ.steps)
-    done = _first_after(rule.met_by, events, occ)
-    cancelled = _first_after(rule.cancelled_by, events, occ)
+    done = _first_after(rule.met_by, events, occ, rule.trigger)
+    cancelled = _first_after(rule.cancelled_by, events, occ, rule.trigger)
     if rule.arises_after is not None:
         try:
             count = count_period(evolve(rule, period=rule.arises_after), occ, ctx)

@@ -116,6 +116,9 @@ def test_server_gone_and_value_too_long_are_told_apart():
     not os.environ.get("SPEDRULES_TEST_POSTGRES_URL"), reason="SPEDRULES_TEST_POSTGRES_URL not set"
 )
 def test_postgresql_value_too_long_names_field_and_limit(examples):
+    from tests.core.test_store import clean_postgres
+
+    clean_postgres(os.environ["SPEDRULES_TEST_POSTGRES_URL"])
     store = Store(os.environ["SPEDRULES_TEST_POSTGRES_URL"])
     store.init()
     store.add_district(examples / "mesa-verde.toml", who="test")

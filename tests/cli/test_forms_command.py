@@ -517,7 +517,7 @@ def test_nc6a_is_dated_when_sent_and_reads_the_meetings_location(run_cli, exampl
 def test_iep1_without_what_only_the_district_knows_is_a_draft(run_cli, examples, tmp_path):
     result, out = fill(run_cli, examples, tmp_path, "IEP1", MV, MEETING, as_of="2026-11-20")
     assert result.exit_code == 0
-    assert "IEP 1 (11/16) IEP - Demographic Data, Sam Ortiz, M-2026-12-02, language en, DRAFT" in (
+    assert "IEP 1 (11/16) IEP - Demographic Data, M-2026-12-02, language en, DRAFT" in (
         result.output
     )
     for name in ("ssid", "gender", "educational_rights"):

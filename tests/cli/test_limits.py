@@ -11,11 +11,14 @@ from spedrules.core.store import Base
 CHECKED = {
     "districts.id": limits.DISTRICT_ID,
     "students.district_id": limits.DISTRICT_ID,
+    "runs.district_id": limits.DISTRICT_ID,
     "districts.name": limits.DISTRICT_NAME,
     "students.student_id": limits.STUDENT_ID,
     "students.school": limits.SCHOOL,
     "events.type": limits.EVENT_TYPE,
     "obligations.responsible": limits.ROLE,
+    "records.record_id": limits.RECORD_ID,
+    "obligations.delay_reason": limits.DELAY_REASON,
 }
 # filled by spedrules, not by a user's file: fixed words, rule ids and kinds of installed plugins,
 # "district/student" (at most 64 + 1 + 64 characters), the operating-system user
@@ -27,6 +30,26 @@ NOT_FROM_INPUT = {
     "audit.who",
     "audit.action",
     "audit.what",
+    "audit.hash",
+    # an event's key is "id:" + its id (at most RECORD_ID, checked) or a digest
+    "events.key",
+    "events.digest",
+    "records.digest",
+    # runs: the actor is checked by the CLI (at most 200), the rest are spedrules' own words,
+    # the installed plugins' rule provenance, stored student ids and truncated messages
+    "runs.status",
+    "runs.actor",
+    "event_retractions.who",
+    "run_rules.rule",
+    "run_rules.kind",
+    "run_rules.title",
+    "run_rules.layer",
+    "run_rules.source",
+    "run_errors.student_id",
+    "run_errors.where",
+    # a due date in ISO 8601; a subject is an incident/meeting id or "program, school"
+    "obligations.due",
+    "obligations.subject",
 }
 
 
