@@ -197,6 +197,7 @@ def main() -> None:
         with create_engine(url).begin() as connection:
             Base.metadata.drop_all(connection)
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            connection.execute(text("DROP TABLE IF EXISTS api_tokens"))  # migration 0003
         loaded, swept = store_sweep(url, args.db_students, 2)
         print(
             f"PostgreSQL: {args.db_students:,} students imported in {loaded:.1f} s, swept "

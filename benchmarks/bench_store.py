@@ -45,6 +45,7 @@ def fresh(url: str | None, folder: Path, n: int) -> Store:
     with engine.begin() as c:
         Base.metadata.drop_all(c)
         c.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        c.execute(text("DROP TABLE IF EXISTS api_tokens"))  # migration 0003
     engine.dispose()
     return Store(url)
 

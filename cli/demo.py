@@ -95,7 +95,7 @@ def district_population(district, config: str, prefix: str, students: int, as_of
     )
 
 
-def run_demo(echo: Callable[[str], None], students: int = 500, workers: int = 2) -> None:
+def run_demo(echo: Callable[[str], None], students: int = 500, workers: int = 2) -> Store:
     started = time.perf_counter()
     folder = Path(tempfile.mkdtemp(prefix="spedrules-demo-"))
     store = Store(str(folder / "demo.sqlite"))
@@ -127,3 +127,4 @@ def run_demo(echo: Callable[[str], None], students: int = 500, workers: int = 2)
     echo(f"  due {pick['due']} - {ob.status}\n  citation: {ob.citation}")
     echo("\n".join(f"  {i}. {step}" for i, step in enumerate(ob.explanation, 1)))
     echo(f"\n(done in {time.perf_counter() - started:.1f} s; the store stays at {folder})")
+    return store

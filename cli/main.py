@@ -930,11 +930,108 @@ def _stderr_console():
     type=click.IntRange(min=1),
     help="Parallel processes for the sweep.",
 )
-def demo(students: int, workers: int) -> None:
+@click.option("--serve", is_flag=True, help="Then serve the dashboard on the demo store.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port for --serve.",
+)
+def demo(students: int, workers: int, serve: bool, port: int) -> None:
     """The main job on a fresh SQLite store: two districts, a synthetic population, a sweep."""
     from spedrules.cli.demo import run_demo
 
-    run_demo(click.echo, students, workers)
+    store = run_demo(click.echo, students, workers)
+    if serve:
+        from spedrules.cli.serving import serve_demo
+
+        serve_demo(store, port, click.echo)
+
+
+@cli.command("serve")
+@DB
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (only this machine by default).",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
+def serve(db: str | None, host: str, port: int) -> None:
+    """Serve the HTTP API (/v1/, OpenAPI at /v1/openapi.json) and the dashboard."""
+    from spedrules.cli.serving import run_server
+
+    run_server(db, host, port, click.echo)
+
+
+@cli.group("token", cls=Shell)
+def token_group() -> None:
+    """API tokens for `spedrules serve` (only their hashes are stored)."""
+
+
+@token_group.command("create")
+@click.option("--district", "district_id", required=True, help="The district the token reads.")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "staff", "readonly"]),
+    help="admin and staff may write; readonly may only read.",
+)
+@click.option("--person", help="Who holds the token: the audit actor of its writes.")
+@DB
+def token_create(district_id: str, role: str, person: str | None, db: str | None) -> None:
+    """Create a token; it is printed once, alone on the last line."""
+    from spedrules.core.store import Store
+    from spedrules.core.web.tokens import create_token
+
+    store = Store(db)
+    store.init()
+    if store.district(district_id) is None:
+        raise InputError(
+            None, "--district", "a district added with `spedrules district add`", district_id
+        )
+    token_id, token = create_token(store.engine, district_id, role, person)
+    click.echo(f"token {token_id} for {district_id} ({role}); it is shown only now:")
+    click.echo(token)
+
+
+@token_group.command("list")
+@click.option("--district", "district_id", help="Only this district's tokens.")
+@DB
+def token_list(district_id: str | None, db: str | None) -> None:
+    """Tokens: id, district, role, person, created, revoked (never the token)."""
+    from spedrules.core.store import Store
+    from spedrules.core.web.tokens import list_tokens
+
+    store = Store(db)
+    store.init()
+    for t in list_tokens(store.engine, district_id):
+        revoked = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
+        click.echo(
+            f"{t.id}\t{t.district}\t{t.role}\t{t.person or '-'}\t"
+            f"created {t.created_at:%Y-%m-%d %H:%M}\t{revoked}"
+        )
+
+
+@token_group.command("revoke")
+@click.argument("token_id", type=int)
+@DB
+def token_revoke(token_id: int, db: str | None) -> None:
+    """Revoke a token by its id: requests with it get 401 from then on."""
+    from spedrules.core.store import Store
+    from spedrules.core.web.tokens import revoke_token
+
+    store = Store(db)
+    store.init()
+    t = revoke_token(store.engine, token_id)
+    click.echo(f"token {t.id} ({t.district}, {t.role}) revoked")
 
 
 def main() -> None:

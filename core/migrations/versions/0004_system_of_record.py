@@ -2,7 +2,7 @@
 a hash-chained audit, and append-only tables enforced by the database
 
 Revision ID: 0004
-Revises: 0002 (0003 once the API-token migration lands)
+Revises: 0003
 
 Existing data is kept: events get their identity (an event imported twice before identities
 existed keeps its row, retracted as a duplicate, so nothing is lost); incidents and meetings
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"  # becomes "0003" once the API-token migration lands
+down_revision = "0003"
 
 APPEND_ONLY = ("events", "event_retractions", "records", "audit")
 
