@@ -229,17 +229,17 @@ def event_key(student_id: str, event: dict[str, Any]) -> str:
 def event_digest(student_id: str, event: dict[str, Any]) -> str:
     """A digest of what an event says (its ``id`` left out): a known id with another digest is
     the source changing a recorded fact, which the store refuses."""
-    content = {k: _canonical(v) for k, v in event.items() if k != "id"}
+    content = {k: canonical(v) for k, v in event.items() if k != "id"}
     text = json.dumps([str(student_id), content], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
-def _canonical(value: Any) -> Any:
+def canonical(value: Any) -> Any:
     """Dates and moments as ISO text, so YAML's date objects and CSV's strings agree."""
     if isinstance(value, dict):
-        return {str(k): _canonical(v) for k, v in value.items()}
+        return {str(k): canonical(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_canonical(v) for v in value]
+        return [canonical(v) for v in value]
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
@@ -256,7 +256,7 @@ def merge_cases(items: list[tuple[str, dict[str, Any]]]) -> tuple[list[dict[str,
 
     def take(sid: str, what: str, old: Any, new: Any, source: str) -> None:
         first = seen_in.get((sid, what))
-        if first is not None and old is not None and _canonical(old) != _canonical(new):
+        if first is not None and old is not None and canonical(old) != canonical(new):
             warnings.append(
                 f"{source}: student {sid}: {what} differs from {first}; the value of {source} "
                 "is kept"

@@ -42,7 +42,6 @@ from sqlalchemy import (
     create_engine,
     delete,
     func,
-    insert,
     select,
     text,
     update,
@@ -51,7 +50,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from spedrules.core.calendar import SchoolCalendar
-from spedrules.core.case import event_digest, event_key
+from spedrules.core.case import canonical, event_digest, event_key
 from spedrules.core.convert import converter
 from spedrules.core.errors import InputError, SpedrulesError
 
@@ -1129,7 +1128,7 @@ def _event_row(
         "digest": digest,
         "type": event["type"],
         "day": date.fromisoformat(day),
-        "data": _plain(event),
+        "data": canonical(event),
         "recorded_at": now,
     }
 
@@ -1144,9 +1143,10 @@ def _brief(event: dict[str, Any]) -> str:
 
 
 def _insert(s: Session, table: type, rows: list[dict[str, Any]]) -> None:
-    """One executemany for many rows (Core insert: no ORM object per row)."""
+    """One executemany for many rows: a Core insert of the table, not the ORM's bulk insert,
+    which splits the rows into one statement per pattern of None values (a row each, here)."""
     if rows:
-        s.execute(insert(table), rows)
+        s.execute(table.__table__.insert(), rows)
 
 
 def _plain(value: Any) -> Any:
