@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import spedrules
+from tests.core.test_store import db_url  # noqa: F401 (a fixture: SQLite and PostgreSQL)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -74,13 +75,13 @@ def test_broken_local_file_is_named(tmp_path, run_cli):
     assert "our_practices.py" in result.stderr and "Traceback" not in result.output
 
 
-def test_a_stored_district_sweeps_with_the_stored_add_on(tmp_path):
+def test_a_stored_district_sweeps_with_the_stored_add_on(tmp_path, db_url):  # noqa: F811
     from datetime import date
 
     from spedrules.core.store import Store
     from spedrules.core.sweep import dashboard, sweep
 
-    store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    store = Store(db_url)  # SQLite and PostgreSQL (the fixture of tests/core/test_store.py)
     store.init()
     district_id = store.add_district(district(tmp_path, 3), who="test")
     case = {
