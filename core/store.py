@@ -46,6 +46,9 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy import (
+    case as sql_case,
+)
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -938,23 +941,34 @@ class Store:
                 found.setdefault(key, Counter())[row[-2]] += row[-1]
             return found
 
-    def due_within(self, run_pk: int, as_of: date, days: list[int]) -> dict[int, int]:
+    def run_counts(self, run_pk: int, as_of: date, within: tuple[int, ...]) -> list[tuple]:
+        """One pass over a run's obligations (in SQL): (school, responsible role, delay reason,
+        status, count, and how many are open and due within each of ``within`` days)."""
         from datetime import timedelta
 
-        with self.sessions() as s:
-            found = {}
-            for n in days:
-                found[n] = s.scalar(
-                    select(func.count())
-                    .select_from(ObligationRow)
-                    .where(
-                        ObligationRow.run_pk == run_pk,
-                        ObligationRow.student_pk.is_not(None),
-                        ObligationRow.status == "open",
-                        ObligationRow.due_day <= as_of + timedelta(days=n),
-                    )
+        due_soon = [
+            func.sum(
+                sql_case(
+                    (
+                        (ObligationRow.status == "open")
+                        & (ObligationRow.due_day <= as_of + timedelta(days=n)),
+                        1,
+                    ),
+                    else_=0,
                 )
-            return found
+            )
+            for n in within
+        ]
+        keys = (StudentRow.school, ObligationRow.responsible, ObligationRow.delay_reason)
+        query = (
+            select(*keys, ObligationRow.status, func.count(), *due_soon)
+            .select_from(ObligationRow)
+            .join(StudentRow, StudentRow.pk == ObligationRow.student_pk)
+            .where(ObligationRow.run_pk == run_pk)
+            .group_by(*keys, ObligationRow.status)
+        )
+        with self.sessions() as s:
+            return [tuple(row) for row in s.execute(query)]
 
     # ---- audit -------------------------------------------------------------------------------
     def _audit(self, s: Session, rows: list[tuple]) -> None:

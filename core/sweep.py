@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 import traceback
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
@@ -382,8 +383,19 @@ def dashboard(store: Store, district_id: str, run: dict[str, Any] | None = None)
     duties that arose; the students the run could not evaluate; delay reasons."""
     run = run or store.published_run(district_id)
     pk, as_of = run["run"], date.fromisoformat(run["as_of"])
-    statuses = store.status_counts(pk).get("all", {})
-    due = store.due_within(pk, as_of, list(DUE_WITHIN))
+    statuses: Counter = Counter()
+    schools: dict[str, Counter] = defaultdict(Counter)
+    roles: dict[str, Counter] = defaultdict(Counter)
+    reasons: Counter = Counter()
+    due = dict.fromkeys(DUE_WITHIN, 0)
+    for school, role, reason, status, n, *soon in store.run_counts(pk, as_of, DUE_WITHIN):
+        statuses[status] += n
+        schools[school or "unassigned"][status] += n
+        roles[role or "unassigned"][status] += n
+        if reason:
+            reasons[reason] += n
+        for days, m in zip(DUE_WITHIN, soon, strict=True):
+            due[days] += m or 0
     errors = store.run_errors(pk)
     counts = run["counts"]
     return {
@@ -397,13 +409,9 @@ def dashboard(store: Store, district_id: str, run: dict[str, Any] | None = None)
         "met_late": statuses.get("late", 0),
         "undetermined": statuses.get("undetermined", 0),
         "by_status": dict(sorted(statuses.items())),
-        "by_school": _groups(store.status_counts(pk, "school")),
-        "by_responsible_role": _groups(store.status_counts(pk, "responsible")),
-        "delay_reasons": {
-            k: sum(v.values())
-            for k, v in sorted(store.status_counts(pk, "delay_reason").items())
-            if k != "unassigned"
-        },
+        "by_school": _groups(schools),
+        "by_responsible_role": _groups(roles),
+        "delay_reasons": dict(sorted(reasons.items())),
         "future_events": counts.get("future_events", 0),
         "errors": {"students": len(errors), "first": errors[:10]},
         "warnings": run.get("warnings", []),
