@@ -171,7 +171,8 @@ def dashboard(board: dict, fmt: str = "table") -> str:
         head.append(f"  warning: {warning}")
     if board.get("future_events"):
         head.append(
-            f"  {board['future_events']} event(s) dated after {board['as_of']} were not counted"
+            f"  {board['future_events']} event(s) or incident(s) dated after {board['as_of']} "
+            "were not counted"
         )
     statuses = ["overdue", "open", "late", "met", "not_applicable", "undetermined"]
     for group, title in (("by_school", "school"), ("by_responsible_role", "responsible role")):

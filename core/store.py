@@ -59,7 +59,6 @@ from spedrules.core.errors import InputError, SpedrulesError
 
 DEFAULT_DB = "spedrules.sqlite"
 IMPORT_BATCH = 1_000  # cases written per group of statements
-APPEND_ONLY = ("events", "event_retractions", "records", "audit")
 
 
 class SweepBusy(SpedrulesError):

@@ -106,15 +106,11 @@ def _district(
 
 def _fingerprint(district: District, config_toml: str, calendar_yaml: str) -> dict[str, Any]:
     """What a run's results depend on besides the cases: plugins and versions, config, calendar."""
-    from importlib.metadata import PackageNotFoundError, version
+    from spedrules import __version__
 
-    try:
-        own = version("spedrules")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        own = "unknown"
     plugins = district.registry.plugins
     return {
-        "spedrules": own,
+        "spedrules": __version__,
         "stack": [
             {"id": p, "version": plugins[p].version if p in plugins else None}
             for p in district.config.stack
@@ -166,7 +162,7 @@ def sweep_partition(
                 {"student_pk": pk, "student_id": sid, "where": where, "message": _msg(exc)}
             )
             continue
-        future += sum(1 for e in case.events if e.day > as_of)
+        future += result.future_events
         for ob in result.obligations:
             rows.append(obligation_row(pk, ob))
             if (ob.rule, ob.kind) not in rules:
@@ -346,6 +342,7 @@ def _sweep_district(
 
 def _map(jobs, workers, progress, mapper):
     columns = list(zip(*jobs, strict=True)) if jobs else [[]] * 6
+    pool = None
     if mapper is not None:
         results = mapper(sweep_partition, *columns)
     elif workers <= 1 or len(jobs) <= 1:
@@ -359,7 +356,7 @@ def _map(jobs, workers, progress, mapper):
                 progress(1)
             yield result
     finally:
-        if mapper is None and workers > 1 and len(jobs) > 1:
+        if pool is not None:
             pool.shutdown()
 
 
@@ -371,10 +368,7 @@ def _program_duties(district: District, roster: list[dict[str, Any]], as_of: dat
     if _program_needs(district) is None:
         return []
     cases = (as_case(data, district) for data in roster)
-    return [
-        ob
-        for ob in evaluate_programs(district.ruleset, cases, district.calendar, district.tz, as_of)
-    ]
+    return evaluate_programs(district.ruleset, cases, district.calendar, district.tz, as_of)
 
 
 def dashboard(store: Store, district_id: str, run: dict[str, Any] | None = None) -> dict[str, Any]:
