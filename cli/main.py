@@ -683,6 +683,11 @@ ALL_DISTRICTS = click.option(
     help="Run the partitions on this Dask scheduler (tcp://HOST:8786; extra spedrules[dask]).",
 )
 @click.option("--history", is_flag=True, help="List the district's runs instead of sweeping.")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Evaluate every student, even those unchanged since the last run and still valid.",
+)
 @DB
 @ACTOR
 @_format("table", "json", "csv")
@@ -694,11 +699,16 @@ def sweep_command(
     partition_size,
     dask_address,
     history,
+    full,
     db,
     actor,
     fmt,
 ) -> None:
-    """Evaluate every student, publish the obligations as a run and print the dashboard.
+    """Evaluate the students, publish the obligations as a run and print the dashboard.
+
+    Incremental: a student unchanged since the last run, whose obligations there still hold
+    on the as-of date, is carried forward; every student is evaluated after a change of the
+    plugins, configuration or calendar, or with --full.
 
     Exit 0: the run completed; 3: it completed but some students could not be evaluated (listed
     on the dashboard); 4: another sweep of the district is running (nothing was done)."""
@@ -734,6 +744,7 @@ def sweep_command(
                 who,
                 mapper=mapper,
                 partition_size=partition_size,
+                full=full,
             )
     except SweepBusy as exc:
         click.echo(f"spedrules: error: {exc}", err=True)

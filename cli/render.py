@@ -133,6 +133,17 @@ def eligibility(result) -> str:
     return "\n".join(lines)
 
 
+def _carried(board: dict, run: dict) -> str:
+    """An incremental run says how many students it evaluated and where the rest came from."""
+    if not run.get("carried_from_run"):
+        return ""
+    carried = board["students"] - run.get("evaluated", 0)
+    return (
+        f"; {run.get('evaluated', 0)} student(s) evaluated, {carried} unchanged and carried "
+        f"forward from run {run['carried_from_run']}"
+    )
+
+
 def dashboard(board: dict, fmt: str = "table") -> str:
     run = board.get("run") or {}
     if fmt == "csv":
@@ -152,7 +163,8 @@ def dashboard(board: dict, fmt: str = "table") -> str:
     head = [
         f"Compliance dashboard of {board['district']} as of {board['as_of']}: "
         f"{board['obligations']} obligations of {board['students']} students",
-        f"  (run {run.get('run')}, {run.get('status')}, finished {run.get('finished')})",
+        f"  (run {run.get('run')}, {run.get('status')}, finished {run.get('finished')}"
+        f"{_carried(board, run)})",
         f"  overdue            {board['overdue']}",
         f"  due in 7 days      {board['due_in_7_days']}",
         f"  due in 14 days     {board['due_in_14_days']}",

@@ -176,19 +176,20 @@ def _extend(ob: Obligation, event: Event, allowance: Allowance, ctx: Context) ->
         f"timeline extension agreed in writing on {day_name(event.day)} ({allowance.citation}): "
         f"due {day_name(until)} instead of the legal due date {legal}"
     )
-    status, line = _status(until, ob, ctx.as_of)
+    status, line = _status(until, ob, ctx)
     steps = (*ob.explanation[:-1], step, line)
     return evolve(ob, due=until, status=status, explanation=steps)
 
 
-def _status(due: date, ob: Obligation, as_of: date) -> tuple[str, str]:
+def _status(due: date, ob: Obligation, ctx: Context) -> tuple[str, str]:
     """Met, late, open or overdue against a new due date (a day), as timeline._status says."""
     if ob.met_by is not None:
         what = f"met by {ob.met_by.type.replace('_', ' ')} on {day_name(ob.met_by.date)}"
         if ob.met_by.date <= due:
             return "met", f"{what}: on time"
         return "late", f"{what}: late by {(ob.met_by.date - due).days} day(s)"
-    if as_of > due:
+    as_of = ctx.as_of
+    if ctx.passed(due):
         return "overdue", f"not met as of {day_name(as_of)}: overdue by {(as_of - due).days} day(s)"
     return "open", f"not met as of {day_name(as_of)}: open, {(due - as_of).days} day(s) left"
 

@@ -78,6 +78,10 @@ class Evaluation:
     violations: tuple[Violation, ...]
     warnings: tuple[str, ...] = ()
     future_events: int = 0  # events and incidents dated after as_of: not counted (each warned)
+    # the first as-of date on which this evaluation may differ (a due day passing, a future
+    # event becoming known, a birthday, a school year starting); date.max: never. An
+    # incremental sweep keeps the student's stored obligations until then (core/sweep.py).
+    stable_until: date = date.max
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of DESIGN.md section 7 (plus ``as_of``, ``warnings`` and
@@ -171,6 +175,7 @@ def evaluate(config, case, as_of: str | date | None = None) -> Evaluation:
             *_future_warnings(case, future, day),
         ),
         future_events=len(future),
+        stable_until=ctx.stable_until(),
     )
 
 

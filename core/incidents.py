@@ -27,7 +27,7 @@ def evaluate_incidents(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
         return obligations, violations
     events = list(ctx.known_events())
     for incident in ctx.case.incidents:
-        if incident.started_at.date() > ctx.as_of:
+        if not ctx.reached(incident.started_at.date()):
             continue
         for entry in ruleset.of_type(IncidentRule):
             rule = entry.version_on(incident.started_at.date())

@@ -45,7 +45,7 @@ def evaluate_meetings(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation],
 
 def on_calendar(meeting: Meeting, ctx: Context) -> bool:
     """Still ahead on the as-of date: its day has not passed, or it is recorded as scheduled."""
-    return meeting.start.date() >= ctx.as_of or meeting.details.get("status") == "scheduled"
+    return not ctx.passed(meeting.start.date()) or meeting.details.get("status") == "scheduled"
 
 
 def _applies(rule: MeetingRule, meeting: Meeting, ctx: Context) -> bool:
@@ -209,7 +209,7 @@ def prep_obligations(rule: MeetingRule, meeting: Meeting, ctx: Context) -> list[
             steps.insert(
                 1, f"the source says {lt.amount} days without a unit: counted as calendar days"
             )
-        if meeting.start.date() < ctx.as_of:
+        if ctx.passed(meeting.start.date()):
             steps[0] += " (recorded as status: scheduled; its day has passed)"
         sent, problem = _sent(lt, meeting)
         status, met_by = "", None
@@ -240,7 +240,7 @@ def prep_obligations(rule: MeetingRule, meeting: Meeting, ctx: Context) -> list[
 
 def _open_or_overdue(due: date | datetime, ctx: Context) -> tuple[str, str]:
     day = due.date() if isinstance(due, datetime) else due
-    if ctx.as_of > day:
+    if ctx.passed(day):
         days = (ctx.as_of - day).days
         return "overdue", f"not sent as of {day_name(ctx.as_of)}: overdue by {days} day(s)"
     left = (day - ctx.as_of).days

@@ -42,6 +42,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     func,
+    literal,
     select,
     text,
     update,
@@ -94,6 +95,9 @@ class StudentRow(Base):
     school: Mapped[str | None] = mapped_column(String(200))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)  # the student mapping of the case file
     evaluation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # bumped with every change of what an evaluation reads (the student, a new event, a
+    # retraction, a new record version): an incremental sweep re-evaluates a changed student
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class EventRow(Base):
@@ -201,6 +205,21 @@ class ObligationRow(Base):
     # rises each time the due date of the same obligation (student, rule, trigger, subject)
     # moves from one run to the next: calendar clients update an event only when it rises
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RunStudentRow(Base):
+    """What a run knew of each student it covered: the revision it evaluated, the first as-of
+    date on which that evaluation may change (NULL: evaluate again, e.g. it raised), its
+    future events, and what the program duties need of a flagged student. The next sweep
+    carries an unchanged, still valid student's obligations forward instead of evaluating."""
+
+    __tablename__ = "run_students"
+    run_pk: Mapped[int] = mapped_column(ForeignKey("runs.pk"), primary_key=True)
+    student_pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    stable_until: Mapped[date | None] = mapped_column(Date)
+    future_events: Mapped[int] = mapped_column(Integer, default=0)
+    roster: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class AuditRow(Base):
@@ -404,6 +423,7 @@ class Store:
             pks = {sid: rows[sid].pk for sid in events}
             new, known, audits = self._new_events(s, district_id, pks, events, who)
             _insert(s, EventRow, new)
+            _touch(s, {r["student_pk"] for r in new})
             self._audit(s, audits)
         return ImportSummary(events_new=len(new), events_known=known)
 
@@ -478,6 +498,7 @@ class Store:
         rows = self._students(s, district_id, ids)
         counts: Counter[str] = Counter()
         audits: list[tuple] = []
+        changed: set[str] = set()
         for sid, case in zip(ids, cases, strict=True):
             row = rows.get(sid)
             student, evaluation = case["student"], case.get("evaluation") or {}
@@ -490,6 +511,7 @@ class Store:
                 evaluation
             ):
                 counts["students_updated"] += 1
+                changed.add(sid)
                 audits.append((who, "case", f"{district_id}/{sid}", dict(row.data), student))
             else:
                 counts["students_unchanged"] += 1
@@ -502,6 +524,8 @@ class Store:
         _insert(s, EventRow, new)
         records, record_counts, record_audits = self._new_records(s, district_id, pks, cases, who)
         _insert(s, RecordRow, records)
+        touched = {pks[sid] for sid in changed} | {r["student_pk"] for r in new + records}
+        _touch(s, touched)
         self._audit(s, [*audits, *event_audits, *record_audits])
         return ImportSummary(**counts, events_new=len(new), events_known=known, **record_counts)
 
@@ -566,6 +590,7 @@ class Store:
             if s.scalar(select(RetractionRow.pk).where(RetractionRow.event_pk == event.pk)):
                 raise InputError(None, "KEY", "an event not yet retracted", key)
             s.add(RetractionRow(event_pk=event.pk, reason=reason, who=who, at=_now()))
+            _touch(s, {student.pk})
             what = f"{district_id}/{student_id}/event {key}"
             self._audit(s, [(who, "retract", what, event.data, {"reason": reason})])
             return dict(event.data)
@@ -614,22 +639,43 @@ class Store:
     def cases(self, district_id: str, lo: int, hi: int) -> Iterator[tuple[int, dict[str, Any]]]:
         """The case mappings of students ``lo <= pk < hi`` in one district, as in a case file:
         retracted events left out, the newest version of each incident and meeting."""
+        for pk, _, case in self.revised_cases(district_id, lo, hi):
+            yield pk, case
+
+    def revised_cases(
+        self, district_id: str, lo: int, hi: int, skip: Iterable[int] = ()
+    ) -> Iterator[tuple[int, int, dict[str, Any]]]:
+        """(key, revision, case mapping) of students ``lo <= pk < hi`` but those in ``skip``.
+        The revision is read with (before) the rest of the case, so it never claims more."""
+        skip = set(skip)
         with self.sessions() as s:
-            students = s.scalars(
-                select(StudentRow)
-                .where(
-                    StudentRow.district_id == district_id, StudentRow.pk >= lo, StudentRow.pk < hi
+            students = [
+                st
+                for st in s.scalars(
+                    select(StudentRow)
+                    .where(
+                        StudentRow.district_id == district_id,
+                        StudentRow.pk >= lo,
+                        StudentRow.pk < hi,
+                    )
+                    .order_by(StudentRow.pk)
                 )
-                .order_by(StudentRow.pk)
-            ).all()
+                if st.pk not in skip
+            ]
             pks = [st.pk for st in students]
             if not pks:
                 return
             events: dict[int, list] = {pk: [] for pk in pks}
             retracted = select(RetractionRow.event_pk).scalar_subquery()
+            # a range scan for a whole partition; the few students left to evaluate, by key
+            some = bool(skip)
             query = (
                 select(EventRow.student_pk, EventRow.data)
-                .where(EventRow.student_pk >= lo, EventRow.student_pk < hi)
+                .where(
+                    EventRow.student_pk.in_(pks)
+                    if some
+                    else (EventRow.student_pk >= lo) & (EventRow.student_pk < hi)
+                )
                 .where(EventRow.pk.not_in(retracted))
                 .order_by(EventRow.pk)
             )
@@ -641,7 +687,11 @@ class Store:
             }
             query = (
                 select(RecordRow)
-                .where(RecordRow.student_pk >= lo, RecordRow.student_pk < hi)
+                .where(
+                    RecordRow.student_pk.in_(pks)
+                    if some
+                    else (RecordRow.student_pk >= lo) & (RecordRow.student_pk < hi)
+                )
                 .order_by(RecordRow.version)
             )
             for rec in s.scalars(query):
@@ -650,6 +700,7 @@ class Store:
             for st in students:
                 yield (
                     st.pk,
+                    st.revision,
                     {
                         "student": st.data,
                         "events": events[st.pk],
@@ -722,6 +773,7 @@ class Store:
                     .values(status="failed", note="the process ended before the run completed")
                 )
                 s.execute(delete(ObligationRow).where(ObligationRow.run_pk.in_(stale)))
+                s.execute(delete(RunStudentRow).where(RunStudentRow.run_pk.in_(stale)))
             run = RunRow(
                 district_id=district_id,
                 as_of=as_of,
@@ -736,9 +788,31 @@ class Store:
             s.flush()
             return run.pk
 
-    def add_run_rules(self, run_pk: int, rules: list[dict[str, Any]]) -> None:
+    def add_run_rules(
+        self, run_pk: int, rules: list[dict[str, Any]], previous: int | None = None
+    ) -> None:
+        """The provenance of the rules a run's obligations name; those only in rows carried
+        forward from ``previous`` (an incremental sweep) are taken from that run."""
         with self.transaction() as s:
             _insert(s, RunRuleRow, [{"run_pk": run_pk, **r} for r in rules])
+            if previous is None:
+                return
+            named = select(ObligationRow.rule, ObligationRow.kind).where(
+                ObligationRow.run_pk == run_pk
+            )
+            have = {(r["rule"], r["kind"]) for r in rules}
+            missing = {tuple(k) for k in s.execute(named.distinct())} - have
+            if missing:
+                old = select(RunRuleRow).where(RunRuleRow.run_pk == previous)
+                _insert(
+                    s,
+                    RunRuleRow,
+                    [
+                        {**_columns(r, RunRuleRow), "run_pk": run_pk}
+                        for r in s.scalars(old)
+                        if (r.rule, r.kind) in missing
+                    ],
+                )
 
     def write_partition(
         self,
@@ -747,26 +821,47 @@ class Store:
         hi: int,
         obligations: list[dict[str, Any]],
         errors: list[dict[str, Any]],
-    ) -> None:
-        """A partition's obligations and errors, replacing what an earlier attempt of the same
-        partition of this run wrote (a retried partition is idempotent)."""
+        states: list[dict[str, Any]] = (),
+        carried: tuple[int, list[int]] | None = None,
+    ) -> int:
+        """A partition's obligations, errors and student states, replacing what an earlier
+        attempt of the same partition of this run wrote (a retried partition is idempotent);
+        ``carried`` = (previous run, students) copies those students' rows of the previous run
+        unchanged (an incremental sweep), in the same transaction; returns how many
+        obligations were copied."""
         with self.transaction() as s:
-            s.execute(
-                delete(ObligationRow).where(
-                    ObligationRow.run_pk == run_pk,
-                    ObligationRow.student_pk >= lo,
-                    ObligationRow.student_pk < hi,
+            for table in (ObligationRow, RunErrorRow, RunStudentRow):
+                s.execute(
+                    delete(table).where(
+                        table.run_pk == run_pk, table.student_pk >= lo, table.student_pk < hi
+                    )
                 )
-            )
-            s.execute(
-                delete(RunErrorRow).where(
-                    RunErrorRow.run_pk == run_pk,
-                    RunErrorRow.student_pk >= lo,
-                    RunErrorRow.student_pk < hi,
-                )
-            )
+            copied = _copy_rows(s, run_pk, *carried) if carried else 0
             _insert(s, ObligationRow, [{"run_pk": run_pk, **o} for o in obligations])
             _insert(s, RunErrorRow, [{"run_pk": run_pk, **e} for e in errors])
+            _insert(s, RunStudentRow, [{"run_pk": run_pk, **st} for st in states])
+        return copied
+
+    def unchanged_students(
+        self, previous_run: int, district_id: str, lo: int, hi: int, as_of: date
+    ) -> dict[int, tuple[int, dict[str, Any] | None]]:
+        """Students ``lo <= pk < hi`` whose evaluation in ``previous_run`` still holds on
+        ``as_of``: same revision, and ``as_of`` before the day it may change. Each with the
+        future events and program roster entry that run kept of them."""
+        with self.sessions() as s:
+            query = (
+                select(RunStudentRow.student_pk, RunStudentRow.future_events, RunStudentRow.roster)
+                .join(StudentRow, StudentRow.pk == RunStudentRow.student_pk)
+                .where(
+                    RunStudentRow.run_pk == previous_run,
+                    RunStudentRow.student_pk >= lo,
+                    RunStudentRow.student_pk < hi,
+                    StudentRow.district_id == district_id,
+                    StudentRow.revision == RunStudentRow.revision,
+                    RunStudentRow.stable_until > as_of,
+                )
+            )
+            return {pk: (future, roster) for pk, future, roster in s.execute(query)}
 
     def previous_dues(self, run_pk: int, lo: int, hi: int) -> dict[tuple, tuple[str | None, int]]:
         """(due, sequence) of each obligation of a run for students ``lo <= pk < hi``, by its
@@ -873,6 +968,7 @@ class Store:
             drop = old + failed
             if drop:
                 s.execute(delete(ObligationRow).where(ObligationRow.run_pk.in_(drop)))
+                s.execute(delete(RunStudentRow).where(RunStudentRow.run_pk.in_(drop)))
                 s.execute(delete(RunRuleRow).where(RunRuleRow.run_pk.in_(old)))
                 s.execute(update(RunRow).where(RunRow.pk.in_(old)).values(status="pruned"))
                 self._audit(
@@ -1153,6 +1249,40 @@ def _digest(item: dict[str, Any]) -> str:
 
 def _brief(event: dict[str, Any]) -> str:
     return json.dumps(_plain(event), sort_keys=True, ensure_ascii=False)[:200]
+
+
+def _copy_rows(s: Session, run_pk: int, previous: int, students: list[int]) -> int:
+    """The obligations and states of ``students`` in run ``previous``, as rows of ``run_pk``;
+    returns the number of obligations copied."""
+    copied = 0
+    for table in (ObligationRow.__table__, RunStudentRow.__table__):
+        columns = [c for c in table.c if c.name not in ("pk", "run_pk")]
+        for i in range(0, len(students), IMPORT_BATCH):
+            chunk = students[i : i + IMPORT_BATCH]
+            rows = select(literal(run_pk), *columns).where(
+                table.c.run_pk == previous, table.c.student_pk.in_(chunk)
+            )
+            done = s.execute(
+                table.insert().from_select(["run_pk", *(c.name for c in columns)], rows)
+            )
+            copied += done.rowcount if table is ObligationRow.__table__ else 0
+    return copied
+
+
+def _columns(row: Base, table: type) -> dict[str, Any]:
+    return {c.name: getattr(row, c.key) for c in table.__table__.c}
+
+
+def _touch(s: Session, pks: set[int]) -> None:
+    """A new revision of each student whose evaluation input changed (see RunStudentRow)."""
+    ids = sorted(pks)
+    for i in range(0, len(ids), IMPORT_BATCH):
+        s.execute(
+            update(StudentRow)
+            .where(StudentRow.pk.in_(ids[i : i + IMPORT_BATCH]))
+            .values(revision=StudentRow.revision + 1)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _insert(s: Session, table: type, rows: list[dict[str, Any]]) -> None:

@@ -15,6 +15,7 @@ split.
 from __future__ import annotations
 
 import hashlib
+import os
 import tomllib
 import traceback
 from collections import Counter, defaultdict
@@ -111,6 +112,7 @@ def _fingerprint(district: District, config_toml: str, calendar_yaml: str) -> di
     plugins = district.registry.plugins
     return {
         "spedrules": __version__,
+        "code_sha256": code_digest(),
         "stack": [
             {"id": p, "version": plugins[p].version if p in plugins else None}
             for p in district.config.stack
@@ -119,6 +121,31 @@ def _fingerprint(district: District, config_toml: str, calendar_yaml: str) -> di
         "calendar_sha256": hashlib.sha256(calendar_yaml.encode()).hexdigest(),
         "local_addons": {a.name: a.sha256 for a in district.config.local_plugins},
     }
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """SHA-256 of the installed spedrules package's code and data (rules, forms, migrations):
+    an upgrade that keeps the version number still makes the next sweep evaluate everyone."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(
+            d for d in dirs if _shipped(d) and (folder != str(root) or d not in _NOT_CODE)
+        )
+        for name in sorted(files):
+            if name.endswith((".py", ".yaml", ".yml", ".toml", ".json")):
+                path = Path(folder, name)
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+_NOT_CODE = ("tests", "benchmarks", "docs", "examples")
+
+
+def _shipped(folder: str) -> bool:
+    return not (folder.startswith(".") or folder == "__pycache__" or folder.endswith("-info"))
 
 
 def fingerprint(district: District) -> dict[str, Any]:
@@ -136,23 +163,36 @@ class PartitionResult:
     future_events: int
     rules: dict[tuple[str, str], dict[str, Any]]  # (rule, kind) -> provenance
     roster: list[dict[str, Any]]
+    evaluated: int = 0  # the rest were carried forward from the previous run, unchanged
 
 
 def sweep_partition(
-    url: str, district_id: str, run_pk: int, lo: int, hi: int, as_of: date
+    url: str,
+    district_id: str,
+    run_pk: int,
+    lo: int,
+    hi: int,
+    as_of: date,
+    previous: int | None = None,
 ) -> PartitionResult:
-    """Evaluate and store students ``lo <= key < hi`` of one district for one run."""
+    """Evaluate and store students ``lo <= key < hi`` of one district for one run. With a
+    ``previous`` run (an incremental sweep), a student unchanged since it and whose
+    evaluation there still holds on ``as_of`` keeps its rows, copied forward, unevaluated."""
     store = Store(url)
     district = district_from_store(url, district_id)
     programs = _program_needs(district)
+    kept = store.unchanged_students(previous, district_id, lo, hi, as_of) if previous else {}
     rows: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
+    states: list[dict[str, Any]] = []
     rules: dict[tuple[str, str], dict[str, Any]] = {}
-    roster: list[dict[str, Any]] = []
-    students = future = 0
-    for pk, case_data in store.cases(district_id, lo, hi):
+    roster = [entry for _, entry in kept.values() if entry is not None]
+    future = sum(n for n, _ in kept.values())
+    students = len(kept)
+    for pk, revision, case_data in store.revised_cases(district_id, lo, hi, skip=kept):
         students += 1
         sid = str(case_data["student"].get("id"))
+        state = {"student_pk": pk, "revision": revision, "stable_until": None, "roster": None}
         try:
             case = as_case(case_data, district)
             result = evaluate(district, case, as_of)
@@ -161,6 +201,7 @@ def sweep_partition(
             errors.append(
                 {"student_pk": pk, "student_id": sid, "where": where, "message": _msg(exc)}
             )
+            states.append({**state, "future_events": 0})  # no stable_until: evaluated again
             continue
         future += result.future_events
         for ob in result.obligations:
@@ -168,10 +209,17 @@ def sweep_partition(
             if (ob.rule, ob.kind) not in rules:
                 rules[(ob.rule, ob.kind)] = provenance(ob)
         if programs and programs[0] & set(case.student.flags):
-            roster.append(_roster_entry(case_data, programs))
+            state["roster"] = _roster_entry(case_data, programs)
+            roster.append(state["roster"])
+        states.append(
+            {**state, "stable_until": result.stable_until, "future_events": result.future_events}
+        )
     _sequence(store, district_id, lo, hi, rows)
-    store.write_partition(run_pk, lo, hi, rows, errors)
-    return PartitionResult(students, len(rows), len(errors), future, rules, roster)
+    carried = (previous, sorted(kept)) if kept else None
+    copied = store.write_partition(run_pk, lo, hi, rows, errors, states, carried)
+    return PartitionResult(
+        students, len(rows) + copied, len(errors), future, rules, roster, len(states)
+    )
 
 
 def _sequence(store: Store, district_id: str, lo: int, hi: int, rows: list[dict]) -> None:
@@ -297,26 +345,42 @@ def sweep(
     who: str = "spedrules",
     mapper: Callable | None = None,
     partition_size: int | None = None,
+    full: bool = False,
 ) -> list[RunSummary]:
     """One run per district. ``mapper(fn, *iterables)`` runs the partitions (default: in this
-    process, or a process pool with ``workers > 1``; a Dask client's ``map`` fits too)."""
+    process, or a process pool with ``workers > 1``; a Dask client's ``map`` fits too).
+
+    Incremental unless ``full``: a student whose case is unchanged since the district's latest
+    completed run, and whose evaluation there still holds on ``as_of`` (no due day passed, no
+    future event reached, ...: ``Evaluation.stable_until``), keeps that run's obligations; every
+    student is evaluated when there is no such run, when its fingerprint (spedrules, plugins
+    and versions, configuration, calendar, add-ons) differs, or when ``as_of`` is earlier."""
     return [
-        _sweep_district(store, d, as_of, workers, progress, who, mapper, partition_size)
+        _sweep_district(store, d, as_of, workers, progress, who, mapper, partition_size, full)
         for d in (district_ids or store.districts())
     ]
 
 
+def base_run(store: Store, district_id: str, as_of: date, district: District) -> int | None:
+    """The run an incremental sweep may carry students forward from, or None (sweep all)."""
+    latest = store.latest_run(district_id)
+    if latest is None or latest["fingerprint"] != fingerprint(district):
+        return None
+    return latest["run"] if date.fromisoformat(latest["as_of"]) <= as_of else None
+
+
 def _sweep_district(
-    store, district_id, as_of, workers, progress, who, mapper, size=None
+    store, district_id, as_of, workers, progress, who, mapper, size=None, full=False
 ) -> RunSummary:
     with store.district_lock(district_id):
         district = district_from_store(store.url, district_id)
         warnings = addon_warnings(store.url, district_id)
+        previous = None if full else base_run(store, district_id, as_of, district)
         run = store.begin_run(district_id, as_of, fingerprint(district), who, warnings)
         try:
             jobs = [
-                (store.url, district_id, run, lo, hi, as_of)
-                for lo, hi in partitions(store, district_id)
+                (store.url, district_id, run, lo, hi, as_of, previous)
+                for lo, hi in partitions(store, district_id, size)
             ]
             results = list(_map(jobs, workers, progress, mapper))
             rules: dict[tuple[str, str], dict[str, Any]] = {}
@@ -327,12 +391,15 @@ def _sweep_district(
                 rules.setdefault((ob.rule, ob.kind), provenance(ob))
             counts = {
                 "students": sum(r.students for r in results),
+                "evaluated": sum(r.evaluated for r in results),
                 "obligations": sum(r.obligations for r in results),
                 "errors": sum(r.errors for r in results),
                 "future_events": sum(r.future_events for r in results),
                 "program_duties": len(duties),
             }
-            store.add_run_rules(run, list(rules.values()))
+            if previous is not None:
+                counts["carried_from_run"] = previous
+            store.add_run_rules(run, list(rules.values()), previous)
             store.finish_run(run, "completed", counts, [obligation_row(None, o) for o in duties])
         except BaseException as exc:
             store.finish_run(run, "failed", {}, note=_msg(exc))
@@ -341,7 +408,7 @@ def _sweep_district(
 
 
 def _map(jobs, workers, progress, mapper):
-    columns = list(zip(*jobs, strict=True)) if jobs else [[]] * 6
+    columns = list(zip(*jobs, strict=True)) if jobs else [[]] * 7
     pool = None
     if mapper is not None:
         results = mapper(sweep_partition, *columns)
@@ -394,7 +461,12 @@ def dashboard(store: Store, district_id: str, run: dict[str, Any] | None = None)
     counts = run["counts"]
     return {
         "district": district_id,
-        "run": {k: run[k] for k in ("run", "status", "started", "finished", "actor")},
+        "run": {
+            **{k: run[k] for k in ("run", "status", "started", "finished", "actor")},
+            # an incremental run evaluated only these; the rest it carried forward unchanged
+            "evaluated": counts.get("evaluated", counts.get("students", 0)),
+            "carried_from_run": counts.get("carried_from_run"),
+        },
         "as_of": run["as_of"],
         "students": counts.get("students", 0),
         "obligations": sum(statuses.values()),

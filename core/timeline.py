@@ -14,7 +14,7 @@ afterwards (core/adjustments.py).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -51,6 +51,8 @@ class Context:
     as_of: date
     # what the engines found suspect while evaluating (an extension for no open obligation)
     warnings: list[str] = field(factory=list, eq=False)
+    # the as-of dates at which some comparison with the as-of date would turn (see :meth:`reached`)
+    _turns: list[date] = field(init=False, factory=list, eq=False, repr=False)
     _known: tuple[Event, ...] = field(init=False, repr=False, eq=False)
     _future: tuple[Event, ...] = field(init=False, repr=False, eq=False)
 
@@ -62,6 +64,28 @@ class Context:
         future = sorted((e for e in unique if e.day > self.as_of), key=lambda e: e.day)
         object.__setattr__(self, "_known", tuple(known))
         object.__setattr__(self, "_future", tuple(future))
+        self._turns.extend(e.day for e in future[:1])  # the first becomes known on its day
+
+    def reached(self, day: date) -> bool:
+        """``day <= as_of``. The engines compare with the as-of date only through this and
+        :meth:`passed`, which note the first later as-of date that would change the answer:
+        the evaluation stays valid until then (:meth:`stable_until`), so an incremental sweep
+        re-evaluates a student only when his case or that date is reached."""
+        if day <= self.as_of:
+            return True
+        self._turns.append(day)
+        return False
+
+    def passed(self, day: date) -> bool:
+        """``day < as_of`` (a due day that has passed: overdue), noting when it would turn."""
+        if day < self.as_of:
+            return True
+        self._turns.append(day + timedelta(days=1))
+        return False
+
+    def stable_until(self) -> date:
+        """The first as-of date on which this evaluation may differ (date.max: never)."""
+        return min(self._turns, default=date.max)
 
     def known_events(self) -> tuple[Event, ...]:
         """Events recorded on or before the as-of date, in date order."""
@@ -216,7 +240,7 @@ def occurrences(
         yield from _birthday(trigger.birthday, ctx)
     elif trigger.school_year_start:
         for year in ctx.calendar.years if ctx.calendar else ():
-            if year.first_day <= ctx.as_of:
+            if ctx.reached(year.first_day):
                 steps = (
                     f"first day of the school year {year.name}: {day_name(year.first_day)} (day 0)",
                 )
@@ -254,11 +278,13 @@ def _has_iep(events: list[Event]) -> bool:
 
 def _birthday(age: int, ctx: Context) -> Iterator[Occurrence]:
     born = ctx.case.student.birth_date
-    if born is None or ctx.as_of.year - born.year < age:  # not that old yet, whatever the day
+    if born is None:
+        return
+    if not ctx.reached(date(born.year + age, 1, 1)):  # not that old yet, whatever the day
         return
     count = counting.anniversary(born, years=age)
     day = count.due
-    if day <= ctx.as_of:
+    if ctx.reached(day):
         steps = (f"born {day_name(born)}", f"{age}th birthday {day_name(day)} (day 0)")
         yield Occurrence(day, None, EventRef("birthday", day), None, steps, born, age)
 
@@ -364,7 +390,7 @@ def _no_deadline(rule: TimelineRule, occ: Occurrence, ctx: Context, events) -> O
             )
         steps.extend(count.steps)
         early = cancelled is not None and cancelled.day <= end
-        if not early and done is None and ctx.as_of <= end:
+        if not early and done is None and not ctx.passed(end):
             return None
         if not early:
             steps.append(f"nothing cancelled it by {day_name(end)}: the duty arises")
@@ -513,7 +539,7 @@ def _status(due, met: Event | None, cancelled: Event | None, ctx: Context) -> tu
         if late_by is None:
             return "met", f"met by {what} on {day_name(met.day)}: on time"
         return "late", f"met by {what} on {day_name(met.day)}: late by {late_by}"
-    if ctx.as_of > due_day:
+    if ctx.passed(due_day):
         days = (ctx.as_of - due_day).days
         return "overdue", f"not met as of {day_name(ctx.as_of)}: overdue by {days} day(s)"
     days = (due_day - ctx.as_of).days
