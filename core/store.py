@@ -51,7 +51,14 @@ from sqlalchemy import (
     case as sql_case,
 )
 from sqlalchemy import event as sa_event
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    aliased,
+    mapped_column,
+    sessionmaker,
+)
 
 from spedrules.core.calendar import SchoolCalendar
 from spedrules.core.case import canonical, event_digest, event_key
@@ -219,7 +226,7 @@ class RunStudentRow(Base):
     revision: Mapped[int] = mapped_column(Integer)
     stable_until: Mapped[date | None] = mapped_column(Date)
     future_events: Mapped[int] = mapped_column(Integer, default=0)
-    roster: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    roster: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class AuditRow(Base):
@@ -618,15 +625,15 @@ class Store:
             ]
 
     # ---- reading cases ---------------------------------------------------------------------
-    def student_keys(self, district_id: str) -> list[int]:
+    def student_keys(self, district_id: str, without_state_in: int | None = None) -> list[int]:
+        """The district's student keys, in order; ``without_state_in``: only those that run
+        has no state of yet (not carried forward: the students an incremental sweep evaluates)."""
+        query = select(StudentRow.pk).where(StudentRow.district_id == district_id)
+        if without_state_in is not None:
+            known = select(RunStudentRow.student_pk).where(RunStudentRow.run_pk == without_state_in)
+            query = query.where(StudentRow.pk.not_in(known))
         with self.sessions() as s:
-            return list(
-                s.scalars(
-                    select(StudentRow.pk)
-                    .where(StudentRow.district_id == district_id)
-                    .order_by(StudentRow.pk)
-                )
-            )
+            return list(s.scalars(query.order_by(StudentRow.pk)))
 
     def student_pk(self, district_id: str, student_id: str) -> int | None:
         with self.sessions() as s:
@@ -639,46 +646,35 @@ class Store:
     def cases(self, district_id: str, lo: int, hi: int) -> Iterator[tuple[int, dict[str, Any]]]:
         """The case mappings of students ``lo <= pk < hi`` in one district, as in a case file:
         retracted events left out, the newest version of each incident and meeting."""
-        for pk, _, case in self.revised_cases(district_id, lo, hi):
+        within = (StudentRow.pk >= lo) & (StudentRow.pk < hi)
+        for pk, _, case in self._cases(district_id, within):
             yield pk, case
 
     def revised_cases(
-        self, district_id: str, lo: int, hi: int, skip: Iterable[int] = ()
+        self, district_id: str, keys: list[int]
     ) -> Iterator[tuple[int, int, dict[str, Any]]]:
-        """(key, revision, case mapping) of students ``lo <= pk < hi`` but those in ``skip``.
-        The revision is read with (before) the rest of the case, so it never claims more."""
-        skip = set(skip)
+        """(key, revision, case mapping) of the students ``keys`` (a sweep's partition). The
+        revision is read with (before) the rest of the case, so it never claims more."""
+        yield from self._cases(district_id, StudentRow.pk.in_(keys))
+
+    def _cases(self, district_id: str, which) -> Iterator[tuple[int, int, dict[str, Any]]]:
         with self.sessions() as s:
-            students = [
-                st
-                for st in s.scalars(
-                    select(StudentRow)
-                    .where(
-                        StudentRow.district_id == district_id,
-                        StudentRow.pk >= lo,
-                        StudentRow.pk < hi,
-                    )
-                    .order_by(StudentRow.pk)
-                )
-                if st.pk not in skip
-            ]
+            query = select(StudentRow).where(StudentRow.district_id == district_id, which)
+            students = s.scalars(query.order_by(StudentRow.pk)).all()
             pks = [st.pk for st in students]
             if not pks:
                 return
+            lo, hi = pks[0], pks[-1] + 1  # a range scan, filtered to the students read
             events: dict[int, list] = {pk: [] for pk in pks}
             retracted = select(RetractionRow.event_pk).scalar_subquery()
-            # a range scan for a whole partition; the few students left to evaluate, by key
-            some = bool(skip)
             query = (
                 select(EventRow.student_pk, EventRow.data)
-                .where(
-                    EventRow.student_pk.in_(pks)
-                    if some
-                    else (EventRow.student_pk >= lo) & (EventRow.student_pk < hi)
-                )
+                .where(EventRow.student_pk >= lo, EventRow.student_pk < hi)
                 .where(EventRow.pk.not_in(retracted))
                 .order_by(EventRow.pk)
             )
+            if len(pks) < hi - lo:  # not every key of the range: read only theirs
+                query = query.where(EventRow.student_pk.in_(pks))
             for student_pk, data in s.execute(query):
                 if student_pk in events:
                     events[student_pk].append(data)
@@ -687,13 +683,11 @@ class Store:
             }
             query = (
                 select(RecordRow)
-                .where(
-                    RecordRow.student_pk.in_(pks)
-                    if some
-                    else (RecordRow.student_pk >= lo) & (RecordRow.student_pk < hi)
-                )
+                .where(RecordRow.student_pk >= lo, RecordRow.student_pk < hi)
                 .order_by(RecordRow.version)
             )
+            if len(pks) < hi - lo:
+                query = query.where(RecordRow.student_pk.in_(pks))
             for rec in s.scalars(query):
                 if rec.student_pk in records:  # newer versions overwrite older ones
                     records[rec.student_pk][rec.kind + "s"][rec.record_id] = rec.data
@@ -817,54 +811,84 @@ class Store:
     def write_partition(
         self,
         run_pk: int,
-        lo: int,
-        hi: int,
+        keys: list[int],
         obligations: list[dict[str, Any]],
         errors: list[dict[str, Any]],
-        states: list[dict[str, Any]] = (),
-        carried: tuple[int, list[int]] | None = None,
-    ) -> int:
+        states: list[dict[str, Any]],
+    ) -> None:
         """A partition's obligations, errors and student states, replacing what an earlier
-        attempt of the same partition of this run wrote (a retried partition is idempotent);
-        ``carried`` = (previous run, students) copies those students' rows of the previous run
-        unchanged (an incremental sweep), in the same transaction; returns how many
-        obligations were copied."""
+        attempt of the same partition of this run wrote (a retried partition is idempotent)."""
         with self.transaction() as s:
             for table in (ObligationRow, RunErrorRow, RunStudentRow):
-                s.execute(
-                    delete(table).where(
-                        table.run_pk == run_pk, table.student_pk >= lo, table.student_pk < hi
-                    )
-                )
-            copied = _copy_rows(s, run_pk, *carried) if carried else 0
+                s.execute(delete(table).where(table.run_pk == run_pk, table.student_pk.in_(keys)))
             _insert(s, ObligationRow, [{"run_pk": run_pk, **o} for o in obligations])
             _insert(s, RunErrorRow, [{"run_pk": run_pk, **e} for e in errors])
             _insert(s, RunStudentRow, [{"run_pk": run_pk, **st} for st in states])
-        return copied
 
-    def unchanged_students(
-        self, previous_run: int, district_id: str, lo: int, hi: int, as_of: date
-    ) -> dict[int, tuple[int, dict[str, Any] | None]]:
-        """Students ``lo <= pk < hi`` whose evaluation in ``previous_run`` still holds on
-        ``as_of``: same revision, and ``as_of`` before the day it may change. Each with the
-        future events and program roster entry that run kept of them."""
+    def carry_forward(self, previous: int, run_pk: int, district_id: str, as_of: date) -> None:
+        """Copy into ``run_pk`` the states and obligations of the students of ``previous``
+        whose evaluation there still holds on ``as_of``: same revision now, and ``as_of``
+        before the first day it may change. One transaction: what is copied is consistent."""
+        states = RunStudentRow.__table__
+        still = (
+            select(
+                literal(run_pk),
+                states.c.student_pk,
+                states.c.revision,
+                states.c.stable_until,
+                states.c.future_events,
+                states.c.roster,
+            )
+            .join(StudentRow.__table__, StudentRow.pk == states.c.student_pk)
+            .where(
+                states.c.run_pk == previous,
+                StudentRow.district_id == district_id,
+                StudentRow.revision == states.c.revision,
+                states.c.stable_until > as_of,
+            )
+        )
+        rows = ObligationRow.__table__
+        columns = [c for c in rows.c if c.name not in ("pk", "run_pk")]
+        copied = aliased(RunStudentRow)
+        same = (
+            select(literal(run_pk), *columns)
+            .join(copied, (copied.student_pk == rows.c.student_pk) & (copied.run_pk == run_pk))
+            .where(rows.c.run_pk == previous)
+        )
+        with self.transaction() as s:
+            s.execute(states.insert().from_select([c.name for c in states.c], still))
+            s.execute(rows.insert().from_select(["run_pk", *(c.name for c in columns)], same))
+
+    def run_states(self, run_pk: int) -> dict[str, Any]:
+        """A run's students, their obligations and future events, and the program roster
+        (what the program duties read), counted from its stored states."""
         with self.sessions() as s:
-            query = (
-                select(RunStudentRow.student_pk, RunStudentRow.future_events, RunStudentRow.roster)
-                .join(StudentRow, StudentRow.pk == RunStudentRow.student_pk)
-                .where(
-                    RunStudentRow.run_pk == previous_run,
-                    RunStudentRow.student_pk >= lo,
-                    RunStudentRow.student_pk < hi,
-                    StudentRow.district_id == district_id,
-                    StudentRow.revision == RunStudentRow.revision,
-                    RunStudentRow.stable_until > as_of,
+            students, future = s.execute(
+                select(func.count(), func.coalesce(func.sum(RunStudentRow.future_events), 0)).where(
+                    RunStudentRow.run_pk == run_pk
+                )
+            ).one()
+            obligations = s.scalar(
+                select(func.count()).where(
+                    ObligationRow.run_pk == run_pk, ObligationRow.student_pk.is_not(None)
                 )
             )
-            return {pk: (future, roster) for pk, future, roster in s.execute(query)}
+            roster = list(
+                s.scalars(
+                    select(RunStudentRow.roster)
+                    .where(RunStudentRow.run_pk == run_pk, RunStudentRow.roster.is_not(None))
+                    .order_by(RunStudentRow.student_pk)
+                )
+            )
+        return {
+            "students": students,
+            "obligations": obligations,
+            "future_events": int(future),
+            "roster": roster,
+        }
 
-    def previous_dues(self, run_pk: int, lo: int, hi: int) -> dict[tuple, tuple[str | None, int]]:
-        """(due, sequence) of each obligation of a run for students ``lo <= pk < hi``, by its
+    def previous_dues(self, run_pk: int, keys: list[int]) -> dict[tuple, tuple[str | None, int]]:
+        """(due, sequence) of each obligation of a run for the students ``keys``, by its
         identity (:func:`spedrules.core.sweep.identity`): what the next run compares with."""
         with self.sessions() as s:
             query = select(
@@ -875,11 +899,7 @@ class Store:
                 ObligationRow.subject,
                 ObligationRow.due,
                 ObligationRow.sequence,
-            ).where(
-                ObligationRow.run_pk == run_pk,
-                ObligationRow.student_pk >= lo,
-                ObligationRow.student_pk < hi,
-            )
+            ).where(ObligationRow.run_pk == run_pk, ObligationRow.student_pk.in_(keys))
             return {
                 (pk, rule, kind, None if subject else day, subject): (due, sequence)
                 for pk, rule, kind, day, subject, due, sequence in s.execute(query)
@@ -1249,24 +1269,6 @@ def _digest(item: dict[str, Any]) -> str:
 
 def _brief(event: dict[str, Any]) -> str:
     return json.dumps(_plain(event), sort_keys=True, ensure_ascii=False)[:200]
-
-
-def _copy_rows(s: Session, run_pk: int, previous: int, students: list[int]) -> int:
-    """The obligations and states of ``students`` in run ``previous``, as rows of ``run_pk``;
-    returns the number of obligations copied."""
-    copied = 0
-    for table in (ObligationRow.__table__, RunStudentRow.__table__):
-        columns = [c for c in table.c if c.name not in ("pk", "run_pk")]
-        for i in range(0, len(students), IMPORT_BATCH):
-            chunk = students[i : i + IMPORT_BATCH]
-            rows = select(literal(run_pk), *columns).where(
-                table.c.run_pk == previous, table.c.student_pk.in_(chunk)
-            )
-            done = s.execute(
-                table.insert().from_select(["run_pk", *(c.name for c in columns)], rows)
-            )
-            copied += done.rowcount if table is ObligationRow.__table__ else 0
-    return copied
 
 
 def _columns(row: Base, table: type) -> dict[str, Any]:

@@ -154,43 +154,28 @@ def fingerprint(district: District) -> dict[str, Any]:
 
 @frozen
 class PartitionResult:
-    """What a partition reports back: counts, the provenance of the rules it used, and the
-    few facts program rules need (the flagged students), so nothing is read twice."""
+    """What a partition reports back: counts and the provenance of the rules it used (what
+    it knew of each student, and the program roster, it stored in the run's states)."""
 
-    students: int
+    evaluated: int
     obligations: int
     errors: int
-    future_events: int
     rules: dict[tuple[str, str], dict[str, Any]]  # (rule, kind) -> provenance
-    roster: list[dict[str, Any]]
-    evaluated: int = 0  # the rest were carried forward from the previous run, unchanged
 
 
 def sweep_partition(
-    url: str,
-    district_id: str,
-    run_pk: int,
-    lo: int,
-    hi: int,
-    as_of: date,
-    previous: int | None = None,
+    url: str, district_id: str, run_pk: int, keys: list[int], as_of: date
 ) -> PartitionResult:
-    """Evaluate and store students ``lo <= key < hi`` of one district for one run. With a
-    ``previous`` run (an incremental sweep), a student unchanged since it and whose
-    evaluation there still holds on ``as_of`` keeps its rows, copied forward, unevaluated."""
-    store = Store(url)
+    """Evaluate and store the students ``keys`` of one district for one run (a retried
+    partition replaces what an earlier attempt wrote)."""
+    store = _partition_store(url, os.getpid())
     district = district_from_store(url, district_id)
     programs = _program_needs(district)
-    kept = store.unchanged_students(previous, district_id, lo, hi, as_of) if previous else {}
     rows: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     states: list[dict[str, Any]] = []
     rules: dict[tuple[str, str], dict[str, Any]] = {}
-    roster = [entry for _, entry in kept.values() if entry is not None]
-    future = sum(n for n, _ in kept.values())
-    students = len(kept)
-    for pk, revision, case_data in store.revised_cases(district_id, lo, hi, skip=kept):
-        students += 1
+    for pk, revision, case_data in store.revised_cases(district_id, keys):
         sid = str(case_data["student"].get("id"))
         state = {"student_pk": pk, "revision": revision, "stable_until": None, "roster": None}
         try:
@@ -203,29 +188,34 @@ def sweep_partition(
             )
             states.append({**state, "future_events": 0})  # no stable_until: evaluated again
             continue
-        future += result.future_events
         for ob in result.obligations:
             rows.append(obligation_row(pk, ob))
             if (ob.rule, ob.kind) not in rules:
                 rules[(ob.rule, ob.kind)] = provenance(ob)
         if programs and programs[0] & set(case.student.flags):
             state["roster"] = _roster_entry(case_data, programs)
-            roster.append(state["roster"])
         states.append(
             {**state, "stable_until": result.stable_until, "future_events": result.future_events}
         )
-    _sequence(store, district_id, lo, hi, rows)
-    carried = (previous, sorted(kept)) if kept else None
-    copied = store.write_partition(run_pk, lo, hi, rows, errors, states, carried)
-    return PartitionResult(
-        students, len(rows) + copied, len(errors), future, rules, roster, len(states)
-    )
+    _sequence(store, district_id, keys, rows)
+    store.write_partition(run_pk, keys, rows, errors, states)
+    return PartitionResult(len(states), len(rows), len(errors), rules)
 
 
-def _sequence(store: Store, district_id: str, lo: int, hi: int, rows: list[dict]) -> None:
+@lru_cache(maxsize=8)
+def _partition_store(url: str, pid: int) -> Store:
+    """One store (engine, connection pool, compiled statements) per database and process for
+    all the partitions it runs: SQLAlchemy caches compiled statements per engine, and a new
+    engine per partition compiled every statement again (a quarter of an incremental sweep)."""
+    return Store(url)
+
+
+def _sequence(store: Store, district_id: str, keys: list[int], rows: list[dict]) -> None:
     """Each row's sequence: the previous completed run's, plus one if the due date moved."""
+    if not rows:
+        return
     previous = store.latest_run(district_id)  # this run is still running: the one before
-    before = store.previous_dues(previous["run"], lo, hi) if previous else {}
+    before = store.previous_dues(previous["run"], keys) if previous else {}
     for row in rows:
         due, sequence = before.get(identity(row), (row["due"], 0))
         row["sequence"] = sequence + (due != row["due"])
@@ -378,23 +368,28 @@ def _sweep_district(
         previous = None if full else base_run(store, district_id, as_of, district)
         run = store.begin_run(district_id, as_of, fingerprint(district), who, warnings)
         try:
-            jobs = [
-                (store.url, district_id, run, lo, hi, as_of, previous)
-                for lo, hi in partitions(store, district_id, size)
-            ]
+            if previous is not None:  # one statement decides and copies, consistently
+                store.carry_forward(previous, run, district_id, as_of)
+            keys = store.student_keys(district_id, without_state_in=run)
+            size = size or PARTITION_SIZE
+            chunks = [keys[i : i + size] for i in range(0, len(keys), size)]
+            if progress:  # the partitions all of whose students were carried forward
+                progress(-(-len(store.student_keys(district_id)) // size) - len(chunks))
+            jobs = [(store.url, district_id, run, chunk, as_of) for chunk in chunks]
             results = list(_map(jobs, workers, progress, mapper))
             rules: dict[tuple[str, str], dict[str, Any]] = {}
             for r in results:
                 rules.update(r.rules)
-            duties = _program_duties(district, [e for r in results for e in r.roster], as_of)
+            states = store.run_states(run)
+            duties = _program_duties(district, states["roster"], as_of)
             for ob in duties:
                 rules.setdefault((ob.rule, ob.kind), provenance(ob))
             counts = {
-                "students": sum(r.students for r in results),
+                "students": states["students"],
                 "evaluated": sum(r.evaluated for r in results),
-                "obligations": sum(r.obligations for r in results),
+                "obligations": states["obligations"],
                 "errors": sum(r.errors for r in results),
-                "future_events": sum(r.future_events for r in results),
+                "future_events": states["future_events"],
                 "program_duties": len(duties),
             }
             if previous is not None:
@@ -408,7 +403,7 @@ def _sweep_district(
 
 
 def _map(jobs, workers, progress, mapper):
-    columns = list(zip(*jobs, strict=True)) if jobs else [[]] * 7
+    columns = list(zip(*jobs, strict=True)) if jobs else [[]] * 5
     pool = None
     if mapper is not None:
         results = mapper(sweep_partition, *columns)

@@ -29,10 +29,11 @@ def test_a_dask_sweep_equals_the_local_sweep(store, cluster):  # noqa: F811
     local = published(store)
     mapper = dask_mapper(cluster.scheduler_address)
     try:
-        (run,) = sweep(store, AS_OF, mapper=mapper, partition_size=25)
+        (run,) = sweep(store, AS_OF, mapper=mapper, partition_size=25, full=True)
     finally:
         mapper.client.close()
     assert run.status == "completed" and run.counts["students"] == 120
+    assert run.counts["evaluated"] == 120  # every student evaluated on the cluster
     assert published(store) == local
 
 

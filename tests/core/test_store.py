@@ -114,8 +114,9 @@ def test_sweeps_are_runs_independent_of_partitions(store, monkeypatch):
     first = published(store)
     assert first and run.status == "completed" and run.counts["students"] == 60
     monkeypatch.setattr("spedrules.core.sweep.PARTITION_SIZE", 7)
-    (again,) = sweep(store, AS_OF, workers=2)
+    (again,) = sweep(store, AS_OF, workers=2, full=True)
     assert again.run > run.run and published(store) == first
+    assert again.counts["evaluated"] == 60
     history = store.runs("mesa-verde")
     assert [r["status"] for r in history] == ["completed", "completed"]  # both kept: history
     assert history[0]["fingerprint"]["stack"][0]["id"] == "us-idea"
