@@ -1,0 +1,454 @@
+"""Law tests as data: YAML files of hand-worked cases, run through the public API.
+
+A law-test file (``cases/*.yaml`` beside a plugin, docs/law-tests.md) is a list of cases; each
+names a stack (or a district config), a calendar, an as-of date, a case in the case-file format
+and, per rule id, the due date and status a person worked out by hand from the source. Like
+``openfisca test``, it lets a plugin author state what the law says on concrete dates and have
+every change of a rule checked against it. The cases are evaluated with
+:func:`spedrules.core.api.evaluate` exactly as ``spedrules evaluate`` does.
+
+:class:`Mutation` changes one number of a loaded rule set (a period's amount, a lead time's) so
+that a test can show the cases would notice the change (a number no case protects is a number
+that can be mistyped silently).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from attrs import evolve, field, frozen
+
+from spedrules.core import api
+from spedrules.core.calendar import SchoolCalendar
+from spedrules.core.case import case_from_dict, load_case
+from spedrules.core.config import config_from_dict, load_config
+from spedrules.core.convert import structure_at
+from spedrules.core.errors import InputError
+from spedrules.core.files import _Loader, check_depth, read_text
+from spedrules.core.layering import RuleSet
+from spedrules.core.model import STATUSES, Obligation
+from spedrules.core.plugins import Registry
+from spedrules.core.programs import evaluate_programs
+from spedrules.core.rules import IncidentRule, MeetingRule, ProgramRule, RuleBase, TimelineRule
+
+SUFFIXES = (".yaml", ".yml")
+
+
+@frozen
+class Expectation:
+    """What one obligation of a rule must be. ``due: null`` is a duty with no due date;
+    ``trigger`` (the day the clock started), ``kind`` and ``subject`` (incident or meeting id)
+    say which obligation is meant when a rule gives more than one."""
+
+    due: date | datetime | None
+    status: str
+    trigger: date | None = None
+    kind: str | None = None
+    subject: str | None = None
+
+    def describe(self) -> str:
+        which = [f"{k} {v}" for k, v in (("trigger", self.trigger), ("kind", self.kind),
+                                         ("subject", self.subject)) if v is not None]
+        return f" ({', '.join(which)})" if which else ""
+
+
+@frozen
+class Spec:
+    """One case as written in the file (before plugins or calendars are read)."""
+
+    name: str
+    as_of: date
+    expect: dict[str, Any] = field(hash=False)
+    case: Any = None  # a case mapping (case-file format) or a file name relative to this file
+    roster: tuple[dict[str, Any], ...] = ()  # cases of many students, for program rules
+    stack: tuple[str, ...] = ()
+    config: str | None = None  # a district TOML relative to this file, instead of ``stack``
+    options: dict[str, Any] = field(factory=dict, hash=False)
+    calendar: Any = None  # a file name relative to this file, or a mapping in calendar format
+    timezone: str | None = None  # default: the calendar's
+    violations: tuple[str, ...] | None = None  # when given: exactly these rule ids are violated
+
+
+@frozen
+class LawCase:
+    """A case ready to run: its spec, its expectations per rule id, where it is written."""
+
+    file: Path
+    line: int
+    index: int
+    spec: Spec
+    expect: dict[str, tuple[Expectation, ...]] = field(hash=False)
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}: line {self.line}"
+
+    @property
+    def id(self) -> str:
+        return f"{self.file.name}:{self.line}: {self.spec.name}"
+
+
+@frozen
+class Failure:
+    """One expectation that did not hold, or a case that could not be evaluated."""
+
+    case: LawCase
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.case.where}: {self.case.spec.name}: {self.rule}: {self.message}"
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+
+def find_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The law-test files named: files as given, folders by their ``*.yaml`` files (not their
+    subfolders, where calendars and cases the tests name by path may be kept)."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in SUFFIXES)
+            if not inside:
+                raise InputError(path, None, "a folder holding law-test files (*.yaml)")
+            found.extend(inside)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(path, None, "an existing law-test file or folder", "no such file")
+    return found
+
+
+def load_file(path: str | Path) -> list[LawCase]:
+    """The cases of one law-test file; a mistake is one InputError naming file, line, field."""
+    path = Path(path)
+    text = read_text(path)
+    try:
+        node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
+        data = check_depth(yaml.load(text, Loader=_Loader), path)  # noqa: S506
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else None
+        raise InputError(path, where, "valid YAML", getattr(exc, "problem", str(exc))) from None
+    if not isinstance(data, list) or not data:
+        raise InputError(path, None, "a list of law-test cases (- name: ...)", type(data).__name__)
+    return [_law_case(path, i, item, node.value[i].start_mark.line + 1) for i, item in
+            enumerate(data)]
+
+
+def _law_case(path: Path, i: int, item: Any, line: int) -> LawCase:
+    where = f"line {line}: [{i}]"
+    if not isinstance(item, dict):
+        raise InputError(path, where, "a mapping with name, as_of, case and expect", item)
+    spec: Spec = structure_at(item, Spec, str(path), where)
+    if not spec.stack and spec.config is None:
+        raise InputError(path, f"{where}.stack", "a list of plugin ids, or a config file")
+    if spec.stack and (spec.config is not None):
+        raise InputError(path, f"{where}.config", "either stack or config, not both")
+    if spec.case is None and not spec.roster:
+        raise InputError(path, f"{where}.case", "a case (mapping or file name), or a roster")
+    if not isinstance(spec.expect, dict) or not spec.expect:
+        raise InputError(path, f"{where}.expect", "a mapping of rule ids to due and status")
+    expect = {str(k): _expectations(path, f"{where}.expect.{k}", v) for k, v in
+              spec.expect.items()}
+    return LawCase(path, line, i, spec, expect)
+
+
+def _expectations(path: Path, where: str, value: Any) -> tuple[Expectation, ...]:
+    """``{due, status}``, a list of them (one per obligation meant), or ``[]``: no obligation."""
+    items = value if isinstance(value, list) else [value]
+    found = []
+    for j, item in enumerate(items):
+        at = f"{where}[{j}]" if isinstance(value, list) else where
+        exp = structure_at(item, Expectation, str(path), at)
+        if exp.status not in STATUSES:
+            raise InputError(path, f"{at}.status", f"one of {', '.join(STATUSES)}", exp.status)
+        found.append(exp)
+    return tuple(found)
+
+
+# ---- running ------------------------------------------------------------------------------
+
+Tweak = Callable[[RuleSet], RuleSet]
+
+
+class Runner:
+    """Runs law cases; districts (plugins, calendar, rules) are loaded once per distinct setup."""
+
+    def __init__(self, registry: Registry | None = None):
+        self.registry = registry or Registry.discover()
+        self._districts: dict[str, api.District] = {}
+
+    def district(self, case: LawCase) -> api.District:
+        key = _setup_key(case)
+        if key not in self._districts:
+            self._districts[key] = _load_district(case, self.registry)
+        return self._districts[key]
+
+    def run(self, case: LawCase, tweak: Tweak | None = None) -> list[Failure]:
+        """The failures of one case (none: it passed); ``tweak`` alters the rule set first."""
+        district = self.district(case)
+        if tweak is not None:
+            district = evolve(district, ruleset=tweak(district.ruleset))
+        obligations, violated = _evaluate(case, district)
+        failures = []
+        for rule_id, expectations in case.expect.items():
+            found = [o for o in obligations if o.rule == rule_id]
+            failures += [Failure(case, rule_id, m) for m in _compare(expectations, found,
+                                                                     district)]
+        if case.spec.violations is not None and set(case.spec.violations) != violated:
+            failures.append(Failure(case, "violations", f"expected violations of "
+                                    f"{_ids(case.spec.violations)}, got {_ids(violated)}"))
+        return failures
+
+
+def _ids(ids: Iterable[str]) -> str:
+    return ", ".join(sorted(ids)) or "none"
+
+
+def _setup_key(case: LawCase) -> str:
+    s = case.spec
+    base = case.file.parent
+    return json.dumps(
+        [str(base / s.config) if s.config else None, list(s.stack), s.options,
+         s.calendar if isinstance(s.calendar, dict) else str(base / s.calendar)
+         if s.calendar else None, s.timezone],
+        sort_keys=True, default=str,
+    )
+
+
+def _reframe(exc: InputError, case: LawCase, name: str) -> InputError:
+    """An error of a config or calendar made from the case: named by the case's file, line and
+    field (a calendar or config file of its own keeps its own name)."""
+    if exc.file not in (None, str(case.file)):
+        return exc
+    field_ = (exc.field or "").removeprefix("district.")
+    where = f"line {case.line}: [{case.index}].{name}" + (f".{field_}" if field_ else "")
+    return InputError(case.file, where, exc.expected, exc.got)
+
+
+def _calendar(case: LawCase) -> SchoolCalendar | None:
+    cal = case.spec.calendar
+    if cal is None:
+        return None
+    try:
+        if isinstance(cal, dict):
+            return SchoolCalendar.from_dict(cal, str(case.file))
+        if isinstance(cal, str):
+            return SchoolCalendar.load(case.file.parent / cal)
+    except InputError as exc:
+        raise _reframe(exc, case, "calendar") from None
+    raise InputError(case.file, f"line {case.line}: [{case.index}].calendar",
+                     "a calendar file name or a mapping in the calendar format", cal)
+
+
+def _load_district(case: LawCase, registry: Registry) -> api.District:
+    spec = case.spec
+    calendar = _calendar(case)
+    try:
+        if spec.config is not None:
+            config = load_config(case.file.parent / spec.config)
+            if config.local_plugins:
+                registry = None  # the district's own add-ons are loaded with a fresh registry
+        else:
+            timezone = spec.timezone or (calendar.timezone if calendar else None)
+            if timezone is None:
+                raise InputError(case.file, "timezone", "a timezone, or a calendar that has one")
+            district = {"id": "law-test", "name": spec.name, "state": "law-test",
+                        "timezone": timezone, "stack": list(spec.stack)}
+            config = config_from_dict({"district": district, "options": spec.options},
+                                      case.file)
+        return api.load_district(config, registry, calendar)
+    except InputError as exc:
+        raise _reframe(exc, case, "stack" if "stack" in (exc.field or "") else
+                       "options" if (exc.field or "").startswith("options") else "district") \
+            from None
+
+
+def _evaluate(case: LawCase, district: api.District) -> tuple[list[Obligation], set[str]]:
+    spec = case.spec
+    obligations: list[Obligation] = []
+    violated: set[str] = set()
+    if spec.case is not None:
+        result = api.evaluate(district, _case(case, spec.case, "case", district), spec.as_of)
+        obligations += result.obligations
+        violated |= {v.rule for v in result.violations}
+    if spec.roster:
+        cases = [_case(case, c, f"roster[{j}]", district) for j, c in enumerate(spec.roster)]
+        obligations += evaluate_programs(district.ruleset, cases, district.calendar,
+                                         district.tz, spec.as_of)
+    return obligations, violated
+
+
+def _case(case: LawCase, value: Any, name: str, district: api.District):
+    where = f"{case.file}: line {case.line}: [{case.index}].{name}"
+    if isinstance(value, str):
+        return load_case(case.file.parent / value, district.event_types)
+    if isinstance(value, dict):
+        return case_from_dict(value, where, district.event_types)
+    raise InputError(case.file, f"line {case.line}: [{case.index}].{name}",
+                     "a case mapping (student, events, ...) or a case file name", value)
+
+
+def _compare(expected: tuple[Expectation, ...], found: list[Obligation], district) -> list[str]:
+    if not expected:
+        return [f"expected no obligation, got {_show(found)}"] if found else []
+    messages = []
+    for exp in expected:
+        matches = [o for o in found if _selects(exp, o)]
+        if len(matches) != 1:
+            got = "none" if not found else _show(found)
+            what = "no obligation" if not matches else f"{len(matches)} obligations"
+            hint = "" if not matches else "; say which with trigger, kind or subject"
+            messages.append(f"expected due {_fmt(exp.due)} {exp.status}{exp.describe()}: "
+                            f"{what} matched{hint}; the rule gave {got}")
+            continue
+        ob = matches[0]
+        if not _same_due(exp.due, ob.due, district) or exp.status != ob.status:
+            messages.append(f"expected due {_fmt(exp.due)} {exp.status}{exp.describe()}, "
+                            f"got due {_fmt(ob.due)} {ob.status}")
+    return messages
+
+
+def _selects(exp: Expectation, ob: Obligation) -> bool:
+    if exp.trigger is not None and (ob.trigger is None or ob.trigger.date != exp.trigger):
+        return False
+    if exp.kind is not None and ob.kind != exp.kind:
+        return False
+    return exp.subject is None or ob.subject == exp.subject
+
+
+def _same_due(want: date | datetime | None, got: date | datetime | None, district) -> bool:
+    if isinstance(want, datetime) != isinstance(got, datetime):
+        return False
+    if isinstance(want, datetime) and want.tzinfo is None:
+        want = want.replace(tzinfo=district.tz)  # naive moments are in the district's timezone
+    return want == got
+
+
+def _fmt(value: date | datetime | None) -> str:
+    return "none" if value is None else value.isoformat()
+
+
+def _show(found: list[Obligation]) -> str:
+    return "; ".join(
+        f"due {_fmt(o.due)} {o.status}"
+        + (f" (trigger {o.trigger.date}" if o.trigger else " (")
+        + (f", subject {o.subject}" if o.subject else "") + f", kind {o.kind})"
+        for o in found
+    )
+
+
+def run_paths(paths: Iterable[str | Path], runner: Runner | None = None):
+    """Every case of the files and folders named: ``(case, failures)`` pairs, in file order.
+    All files are read (and checked) before any case runs."""
+    cases = [c for f in find_files(paths) for c in load_file(f)]
+    runner = runner or Runner()
+    for case in cases:
+        yield case, runner.run(case)
+
+
+# ---- which rules need cases, and mutations of their numbers ---------------------------------
+
+
+def gives_obligations(rule: RuleBase) -> bool:
+    """Rules whose result is an obligation with a due date and status (a law case can state
+    it): every timeline and program rule, an incident duty, a meeting rule with lead times."""
+    if isinstance(rule, TimelineRule | ProgramRule):
+        return True
+    if isinstance(rule, IncidentRule):
+        return rule.period is not None or bool(rule.met_by) or rule.attempts_required is not None
+    return isinstance(rule, MeetingRule) and bool(rule.lead_times)
+
+
+# units whose amount the engine does not read: the rule's Python computes the date ("custom"),
+# or the end of that school day is the deadline whatever the number ("end_of_school_day")
+AMOUNT_UNUSED = frozenset({"custom", "end_of_school_day"})
+
+
+@frozen
+class Mutation:
+    """One number of one rule version changed by ``delta``: ``part`` is ``period``,
+    ``arises_after``, ``lead_times[i]`` or ``lead_times[i].at_most``."""
+
+    rule: str
+    version: int
+    part: str
+    delta: int
+    was: int
+
+    def __str__(self) -> str:
+        sign = "+" if self.delta > 0 else "-"
+        return f"{self.rule} v{self.version} {self.part} {self.was}{sign}{abs(self.delta)}"
+
+    def apply(self, rule: RuleBase) -> RuleBase:
+        name, _, rest = self.part.partition("[")
+        if name != "lead_times":
+            period = getattr(rule, name)
+            return evolve(rule, **{name: evolve(period, amount=period.amount + self.delta)})
+        i = int(rest.split("]")[0])
+        lead = rule.lead_times[i]
+        attr = "at_most" if self.part.endswith(".at_most") else "amount"
+        changed = evolve(lead, **{attr: getattr(lead, attr) + self.delta})
+        return evolve(rule, lead_times=(*rule.lead_times[:i], changed, *rule.lead_times[i + 1:]))
+
+    def tweak(self, ruleset: RuleSet) -> RuleSet:
+        """A copy of ``ruleset`` with this change (the original, and its caches, untouched)."""
+        entry = ruleset.entries.get(self.rule)
+        if entry is None or self.version >= len(entry.versions):
+            return ruleset
+        versions = list(entry.versions)
+        versions[self.version] = self.apply(versions[self.version])
+        entries = {**ruleset.entries, self.rule: evolve(entry, versions=tuple(versions))}
+        return RuleSet(entries, list(ruleset.problems), list(ruleset.allowances))
+
+
+def mutations(rule: RuleBase, version: int) -> Iterator[Mutation]:
+    """+1 on each number of a rule version, and -1 where the number is positive."""
+    numbers: list[tuple[str, int]] = []
+    for name in ("period", "arises_after"):
+        period = getattr(rule, name, None)
+        if period is not None and period.unit not in AMOUNT_UNUSED:
+            numbers.append((name, period.amount))
+    for i, lead in enumerate(getattr(rule, "lead_times", ())):
+        numbers.append((f"lead_times[{i}]", lead.amount))
+        if lead.at_most is not None:
+            numbers.append((f"lead_times[{i}].at_most", lead.at_most))
+    for part, amount in numbers:
+        yield Mutation(rule.id, version, part, +1, amount)
+        if amount > 0:
+            yield Mutation(rule.id, version, part, -1, amount)
+
+
+def ruleset_mutations(ruleset: RuleSet, sources: Iterable[str] | None = None) -> list[Mutation]:
+    """The mutations of every rule of a resolved rule set (of the plugins ``sources`` only)."""
+    wanted = None if sources is None else set(sources)
+    found = []
+    for entry in ruleset.entries.values():
+        for i, rule in enumerate(entry.versions):
+            if wanted is None or rule.source in wanted:
+                found.extend(mutations(rule, i))
+    return found
+
+
+__all__ = [
+    "Expectation",
+    "Failure",
+    "LawCase",
+    "Mutation",
+    "Runner",
+    "Spec",
+    "find_files",
+    "gives_obligations",
+    "load_file",
+    "mutations",
+    "run_paths",
+    "ruleset_mutations",
+]
