@@ -52,8 +52,11 @@ class Expectation:
     subject: str | None = None
 
     def describe(self) -> str:
-        which = [f"{k} {v}" for k, v in (("trigger", self.trigger), ("kind", self.kind),
-                                         ("subject", self.subject)) if v is not None]
+        which = [
+            f"{k} {v}"
+            for k, v in (("trigger", self.trigger), ("kind", self.kind), ("subject", self.subject))
+            if v is not None
+        ]
         return f" ({', '.join(which)})" if which else ""
 
 
@@ -139,8 +142,9 @@ def load_file(path: str | Path) -> list[LawCase]:
         raise InputError(path, where, "valid YAML", getattr(exc, "problem", str(exc))) from None
     if not isinstance(data, list) or not data:
         raise InputError(path, None, "a list of law-test cases (- name: ...)", type(data).__name__)
-    return [_law_case(path, i, item, node.value[i].start_mark.line + 1) for i, item in
-            enumerate(data)]
+    return [
+        _law_case(path, i, item, node.value[i].start_mark.line + 1) for i, item in enumerate(data)
+    ]
 
 
 def _law_case(path: Path, i: int, item: Any, line: int) -> LawCase:
@@ -156,8 +160,7 @@ def _law_case(path: Path, i: int, item: Any, line: int) -> LawCase:
         raise InputError(path, f"{where}.case", "a case (mapping or file name), or a roster")
     if not isinstance(spec.expect, dict) or not spec.expect:
         raise InputError(path, f"{where}.expect", "a mapping of rule ids to due and status")
-    expect = {str(k): _expectations(path, f"{where}.expect.{k}", v) for k, v in
-              spec.expect.items()}
+    expect = {str(k): _expectations(path, f"{where}.expect.{k}", v) for k, v in spec.expect.items()}
     return LawCase(path, line, i, spec, expect)
 
 
@@ -201,11 +204,15 @@ class Runner:
         failures = []
         for rule_id, expectations in case.expect.items():
             found = [o for o in obligations if o.rule == rule_id]
-            failures += [Failure(case, rule_id, m) for m in _compare(expectations, found,
-                                                                     district)]
+            failures += [Failure(case, rule_id, m) for m in _compare(expectations, found, district)]
         if case.spec.violations is not None and set(case.spec.violations) != violated:
-            failures.append(Failure(case, "violations", f"expected violations of "
-                                    f"{_ids(case.spec.violations)}, got {_ids(violated)}"))
+            failures.append(
+                Failure(
+                    case,
+                    "violations",
+                    f"expected violations of {_ids(case.spec.violations)}, got {_ids(violated)}",
+                )
+            )
         return failures
 
 
@@ -217,10 +224,19 @@ def _setup_key(case: LawCase) -> str:
     s = case.spec
     base = case.file.parent
     return json.dumps(
-        [str(base / s.config) if s.config else None, list(s.stack), s.options,
-         s.calendar if isinstance(s.calendar, dict) else str(base / s.calendar)
-         if s.calendar else None, s.timezone],
-        sort_keys=True, default=str,
+        [
+            str(base / s.config) if s.config else None,
+            list(s.stack),
+            s.options,
+            s.calendar
+            if isinstance(s.calendar, dict)
+            else str(base / s.calendar)
+            if s.calendar
+            else None,
+            s.timezone,
+        ],
+        sort_keys=True,
+        default=str,
     )
 
 
@@ -245,8 +261,12 @@ def _calendar(case: LawCase) -> SchoolCalendar | None:
             return SchoolCalendar.load(case.file.parent / cal)
     except InputError as exc:
         raise _reframe(exc, case, "calendar") from None
-    raise InputError(case.file, f"line {case.line}: [{case.index}].calendar",
-                     "a calendar file name or a mapping in the calendar format", cal)
+    raise InputError(
+        case.file,
+        f"line {case.line}: [{case.index}].calendar",
+        "a calendar file name or a mapping in the calendar format",
+        cal,
+    )
 
 
 def _load_district(case: LawCase, registry: Registry) -> api.District:
@@ -261,15 +281,25 @@ def _load_district(case: LawCase, registry: Registry) -> api.District:
             timezone = spec.timezone or (calendar.timezone if calendar else None)
             if timezone is None:
                 raise InputError(case.file, "timezone", "a timezone, or a calendar that has one")
-            district = {"id": "law-test", "name": spec.name, "state": "law-test",
-                        "timezone": timezone, "stack": list(spec.stack)}
-            config = config_from_dict({"district": district, "options": spec.options},
-                                      case.file)
+            district = {
+                "id": "law-test",
+                "name": spec.name,
+                "state": "law-test",
+                "timezone": timezone,
+                "stack": list(spec.stack),
+            }
+            config = config_from_dict({"district": district, "options": spec.options}, case.file)
         return api.load_district(config, registry, calendar)
     except InputError as exc:
-        raise _reframe(exc, case, "stack" if "stack" in (exc.field or "") else
-                       "options" if (exc.field or "").startswith("options") else "district") \
-            from None
+        raise _reframe(
+            exc,
+            case,
+            "stack"
+            if "stack" in (exc.field or "")
+            else "options"
+            if (exc.field or "").startswith("options")
+            else "district",
+        ) from None
 
 
 def _evaluate(case: LawCase, district: api.District) -> tuple[list[Obligation], set[str]]:
@@ -282,8 +312,9 @@ def _evaluate(case: LawCase, district: api.District) -> tuple[list[Obligation], 
         violated |= {v.rule for v in result.violations}
     if spec.roster:
         cases = [_case(case, c, f"roster[{j}]", district) for j, c in enumerate(spec.roster)]
-        obligations += evaluate_programs(district.ruleset, cases, district.calendar,
-                                         district.tz, spec.as_of)
+        obligations += evaluate_programs(
+            district.ruleset, cases, district.calendar, district.tz, spec.as_of
+        )
     return obligations, violated
 
 
@@ -293,8 +324,12 @@ def _case(case: LawCase, value: Any, name: str, district: api.District):
         return load_case(case.file.parent / value, district.event_types)
     if isinstance(value, dict):
         return case_from_dict(value, where, district.event_types)
-    raise InputError(case.file, f"line {case.line}: [{case.index}].{name}",
-                     "a case mapping (student, events, ...) or a case file name", value)
+    raise InputError(
+        case.file,
+        f"line {case.line}: [{case.index}].{name}",
+        "a case mapping (student, events, ...) or a case file name",
+        value,
+    )
 
 
 def _compare(expected: tuple[Expectation, ...], found: list[Obligation], district) -> list[str]:
@@ -307,13 +342,17 @@ def _compare(expected: tuple[Expectation, ...], found: list[Obligation], distric
             got = "none" if not found else _show(found)
             what = "no obligation" if not matches else f"{len(matches)} obligations"
             hint = "" if not matches else "; say which with trigger, kind or subject"
-            messages.append(f"expected due {_fmt(exp.due)} {exp.status}{exp.describe()}: "
-                            f"{what} matched{hint}; the rule gave {got}")
+            messages.append(
+                f"expected due {_fmt(exp.due)} {exp.status}{exp.describe()}: "
+                f"{what} matched{hint}; the rule gave {got}"
+            )
             continue
         ob = matches[0]
         if not _same_due(exp.due, ob.due, district) or exp.status != ob.status:
-            messages.append(f"expected due {_fmt(exp.due)} {exp.status}{exp.describe()}, "
-                            f"got due {_fmt(ob.due)} {ob.status}")
+            messages.append(
+                f"expected due {_fmt(exp.due)} {exp.status}{exp.describe()}, "
+                f"got due {_fmt(ob.due)} {ob.status}"
+            )
     return messages
 
 
@@ -341,7 +380,8 @@ def _show(found: list[Obligation]) -> str:
     return "; ".join(
         f"due {_fmt(o.due)} {o.status}"
         + (f" (trigger {o.trigger.date}" if o.trigger else " (")
-        + (f", subject {o.subject}" if o.subject else "") + f", kind {o.kind})"
+        + (f", subject {o.subject}" if o.subject else "")
+        + f", kind {o.kind})"
         for o in found
     )
 
@@ -397,7 +437,7 @@ class Mutation:
         lead = rule.lead_times[i]
         attr = "at_most" if self.part.endswith(".at_most") else "amount"
         changed = evolve(lead, **{attr: getattr(lead, attr) + self.delta})
-        return evolve(rule, lead_times=(*rule.lead_times[:i], changed, *rule.lead_times[i + 1:]))
+        return evolve(rule, lead_times=(*rule.lead_times[:i], changed, *rule.lead_times[i + 1 :]))
 
     def tweak(self, ruleset: RuleSet) -> RuleSet:
         """A copy of ``ruleset`` with this change (the original, and its caches, untouched)."""
