@@ -86,10 +86,14 @@ class LawCase:
     index: int
     spec: Spec
     expect: dict[str, tuple[Expectation, ...]] = field(hash=False)
+    lines: dict[str, int] = field(factory=dict, hash=False, eq=False)  # key -> line written
 
     @property
     def where(self) -> str:
         return f"{self.file}: line {self.line}"
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, self.line)
 
     @property
     def id(self) -> str:
@@ -105,7 +109,8 @@ class Failure:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.case.where}: {self.case.spec.name}: {self.rule}: {self.message}"
+        line = self.case.line_of(f"expect.{self.rule}")
+        return f"{self.case.file}: line {line}: {self.case.spec.name}: {self.rule}: {self.message}"
 
 
 # ---- reading ------------------------------------------------------------------------------
@@ -142,37 +147,68 @@ def load_file(path: str | Path) -> list[LawCase]:
         raise InputError(path, where, "valid YAML", getattr(exc, "problem", str(exc))) from None
     if not isinstance(data, list) or not data:
         raise InputError(path, None, "a list of law-test cases (- name: ...)", type(data).__name__)
-    return [
-        _law_case(path, i, item, node.value[i].start_mark.line + 1) for i, item in enumerate(data)
-    ]
+    return [_law_case(path, i, item, _key_lines(node.value[i])) for i, item in enumerate(data)]
 
 
-def _law_case(path: Path, i: int, item: Any, line: int) -> LawCase:
-    where = f"line {line}: [{i}]"
+def _key_lines(node: yaml.Node) -> dict[str, int]:
+    """The line of a case (key ``""``), of each of its keys and of each expectation, so that an
+    error or a failure points at the line a person wrote."""
+    lines = {"": node.start_mark.line + 1}
+    if not isinstance(node, yaml.MappingNode):
+        return lines
+    for key, value in node.value:
+        lines[str(key.value)] = key.start_mark.line + 1
+        if key.value != "expect" or not isinstance(value, yaml.MappingNode):
+            continue
+        for rule, exp in value.value:
+            lines[f"expect.{rule.value}"] = rule.start_mark.line + 1
+            if isinstance(exp, yaml.SequenceNode):
+                for j, item in enumerate(exp.value):
+                    lines[f"expect.{rule.value}[{j}]"] = item.start_mark.line + 1
+    return lines
+
+
+def _at(lines: dict[str, int], i: int, key: str = "") -> str:
+    """``line N: [i].key``: the field, at the line of the nearest key written."""
+    found = key
+    while found and found not in lines:
+        found = found.rpartition("[")[0] if found.endswith("]") else found.rpartition(".")[0]
+    return f"line {lines.get(found, lines[''])}: [{i}]" + (f".{key}" if key else "")
+
+
+def _law_case(path: Path, i: int, item: Any, lines: dict[str, int]) -> LawCase:
     if not isinstance(item, dict):
-        raise InputError(path, where, "a mapping with name, as_of, case and expect", item)
-    spec: Spec = structure_at(item, Spec, str(path), where)
+        raise InputError(path, _at(lines, i), "a mapping with name, as_of, case and expect", item)
+    try:
+        spec: Spec = structure_at(item, Spec, str(path), "")
+    except InputError as exc:
+        raise InputError(path, _at(lines, i, exc.field or ""), exc.expected, exc.got) from None
     if not spec.stack and spec.config is None:
-        raise InputError(path, f"{where}.stack", "a list of plugin ids, or a config file")
+        raise InputError(path, _at(lines, i, "stack"), "a list of plugin ids, or a config file")
     if spec.stack and (spec.config is not None):
-        raise InputError(path, f"{where}.config", "either stack or config, not both")
+        raise InputError(path, _at(lines, i, "config"), "either stack or config, not both")
     if spec.case is None and not spec.roster:
-        raise InputError(path, f"{where}.case", "a case (mapping or file name), or a roster")
+        raise InputError(path, _at(lines, i, "case"), "a case mapping or file name, or a roster")
     if not isinstance(spec.expect, dict) or not spec.expect:
-        raise InputError(path, f"{where}.expect", "a mapping of rule ids to due and status")
-    expect = {str(k): _expectations(path, f"{where}.expect.{k}", v) for k, v in spec.expect.items()}
-    return LawCase(path, line, i, spec, expect)
+        raise InputError(path, _at(lines, i, "expect"), "a mapping of rule ids to due and status")
+    expect = {str(k): _expectations(path, lines, i, str(k), v) for k, v in spec.expect.items()}
+    return LawCase(path, lines[""], i, spec, expect, lines)
 
 
-def _expectations(path: Path, where: str, value: Any) -> tuple[Expectation, ...]:
+def _expectations(path: Path, lines, i: int, rule: str, value: Any) -> tuple[Expectation, ...]:
     """``{due, status}``, a list of them (one per obligation meant), or ``[]``: no obligation."""
     items = value if isinstance(value, list) else [value]
     found = []
     for j, item in enumerate(items):
-        at = f"{where}[{j}]" if isinstance(value, list) else where
-        exp = structure_at(item, Expectation, str(path), at)
+        key = f"expect.{rule}[{j}]" if isinstance(value, list) else f"expect.{rule}"
+        try:
+            exp = structure_at(item, Expectation, str(path), "")
+        except InputError as exc:
+            at = _at(lines, i, key) + (f".{exc.field}" if exc.field else "")
+            raise InputError(path, at, exc.expected, exc.got) from None
         if exp.status not in STATUSES:
-            raise InputError(path, f"{at}.status", f"one of {', '.join(STATUSES)}", exp.status)
+            at = _at(lines, i, key) + ".status"
+            raise InputError(path, at, f"one of {', '.join(STATUSES)}", exp.status)
         found.append(exp)
     return tuple(found)
 
@@ -240,13 +276,13 @@ def _setup_key(case: LawCase) -> str:
     )
 
 
-def _reframe(exc: InputError, case: LawCase, name: str) -> InputError:
-    """An error of a config or calendar made from the case: named by the case's file, line and
-    field (a calendar or config file of its own keeps its own name)."""
+def _reframe(exc: InputError, case: LawCase) -> InputError:
+    """An error of the config or calendar made from the case, named by the case's file, line
+    and field (a calendar or config file of its own keeps its own name)."""
     if exc.file not in (None, str(case.file)):
         return exc
     field_ = (exc.field or "").removeprefix("district.")
-    where = f"line {case.line}: [{case.index}].{name}" + (f".{field_}" if field_ else "")
+    where = f"line {case.line}: [{case.index}]" + (f".{field_}" if field_ else "")
     return InputError(case.file, where, exc.expected, exc.got)
 
 
@@ -258,9 +294,17 @@ def _calendar(case: LawCase) -> SchoolCalendar | None:
         if isinstance(cal, dict):
             return SchoolCalendar.from_dict(cal, str(case.file))
         if isinstance(cal, str):
-            return SchoolCalendar.load(case.file.parent / cal)
+            path = case.file.parent / cal
+            if not path.is_file():
+                raise InputError(
+                    case.file,
+                    f"line {case.line}: [{case.index}].calendar",
+                    f"an existing calendar file (looked for {path})",
+                    cal,
+                )
+            return SchoolCalendar.load(path)
     except InputError as exc:
-        raise _reframe(exc, case, "calendar") from None
+        raise _reframe(exc, case) from None
     raise InputError(
         case.file,
         f"line {case.line}: [{case.index}].calendar",
@@ -291,15 +335,7 @@ def _load_district(case: LawCase, registry: Registry) -> api.District:
             config = config_from_dict({"district": district, "options": spec.options}, case.file)
         return api.load_district(config, registry, calendar)
     except InputError as exc:
-        raise _reframe(
-            exc,
-            case,
-            "stack"
-            if "stack" in (exc.field or "")
-            else "options"
-            if (exc.field or "").startswith("options")
-            else "district",
-        ) from None
+        raise _reframe(exc, case) from None
 
 
 def _evaluate(case: LawCase, district: api.District) -> tuple[list[Obligation], set[str]]:
@@ -395,6 +431,35 @@ def run_paths(paths: Iterable[str | Path], runner: Runner | None = None):
         yield case, runner.run(case)
 
 
+@frozen
+class Report:
+    """What ``spedrules test`` prints: each failure (or each case, verbose) and a summary."""
+
+    results: tuple[tuple[LawCase, tuple[Failure, ...]], ...]
+
+    @classmethod
+    def of(cls, paths: Iterable[str | Path], runner: Runner | None = None) -> Report:
+        return cls(tuple((case, tuple(failures)) for case, failures in run_paths(paths, runner)))
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for _, failures in self.results if failures)
+
+    def lines(self, verbose: bool = False) -> list[str]:
+        out = []
+        for case, failures in self.results:
+            if verbose and not failures:
+                out.append(f"PASS {case.where}: {case.spec.name}")
+            out.extend(f"FAIL {failure}" for failure in failures)
+        total = len(self.results)
+        checks = sum(len(e) or 1 for case, _ in self.results for e in case.expect.values())
+        if self.failed:
+            out.append(f"{self.failed} of {total} law case(s) failed")
+        else:
+            out.append(f"{total} law case(s) passed ({checks} expectations)")
+        return out
+
+
 # ---- which rules need cases, and mutations of their numbers ---------------------------------
 
 
@@ -451,7 +516,11 @@ class Mutation:
 
 
 def mutations(rule: RuleBase, version: int) -> Iterator[Mutation]:
-    """+1 on each number of a rule version, and -1 where the number is positive."""
+    """+1 on each number of a rule version, and -1 where the number is positive. None for a
+    version whose text is not verified: its duties are shown as undetermined, so its numbers
+    decide no date until it is."""
+    if getattr(rule, "unverified", ""):
+        return
     numbers: list[tuple[str, int]] = []
     for name in ("period", "arises_after"):
         period = getattr(rule, name, None)
@@ -483,6 +552,7 @@ __all__ = [
     "Failure",
     "LawCase",
     "Mutation",
+    "Report",
     "Runner",
     "Spec",
     "find_files",
