@@ -181,8 +181,10 @@ def _law_case(path: Path, i: int, item: Any, lines: dict[str, int]) -> LawCase:
         raise InputError(path, _at(lines, i), "a mapping with name, as_of, case and expect", item)
     try:
         spec: Spec = structure_at(item, Spec, str(path), "")
-    except InputError as exc:
-        raise InputError(path, _at(lines, i, exc.field or ""), exc.expected, exc.got) from None
+    except InputError as exc:  # a key not in the format: point at its line
+        extra = exc.got if not exc.field and isinstance(exc.got, str) and exc.got in lines else ""
+        at = _at(lines, i, exc.field or extra)
+        raise InputError(path, at, exc.expected, exc.got) from None
     if not spec.stack and spec.config is None:
         raise InputError(path, _at(lines, i, "stack"), "a list of plugin ids, or a config file")
     if spec.stack and (spec.config is not None):
@@ -282,8 +284,7 @@ def _reframe(exc: InputError, case: LawCase) -> InputError:
     if exc.file not in (None, str(case.file)):
         return exc
     field_ = (exc.field or "").removeprefix("district.")
-    where = f"line {case.line}: [{case.index}]" + (f".{field_}" if field_ else "")
-    return InputError(case.file, where, exc.expected, exc.got)
+    return InputError(case.file, _at(case.lines, case.index, field_), exc.expected, exc.got)
 
 
 def _calendar(case: LawCase) -> SchoolCalendar | None:
@@ -298,7 +299,7 @@ def _calendar(case: LawCase) -> SchoolCalendar | None:
             if not path.is_file():
                 raise InputError(
                     case.file,
-                    f"line {case.line}: [{case.index}].calendar",
+                    _at(case.lines, case.index, "calendar"),
                     f"an existing calendar file (looked for {path})",
                     cal,
                 )
@@ -307,7 +308,7 @@ def _calendar(case: LawCase) -> SchoolCalendar | None:
         raise _reframe(exc, case) from None
     raise InputError(
         case.file,
-        f"line {case.line}: [{case.index}].calendar",
+        _at(case.lines, case.index, "calendar"),
         "a calendar file name or a mapping in the calendar format",
         cal,
     )
@@ -355,14 +356,14 @@ def _evaluate(case: LawCase, district: api.District) -> tuple[list[Obligation], 
 
 
 def _case(case: LawCase, value: Any, name: str, district: api.District):
-    where = f"{case.file}: line {case.line}: [{case.index}].{name}"
+    where = f"{case.file}: {_at(case.lines, case.index, name)}"
     if isinstance(value, str):
         return load_case(case.file.parent / value, district.event_types)
     if isinstance(value, dict):
         return case_from_dict(value, where, district.event_types)
     raise InputError(
         case.file,
-        f"line {case.line}: [{case.index}].{name}",
+        _at(case.lines, case.index, name),
         "a case mapping (student, events, ...) or a case file name",
         value,
     )

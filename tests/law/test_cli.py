@@ -1,0 +1,135 @@
+"""``spedrules test PATH...``: exit 0 when every law case passes, 1 naming the file, line, case
+and rule with expected against got, 2 with one line for a bad file."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from spedrules.cli.main import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+CALIFORNIA = ROOT / "jurisdictions" / "california" / "cases"
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, ["test", *map(str, args)], catch_exceptions=False)
+
+
+def one_line_error(result, *needles: str) -> str:
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output, result.output
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+    return lines[0]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    shutil.copytree(CALIFORNIA / "calendars", tmp_path / "calendars")
+    return tmp_path
+
+
+CASE = """\
+    # referral Tue 9/8 + 15 days, no vacation: Wed 2026-09-23; nothing provided by 10/1
+    - name: assessment plan
+      stack: [us-idea, california]
+      calendar: calendars/2026-28.yaml
+      as_of: 2026-10-01
+      case: {student: {id: S-1}, events: [{type: referral_received, date: 2026-09-08}]}
+      expect:
+        ca.assessment_plan: {due: DUE, status: STATUS}
+"""
+
+
+def write(folder: Path, due="2026-09-23", status="overdue", text=CASE) -> Path:
+    path = folder / "plan.yaml"
+    path.write_text(textwrap.dedent(text).replace("DUE", due).replace("STATUS", status))
+    return path
+
+
+def test_the_bundled_cases_pass():
+    result = invoke(CALIFORNIA, ROOT / "plugins" / "st_lucie" / "cases")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1].startswith("15 law case(s) passed")
+
+
+def test_a_passing_file_and_verbose(folder):
+    result = invoke("-v", write(folder))
+    assert result.exit_code == 0, result.output
+    assert f"PASS {folder / 'plan.yaml'}: line 2: assessment plan" in result.output
+    assert "1 law case(s) passed (1 expectations)" in result.output
+
+
+def test_a_wrong_date_fails_naming_file_line_case_rule(folder):
+    result = invoke(write(folder, due="2026-09-22"))
+    assert result.exit_code == 1
+    assert (
+        f"FAIL {folder / 'plan.yaml'}: line 8: assessment plan: ca.assessment_plan: "
+        "expected due 2026-09-22 overdue, got due 2026-09-23 overdue"
+    ) in result.output
+    assert "1 of 1 law case(s) failed" in result.output
+
+
+def test_a_wrong_status_fails(folder):
+    result = invoke(write(folder, status="open"))
+    assert result.exit_code == 1
+    assert "expected due 2026-09-23 open, got due 2026-09-23 overdue" in result.output
+
+
+def test_an_expected_obligation_that_is_not_there(folder):
+    text = CASE.replace("ca.assessment_plan: {due", "ca.records_access: {due")
+    result = invoke(write(folder, text=text))
+    assert result.exit_code == 1
+    assert "ca.records_access: expected due 2026-09-23 overdue: no obligation matched" in (
+        result.output
+    )
+
+
+def test_no_obligation_expected_but_one_given(folder):
+    text = CASE.replace("{due: DUE, status: STATUS}", "[]")
+    result = invoke(write(folder, text=text))
+    assert result.exit_code == 1
+    assert "expected no obligation, got due 2026-09-23 overdue" in result.output
+
+
+@pytest.mark.parametrize(
+    "change, needles",
+    [
+        (("due: DUE", "due: 2026-09-31"), ["line 8: [0].expect.ca.assessment_plan.due", "a date"]),
+        (("STATUS", "late!"), ["line 8: [0].expect.ca.assessment_plan.status", "one of met"]),
+        (("as_of: 2026-10-01", "as_of: soon"), ["line 5: [0].as_of", "a date YYYY-MM-DD"]),
+        (("california]", "californa]"), ["line 3: [0].stack[1]", "an installed plugin id"]),
+        (("2026-28.yaml", "2099.yaml"), ["line 4: [0].calendar", "an existing calendar file"]),
+        (("referral_received", "referal"), ["[0].case: events[0].type", "a core event type"]),
+        (("  as_of:", "  colour: red\n  as_of:"), ["line 5: [0].colour", "only the fields"]),
+        (("  stack: [us-idea, california]\n", ""), ["[0].stack", "a list of plugin ids"]),
+    ],
+)
+def test_bad_input_is_one_line_naming_file_line_and_field(folder, change, needles):
+    text = textwrap.dedent(CASE).replace(*change)
+    result = invoke(write(folder, text=text))
+    one_line_error(result, str(folder / "plan.yaml"), *needles)
+
+
+def test_bad_yaml_and_not_a_list(folder):
+    path = folder / "plan.yaml"
+    path.write_text("- name: [unclosed\n")
+    one_line_error(invoke(path), "plan.yaml: line 2", "valid YAML")
+    path.write_text("name: x\n")
+    one_line_error(invoke(path), "plan.yaml", "a list of law-test cases")
+
+
+def test_missing_path_and_empty_folder(tmp_path):
+    one_line_error(invoke(tmp_path / "nope.yaml"), "nope.yaml", "an existing law-test file")
+    one_line_error(invoke(tmp_path), "a folder holding law-test files")
+
+
+def test_a_path_is_required():
+    result = CliRunner().invoke(cli, ["test"])
+    assert result.exit_code == 2
