@@ -423,6 +423,21 @@ def _show(found: list[Obligation]) -> str:
     )
 
 
+def plugin_cases(plugin_ids: Iterable[str], registry: Registry) -> list[Path]:
+    """The ``cases`` folder beside each installed plugin named (the law tests it ships)."""
+    found = []
+    for plugin_id in plugin_ids:
+        plugin = registry.get(plugin_id)
+        if plugin is None:
+            installed = ", ".join(sorted(registry.plugins)) or "none"
+            raise InputError(None, "--plugin", f"an installed plugin id ({installed})", plugin_id)
+        folder = Path(getattr(plugin.module, "__file__", "") or ".").parent / "cases"
+        if not folder.is_dir():
+            raise InputError(None, "--plugin", f"a plugin with law tests ({folder})", plugin_id)
+        found.append(folder)
+    return found
+
+
 def run_paths(paths: Iterable[str | Path], runner: Runner | None = None):
     """Every case of the files and folders named: ``(case, failures)`` pairs, in file order.
     All files are read (and checked) before any case runs."""
@@ -439,7 +454,13 @@ class Report:
     results: tuple[tuple[LawCase, tuple[Failure, ...]], ...]
 
     @classmethod
-    def of(cls, paths: Iterable[str | Path], runner: Runner | None = None) -> Report:
+    def of(cls, paths: Iterable[str | Path], plugins: Iterable[str] = ()) -> Report:
+        """The law cases of ``paths`` and of the installed ``plugins`` (their cases folders)."""
+        paths, plugins = list(paths), list(plugins)
+        if not paths and not plugins:
+            raise InputError(None, "PATH", "a law-test file or folder, or --plugin ID")
+        runner = Runner()
+        paths += plugin_cases(plugins, runner.registry)
         return cls(tuple((case, tuple(failures)) for case, failures in run_paths(paths, runner)))
 
     @property
@@ -559,6 +580,7 @@ __all__ = [
     "find_files",
     "gives_obligations",
     "load_file",
+    "plugin_cases",
     "mutations",
     "run_paths",
     "ruleset_mutations",

@@ -130,6 +130,35 @@ def test_missing_path_and_empty_folder(tmp_path):
     one_line_error(invoke(tmp_path), "a folder holding law-test files")
 
 
-def test_a_path_is_required():
-    result = CliRunner().invoke(cli, ["test"])
-    assert result.exit_code == 2
+def test_a_path_or_plugin_is_required():
+    one_line_error(invoke(), "PATH", "a law-test file or folder, or --plugin ID")
+
+
+TWO = CASE.replace(
+    "events: [{type: referral_received, date: 2026-09-08}]",
+    "events: [{type: referral_received, date: 2026-09-08},\n"
+    "                                  {type: referral_received, date: 2026-09-14}]",
+)
+
+
+def test_two_obligations_of_a_rule_need_a_trigger(folder):
+    result = invoke(write(folder, text=TWO))
+    assert result.exit_code == 1
+    assert "2 obligations matched; say which with trigger, kind or subject" in result.output
+    # the second referral Mon 9/14 + 15 = Tue 2026-09-29, overdue on 10/1
+    text = TWO.replace(
+        "ca.assessment_plan: {due: DUE, status: STATUS}",
+        "ca.assessment_plan:\n"
+        "          - {trigger: 2026-09-08, due: 2026-09-23, status: overdue}\n"
+        "          - {trigger: 2026-09-14, due: 2026-09-29, status: overdue}",
+    )
+    result = invoke(write(folder, text=text))
+    assert result.exit_code == 0, result.output
+
+
+def test_an_installed_plugins_law_tests_run_from_anywhere(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("--plugin", "florida", "--plugin", "wyandotte-case-management")
+    assert result.exit_code == 0, result.output
+    assert "13 law case(s) passed" in result.output
+    one_line_error(invoke("--plugin", "atlantis"), "--plugin", "an installed plugin id")

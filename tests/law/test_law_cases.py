@@ -129,3 +129,29 @@ def test_a_mutation_leaves_the_loaded_rules_unchanged(runner):
     assert changed.entries["ca.expedited_hearing"].latest.period.amount == before + 1
     assert ruleset.entries["ca.expedited_hearing"].latest.period.amount == before
     assert not runner.run(case)  # and the unmutated case still passes
+
+
+def test_a_number_no_case_states_survives(runner):
+    """The mutation test can fail: without the expedited-hearing case, its 20 school days are
+    unprotected again."""
+    mutations = _mutations(runner)
+    [mutation] = [m for m in mutations if (m.rule, m.delta) == ("ca.expedited_hearing", +1)]
+    others = [c for c in mutations[mutation] if "ca.expedited_hearing" not in c.expect]
+    assert others and not _killed(runner, mutation, others)
+
+
+def test_the_cases_ship_with_the_package():
+    """Every file of a cases folder matches the package-data globs (a case that is not
+    shipped cannot be run with ``spedrules test --plugin``)."""
+    import fnmatch
+    import tomllib
+
+    data = tomllib.loads((PACKAGE / "pyproject.toml").read_text())
+    globs = data["tool"]["setuptools"]["package-data"]["*"]
+    files = [p for folder in CASE_DIRS for p in folder.rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        relative = path.relative_to(
+            path.parents[1] if path.parent.name == "cases" else path.parents[2]
+        ).as_posix()
+        assert any(fnmatch.fnmatch(relative, g) for g in globs), relative
