@@ -179,6 +179,8 @@ def _at(lines: dict[str, int], i: int, key: str = "") -> str:
 def _law_case(path: Path, i: int, item: Any, lines: dict[str, int]) -> LawCase:
     if not isinstance(item, dict):
         raise InputError(path, _at(lines, i), "a mapping with name, as_of, case and expect", item)
+    if not isinstance(item.get("expect", {}), dict):
+        raise InputError(path, _at(lines, i, "expect"), "a mapping of rule ids to due and status")
     try:
         spec: Spec = structure_at(item, Spec, str(path), "")
     except InputError as exc:  # a key not in the format: point at its line
@@ -203,6 +205,8 @@ def _expectations(path: Path, lines, i: int, rule: str, value: Any) -> tuple[Exp
     found = []
     for j, item in enumerate(items):
         key = f"expect.{rule}[{j}]" if isinstance(value, list) else f"expect.{rule}"
+        if not isinstance(item, dict):
+            raise InputError(path, _at(lines, i, key), "a mapping {due, status}", item)
         try:
             exp = structure_at(item, Expectation, str(path), "")
         except InputError as exc:
@@ -259,32 +263,31 @@ def _ids(ids: Iterable[str]) -> str:
 
 
 def _setup_key(case: LawCase) -> str:
-    s = case.spec
-    base = case.file.parent
-    return json.dumps(
-        [
-            str(base / s.config) if s.config else None,
-            list(s.stack),
-            s.options,
-            s.calendar
-            if isinstance(s.calendar, dict)
-            else str(base / s.calendar)
-            if s.calendar
-            else None,
-            s.timezone,
-        ],
-        sort_keys=True,
-        default=str,
-    )
+    """What decides the district a case runs in: cases that share it share one load."""
+    s, base = case.spec, case.file.parent
+    calendar = str(base / s.calendar) if isinstance(s.calendar, str) else s.calendar
+    config = str(base / s.config) if s.config else None
+    parts = [config, list(s.stack), s.options, calendar, s.timezone]
+    return json.dumps(parts, sort_keys=True, default=str)
 
 
-def _reframe(exc: InputError, case: LawCase) -> InputError:
+def _reframe(exc: InputError, case: LawCase, prefix: str = "") -> InputError:
     """An error of the config or calendar made from the case, named by the case's file, line
     and field (a calendar or config file of its own keeps its own name)."""
-    if exc.file not in (None, str(case.file)):
-        return exc
-    field_ = (exc.field or "").removeprefix("district.")
+    if exc.file not in (None, str(case.file)) or (exc.field or "").startswith("line "):
+        return exc  # a file of its own, or already named by the case
+    field_ = prefix + (exc.field or "").removeprefix("district.")
     return InputError(case.file, _at(case.lines, case.index, field_), exc.expected, exc.got)
+
+
+def _exists(case: LawCase, key: str, path: Path, what: str) -> Path:
+    """A file a case names: missing, the error names the case's field (not only the path)."""
+    if not path.is_file():
+        where = _at(case.lines, case.index, key)
+        raise InputError(
+            case.file, where, f"an existing {what} file (looked for {path})", path.name
+        )
+    return path
 
 
 def _calendar(case: LawCase) -> SchoolCalendar | None:
@@ -293,17 +296,14 @@ def _calendar(case: LawCase) -> SchoolCalendar | None:
         return None
     try:
         if isinstance(cal, dict):
-            return SchoolCalendar.from_dict(cal, str(case.file))
+            try:
+                return SchoolCalendar.from_dict(cal, str(case.file))
+            except InputError as exc:
+                raise _reframe(exc, case, "calendar.") from None
         if isinstance(cal, str):
-            path = case.file.parent / cal
-            if not path.is_file():
-                raise InputError(
-                    case.file,
-                    _at(case.lines, case.index, "calendar"),
-                    f"an existing calendar file (looked for {path})",
-                    cal,
-                )
-            return SchoolCalendar.load(path)
+            return SchoolCalendar.load(
+                _exists(case, "calendar", case.file.parent / cal, "calendar")
+            )
     except InputError as exc:
         raise _reframe(exc, case) from None
     raise InputError(
@@ -319,7 +319,7 @@ def _load_district(case: LawCase, registry: Registry) -> api.District:
     calendar = _calendar(case)
     try:
         if spec.config is not None:
-            config = load_config(case.file.parent / spec.config)
+            config = load_config(_exists(case, "config", case.file.parent / spec.config, "config"))
             if config.local_plugins:
                 registry = None  # the district's own add-ons are loaded with a fresh registry
         else:
@@ -358,6 +358,7 @@ def _evaluate(case: LawCase, district: api.District) -> tuple[list[Obligation], 
 def _case(case: LawCase, value: Any, name: str, district: api.District):
     where = f"{case.file}: {_at(case.lines, case.index, name)}"
     if isinstance(value, str):
+        _exists(case, name, case.file.parent / value, "case")
         return load_case(case.file.parent / value, district.event_types)
     if isinstance(value, dict):
         return case_from_dict(value, where, district.event_types)

@@ -109,6 +109,10 @@ def test_no_obligation_expected_but_one_given(folder):
         (("referral_received", "referal"), ["[0].case: events[0].type", "a core event type"]),
         (("  as_of:", "  colour: red\n  as_of:"), ["line 5: [0].colour", "only the fields"]),
         (("  stack: [us-idea, california]\n", ""), ["[0].stack", "a list of plugin ids"]),
+        (
+            ("calendars/2026-28.yaml", "{timezone: Mars/Olympus, years: []}"),
+            ["line 4: [0].calendar.years", "a non-empty list of school years"],
+        ),
     ],
 )
 def test_bad_input_is_one_line_naming_file_line_and_field(folder, change, needles):
@@ -162,3 +166,45 @@ def test_an_installed_plugins_law_tests_run_from_anywhere(tmp_path, monkeypatch)
     assert result.exit_code == 0, result.output
     assert "13 law case(s) passed" in result.output
     one_line_error(invoke("--plugin", "atlantis"), "--plugin", "an installed plugin id")
+
+
+def test_a_config_and_a_case_file_instead_of_inline(folder):
+    (folder / "district.toml").write_text(
+        '[district]\nid = "d"\nname = "D"\nstate = "CA"\ntimezone = "America/Los_Angeles"\n'
+        'stack = ["us-idea", "california"]\ncalendar = "calendars/2026-28.yaml"\n'
+    )
+    (folder / "case.yaml").write_text(
+        "student: {id: S-1}\nevents: [{type: referral_received, date: 2026-09-08}]\n"
+    )
+    text = (
+        textwrap.dedent(CASE)
+        .replace("stack: [us-idea, california]", "config: district.toml")
+        .replace("  calendar: calendars/2026-28.yaml\n", "")
+    )
+    text = text[: text.index("  case:")] + "  case: case.yaml\n" + text[text.index("  expect:") :]
+    result = invoke(write(folder, text=text))
+    assert result.exit_code == 0, result.output
+    one_line_error(
+        invoke(write(folder, text=text.replace("case.yaml", "gone.yaml"))),
+        "line 5: [0].case",
+        "an existing case file",
+    )
+    one_line_error(
+        invoke(write(folder, text=text.replace("district.toml", "gone.toml"))),
+        "line 3: [0].config",
+        "an existing config file",
+    )
+
+
+@pytest.mark.parametrize(
+    "change, needles",
+    [
+        (("{due: DUE, status: STATUS}", "5"), ["line 8: [0].expect.ca.assessment_plan", "{due"]),
+        (("ca.assessment_plan: {due: DUE, status: STATUS}", "[]"), ["[0].expect", "a mapping"]),
+    ],
+)
+def test_expectations_must_be_mappings(folder, change, needles):
+    text = textwrap.dedent(CASE).replace(*change)
+    if change[1] == "[]":
+        text = text.replace("  expect:\n    []", "  expect: []")
+    one_line_error(invoke(write(folder, text=text)), *needles)
