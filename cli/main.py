@@ -386,6 +386,27 @@ def programs(config: str, source: str, as_of: str | None, fmt: str) -> None:
         click.echo(render.program_duties(found))
 
 
+lawtests = _Lazy("spedrules.core.lawtests")
+
+
+@cli.command("test")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--plugin", "plugins", multiple=True, help="Run the law tests an installed plugin ships."
+)
+@click.option("--verbose", "-v", is_flag=True, help="List every case, not only the failures.")
+def law_test(paths: tuple[str, ...], plugins: tuple[str, ...], verbose: bool) -> None:
+    """Run law tests: YAML cases with hand-worked due dates (files or folders of *.yaml).
+
+    Exit 0 when every case passes, 1 when one fails (each failure names the file, line, case and
+    rule with expected against got), 2 on a bad file. Format: docs/law-tests.md."""
+    report = lawtests.Report.of(paths, plugins)
+    for line in report.lines(verbose):
+        click.echo(line)
+    if report.failed:
+        sys.exit(1)
+
+
 @cli.command("new-plugin")
 @click.argument("name")
 @click.option("--parent", required=True, help="The plugin id this one layers on.")
