@@ -2,6 +2,9 @@
 100,000 students, and the per-student cost ratio between the sizes (linear means about 1.0).
 
 Run: python benchmarks/bench_store.py [--sizes 10000 100000] [--workers 2] [--json OUT]
+         [--backends sqlite postgresql]
+After the full sweep, the next morning's sweep is measured too: 1% of the students changed,
+incremental (docs/incremental-sweeps.md).
 PostgreSQL is measured too when SPEDRULES_TEST_POSTGRES_URL is set (.ci/postgres.sh prints one;
 its tables are dropped and recreated). CPU seconds are this process plus its children (the
 sweep's workers), measured in the same run as the wall seconds; the machine is shared, so the
@@ -18,7 +21,7 @@ import os
 import resource
 import tempfile
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -69,6 +72,16 @@ def measure(url: str | None, n: int, workers: int, folder: Path) -> dict:
     c2, t2 = cpu(), time.perf_counter()
     board = dashboard(store, "mesa-verde")
     t3 = time.perf_counter()
+    # the next morning: 1% of the students have a new absence; the sweep is incremental
+    tomorrow = AS_OF + timedelta(days=1)
+    changed = {
+        str(c["student"]["id"]): [{"type": "absence", "date": tomorrow.isoformat()}]
+        for c in cases[::100]
+    }
+    store.add_events("mesa-verde", changed, who="bench")
+    c4, t4 = cpu(), time.perf_counter()
+    (nextday,) = sweep(store, tomorrow, ["mesa-verde"], workers=workers, who="bench")
+    c5, t5 = cpu(), time.perf_counter()
     return {
         "backend": store.dialect,
         "students": n,
@@ -81,6 +94,11 @@ def measure(url: str | None, n: int, workers: int, folder: Path) -> dict:
         "sweep_cpu": round(c2 - c1, 2),
         "sweep_students_per_s": round(n / (t2 - t1)),
         "dashboard_seconds": round(t3 - t2, 3),
+        "next_day_changed": len(changed),
+        "next_day_evaluated": nextday.counts["evaluated"],
+        "next_day_sweep_seconds": round(t5 - t4, 2),
+        "next_day_sweep_cpu": round(c5 - c4, 2),
+        "next_day_of_full": round((t5 - t4) / (t2 - t1), 3),
         "store_mb": round(size_of(store) / 1e6, 1),
         "store_mb_per_100k": round(size_of(store) / 1e6 * 100_000 / n, 1),
         "overdue": board["overdue"],
@@ -92,12 +110,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", type=Path)
-    args = parser.parse_args()
-    urls = [None] + (
-        [os.environ["SPEDRULES_TEST_POSTGRES_URL"]]
-        if os.environ.get("SPEDRULES_TEST_POSTGRES_URL")
-        else []
+    parser.add_argument(
+        "--backends", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite", "postgresql"]
     )
+    args = parser.parse_args()
+    postgres = os.environ.get("SPEDRULES_TEST_POSTGRES_URL")
+    urls = [None] if "sqlite" in args.backends else []
+    if "postgresql" in args.backends and postgres:
+        urls.append(postgres)
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for url in urls:

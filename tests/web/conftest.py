@@ -4,6 +4,7 @@ swept as of 2027-01-15, the example cases imported, and one token per district."
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -46,10 +47,23 @@ def case_json(name: str) -> dict:
     return json.loads(json.dumps(yaml.safe_load((EXAMPLES / name).read_text()), default=str))
 
 
-@pytest.fixture(scope="session")
-def web_store(tmp_path_factory) -> dict:
-    folder = tmp_path_factory.mktemp("web")
-    url = f"sqlite:///{folder / 'web.sqlite'}"
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def web_store(request, tmp_path_factory) -> dict:
+    """The API and pages are tested on SQLite and on the real PostgreSQL server CI starts."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.sqlite'}"
+    else:
+        url = os.environ.get("SPEDRULES_TEST_POSTGRES_URL")
+        if not url:
+            pytest.skip("SPEDRULES_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)")
+        from sqlalchemy import create_engine, text
+
+        from spedrules.core.store import Base
+
+        with create_engine(url).begin() as connection:  # a clean database for the session
+            Base.metadata.drop_all(connection)
+            for table in ("alembic_version", "api_tokens"):
+                connection.execute(text(f"DROP TABLE IF EXISTS {table}"))
     store = Store(url)
     store.init()
     tokens = {}

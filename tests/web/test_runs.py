@@ -43,7 +43,7 @@ def test_run_errors_and_the_run_shown_are_the_latest_completed_runs(tmp_path, mo
             return real(district, case, as_of)
 
         monkeypatch.setattr(sweep_module, "evaluate", failing)
-        sweep(store, date(2027, 1, 15), who="second")
+        sweep(store, date(2027, 1, 15), who="second", full=True)  # every student evaluated
         board = client.get("/v1/districts/mesa-verde/dashboard", headers=headers).json()
         assert board["run"]["as_of"] == "2027-01-15" and board["run"]["actor"] == "second"
         assert board["students_not_evaluated"] == 1
