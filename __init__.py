@@ -11,7 +11,9 @@ from typing import Any
 _EXPORTS = {
     "District": "spedrules.core.api",
     "Evaluation": "spedrules.core.api",
+    "RuleDescription": "spedrules.core.api",
     "check_plugins": "spedrules.core.api",
+    "describe_rule": "spedrules.core.api",
     "evaluate": "spedrules.core.api",
     "explain": "spedrules.core.api",
     "fill_form": "spedrules.core.api",
@@ -26,8 +28,10 @@ __version__ = "0.1.0"
 __all__ = [
     "District",
     "Evaluation",
+    "RuleDescription",
     "__version__",
     "check_plugins",
+    "describe_rule",
     "evaluate",
     "explain",
     "fill_form",

@@ -145,17 +145,48 @@ def plugins_check(config: str | None) -> None:
     click.echo("plugins check: no problems")
 
 
-@cli.command("rules")
-@CONFIG
+@cli.group("rules", cls=Shell, invoke_without_command=True)
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    help="District configuration (TOML, DESIGN.md section 7).  [required]",
+)
 @click.option("--kind", help="Only rules of this kind.")
 @_format("table", "json")
-def rules(config: str, kind: str | None, fmt: str) -> None:
-    """Show the effective rule set of a district after layering, with provenance."""
+@click.pass_context
+def rules(ctx: click.Context, config: str | None, kind: str | None, fmt: str) -> None:
+    """Show the effective rule set of a district after layering, with provenance
+    (or one rule in full: `spedrules rules show RULE_ID`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if config is None:
+        raise click.UsageError("Missing option '--config'.", ctx)
     rows = api.rule_summaries(config, kind)
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
     else:
         click.echo(render.rules_table(rows))
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    help="Read the rule in this district's stack (its options and local add-ons) instead of "
+    "the installed plugins.",
+)
+@_format("text", "json", default="text")
+def rules_show(rule_id: str, config: str | None, fmt: str) -> None:
+    """One rule in full: trigger, each version's period, what meets or cancels it, exceptions,
+    layering, the responsible role, the citation and the file and line it is defined in."""
+    described = api.describe_rule(rule_id, config)
+    if fmt == "json":
+        click.echo(json.dumps(convert.converter.unstructure(described), indent=2))
+    else:
+        click.echo(render.rule_description(described))
 
 
 @cli.command("evaluate")

@@ -24,6 +24,7 @@ from spedrules.core.calendar import SchoolCalendar
 from spedrules.core.case import case_from_dict, case_warnings, load_case
 from spedrules.core.config import DistrictConfig, load_config
 from spedrules.core.convert import converter
+from spedrules.core.describe import RuleDescription, describe_rule  # noqa: F401 (the API)
 from spedrules.core.errors import InputError, SpedrulesError
 from spedrules.core.incidents import evaluate_incidents
 from spedrules.core.layering import (
