@@ -108,14 +108,6 @@ def is_namespaced(key: str) -> bool:
     return bool(dot and head and tail)
 
 
-def known_event_type(key: str, extra: frozenset[str] = frozenset()) -> bool:
-    return key in EVENT_TYPES or key in extra
-
-
-def known_kind(key: str, extra: frozenset[str] = frozenset()) -> bool:
-    return key in OBLIGATION_KINDS or key in extra
-
-
 # Kinds of rules that check rather than set a deadline (eligibility, prohibitions, meeting checks).
 CHECK_KINDS: frozenset[str] = frozenset(
     """
