@@ -77,8 +77,9 @@ def spedrules_options() -> list[Option]:
 def spedrules_timeline_rules(ctx: HookContext) -> list[TimelineRule]:
     """Contribute deadlines: :class:`~spedrules.core.rules.TimelineRule` objects.
 
-    Each rule says what starts the clock (``trigger``: events, a birthday, removals), how far the
-    due date lies (``period``: an amount and a unit such as ``school_days`` or ``tolled_days``),
+    Each rule says what starts the clock (``trigger``: events, a birthday, removals or the first
+    day of each school year), how far the due date lies (``period``: an amount and a unit such
+    as ``school_days`` or ``tolled_days``; every unit is in docs/plugin-hooks.md),
     which events meet it (``met_by``) and which make it moot (``cancelled_by``). Give a stable
     ``id`` (``xx.initial_evaluation``), a ``kind`` from the core vocabulary and a ``citation``.
 
