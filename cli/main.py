@@ -257,6 +257,8 @@ def report_restraint(config, year, source, goal, next_goal, chart_path, fmt) -> 
     if chart_path:
         _check_chart(chart_path)
     result = api.restraint_report(config, source, year, goal, next_goal)
+    if not result.definition.citation:  # no plugin of the stack defines its report
+        click.echo(f"spedrules: warning: {result.definition.title}", err=True)
     if chart_path:
         api.write_chart(result, chart_path)
     if fmt == "json":

@@ -109,10 +109,8 @@ def restraint_report(report) -> str:
         )
     if report.next_goal_percent is not None:
         lines.append(f"Next year's goal: {report.next_goal_percent}% reduction")
-    from spedrules.core.restraint_report import TYPE_LABELS
-
     for name, rows in report.breakdowns.items():
-        labels = TYPE_LABELS if name == "restraint_type" else {}  # a position is not a type
+        labels = report.definition.types if name == "restraint_type" else {}  # not a position
         lines += [
             "",
             table(

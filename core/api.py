@@ -350,7 +350,17 @@ def restraint_report(
     ):
         raise InputError(None, "--year", "a school year such as 2015-16", year)
     district = load_district(config)
-    return build(load_cases(source, district.event_types), year, goal, next_goal)
+    definition = restraint_definition(district)
+    return build(load_cases(source, district.event_types), year, goal, next_goal, definition)
+
+
+def restraint_definition(district: District):
+    """The restraint report the district's stack defines (spedrules_restraint_report), or the
+    core's count by recorded method when no plugin of the stack defines one."""
+    from spedrules.core.restraint_report import report_definition
+
+    ctx = HookContext(config=district.config, options=district.options)
+    return report_definition(district.registry, district.config.stack, ctx)
 
 
 def eligibility(config, case, category: str):
@@ -489,6 +499,7 @@ def fill_form(
         obligations=evaluation.obligations,
         meeting_obligations=meeting_obligations,
         held_assumed=held is not None,
+        restraint_type=restraint_definition(district).restraint_type,
     )
     subject = chosen_meeting or chosen_incident
     return fill(

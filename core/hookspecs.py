@@ -25,6 +25,7 @@ import pluggy
 
 if TYPE_CHECKING:  # pragma: no cover
     from spedrules.core.plugins import HookContext
+    from spedrules.core.restraint_report import RestraintReportDefinition
     from spedrules.core.rules import (
         EligibilityCategory,
         FormDefinition,
@@ -166,4 +167,30 @@ def spedrules_edfi_descriptors() -> dict[str, dict[str, str]]:
         @hookimpl
         def spedrules_edfi_descriptors():
             return {"EligibilityDelayReason": {"xx.snow_days": "Other"}}
+    """
+
+
+@hookspec
+def spedrules_restraint_report(ctx: HookContext) -> RestraintReportDefinition:
+    """Define the jurisdiction's restraint-reduction report, for ``spedrules report restraint``
+    and the dashboard's restraint trend.
+
+    Return a :class:`~spedrules.core.restraint_report.RestraintReportDefinition`: the restraint
+    ``types`` the report counts (each published key with its label, in the order a chart stacks
+    them), the ``restraint_type`` function that gives an incident its type, the
+    ``grade_bands`` (:class:`~spedrules.core.restraint_report.GradeBand`) and the
+    ``year_start_month`` of the reporting year, with the ``title`` and ``citation`` of the
+    report. The most specific plugin of the stack that implements it decides; a stack in which
+    none does is counted by the core vocabulary (the recorded method, no grade bands, years
+    from July 1), and the report says so.
+
+    Example (a state that reports restraints by method, school years from August)::
+
+        @hookimpl
+        def spedrules_restraint_report():
+            return RestraintReportDefinition(
+                title="Restraint report", citation="XX Admin. Code 7.12",
+                types={"physical": "Physical", "mechanical": "Mechanical"},
+                restraint_type=lambda incident: incident.method or "physical",
+                year_start_month=8)
     """
