@@ -39,7 +39,7 @@ CONFIG = click.option(
     "config",
     required=True,
     type=click.Path(dir_okay=False),
-    help="District configuration (TOML, DESIGN.md section 7).",
+    help="District configuration (TOML, docs/file-formats.md).",
 )
 CASES_FROM = click.option(
     "--from",
@@ -148,7 +148,7 @@ def plugins_check(config: str | None) -> None:
     "--config",
     "config",
     type=click.Path(dir_okay=False),
-    help="District configuration (TOML, DESIGN.md section 7).  [required]",
+    help="District configuration (TOML, docs/file-formats.md).  [required]",
 )
 @click.option("--kind", help="Only rules of this kind.")
 @_format("table", "json")

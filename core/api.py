@@ -119,7 +119,7 @@ class Evaluation:
     future_events: int = 0  # events and incidents dated after as_of: not counted (each warned)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON contract of DESIGN.md section 7 (plus ``as_of``, ``warnings`` and
+        """The JSON contract of docs/results.md (plus ``as_of``, ``warnings`` and
         ``future_events``)."""
         return {
             "student": self.student,

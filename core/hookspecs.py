@@ -14,7 +14,7 @@ Implementations may accept fewer arguments than the spec (pluggy's opt-in argume
 spedrules calls each plugin's implementation on its own, stamps every returned rule with the
 plugin's id and validates it; a plugin that raises or returns garbage is reported by name and
 never takes the others down. Order of registration never decides anything: the district's
-configured stack does (DESIGN.md section 4).
+configured stack does (docs/layering.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The store, a system of record (DESIGN.md section 8): districts, students, append-only case
+"""The store, a system of record (README, "Running it every morning"): districts, students,
+append-only case
 events, versioned incidents and meetings, sweep runs with the obligations they derived, and a
 hash-chained audit trail, in SQLAlchemy 2 (SQLite by default; PostgreSQL in production).
 
