@@ -1,6 +1,6 @@
 """Counting units: every way the law counts time, jurisdiction-neutral, each with its steps.
 
-Conventions (docs/counting.md): day 0 is the day of the trigger and the due date is the Nth
+Conventions (DESIGN.md section 5): day 0 is the day of the trigger and the due date is the Nth
 counted day after it; a due date is not moved off a weekend unless the unit says so; counting past
 the days a calendar covers is an error. Every function returns a :class:`Count`: the due moment
 and the sentences that explain it. Scalar counts bisect precomputed numpy arrays of days; the
