@@ -33,15 +33,13 @@ class _Lazy:
 
 api = _Lazy("spedrules.core.api")
 render = _Lazy("spedrules.cli.render")
-files = _Lazy("spedrules.core.files")
-convert = _Lazy("spedrules.core.convert")
 
 CONFIG = click.option(
     "--config",
     "config",
     required=True,
     type=click.Path(dir_okay=False),
-    help="District configuration (TOML, DESIGN.md section 7).",
+    help="District configuration (TOML, docs/file-formats.md).",
 )
 CASES_FROM = click.option(
     "--from",
@@ -145,17 +143,48 @@ def plugins_check(config: str | None) -> None:
     click.echo("plugins check: no problems")
 
 
-@cli.command("rules")
-@CONFIG
+@cli.group("rules", cls=Shell, invoke_without_command=True)
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    help="District configuration (TOML, docs/file-formats.md).  [required]",
+)
 @click.option("--kind", help="Only rules of this kind.")
 @_format("table", "json")
-def rules(config: str, kind: str | None, fmt: str) -> None:
-    """Show the effective rule set of a district after layering, with provenance."""
+@click.pass_context
+def rules(ctx: click.Context, config: str | None, kind: str | None, fmt: str) -> None:
+    """Show the effective rule set of a district after layering, with provenance
+    (or one rule in full: `spedrules rules show RULE_ID`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if config is None:
+        raise click.UsageError("Missing option '--config'.", ctx)
     rows = api.rule_summaries(config, kind)
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
     else:
         click.echo(render.rules_table(rows))
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    help="Read the rule in this district's stack (its options and local add-ons) instead of "
+    "the installed plugins.",
+)
+@_format("text", "json", default="text")
+def rules_show(rule_id: str, config: str | None, fmt: str) -> None:
+    """One rule in full: trigger, each version's period, what meets or cancels it, exceptions,
+    layering, the responsible role, the citation and the file and line it is defined in."""
+    described = api.describe_rule(rule_id, config)
+    if fmt == "json":
+        click.echo(json.dumps(api.unstructure(described), indent=2))
+    else:
+        click.echo(render.rule_description(described))
 
 
 @cli.command("evaluate")
@@ -228,10 +257,10 @@ def report_restraint(config, year, source, goal, next_goal, chart_path, fmt) -> 
     if chart_path:
         _check_chart(chart_path)
     result = api.restraint_report(config, source, year, goal, next_goal)
+    if not result.definition.citation:  # no plugin of the stack defines its report
+        click.echo(f"spedrules: warning: {result.definition.title}", err=True)
     if chart_path:
-        from spedrules.core.restraint_report import chart
-
-        chart(result, Path(chart_path))
+        api.write_chart(result, chart_path)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
@@ -256,29 +285,25 @@ def report_indicator11(district_id, year, chart_path, student, db, fmt) -> None:
     """SPP/APR Indicator 11 (child find) from the district's latest completed sweep: (a)
     consents in the year, (b) evaluated within the district's timeline, the percent, each child
     in (a) but not (b), and the 300.301(d) exceptions apart (docs/indicator-11.md)."""
-    from spedrules.core import indicator11 as i11
-
     if chart_path:
         _check_chart(chart_path)  # before any work: a typo in the folder costs nothing
-    store = _store(db)
-    (district,) = _districts(store, district_id, False)
-    found = i11.indicator11(store, district, year)
+    found = api.indicator11(year, db, district_id)
     if student is not None:
-        obligations, warnings = i11.explain(store, district, student, found.run)
+        obligations, warnings = api.indicator11_explain(found, student, db)
         for warning in warnings:
             click.echo(f"spedrules: warning: {warning}", err=True)
         if not obligations:
             raise InputError(
                 None,
                 "--explain",
-                f"a child of {district} with an initial evaluation in the run",
+                f"a child of {found.district} with an initial evaluation in the run",
                 student,
             )
         for ob in obligations:
             click.echo(render.explanation(ob))
         return
     if chart_path:
-        i11.chart(found, Path(chart_path))
+        api.write_chart(found, chart_path)
     data = found.to_dict()
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, default=str))
@@ -347,7 +372,7 @@ def forms_fill(code, config, case, meeting, incident, values, language, as_of, o
     suffix = Path(out).suffix.lower()
     if suffix not in (".html", ".pdf", ".json"):
         raise InputError(None, "--out", "a file name ending in .html, .pdf or .json", out)
-    files.check_output(out, "--out")  # before any work: a typo in the folder costs nothing
+    api.check_output(out, "--out")  # before any work: a typo in the folder costs nothing
     filled = api.fill_form(
         config,
         case,
@@ -358,14 +383,7 @@ def forms_fill(code, config, case, meeting, incident, values, language, as_of, o
         as_of=as_of,
         language=language,
     )
-    from spedrules.core import form_render
-
-    if suffix == ".pdf":
-        form_render.to_pdf(filled, out)
-    elif suffix == ".html":
-        files.write_output(out, form_render.to_html(filled))
-    else:
-        files.write_output(out, json.dumps(filled.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    api.write_form(filled, out)
     click.echo(render.filled_form(filled, out))
     if strict and filled.missing:
         sys.exit(1)
@@ -380,7 +398,7 @@ def programs(config: str, source: str, as_of: str | None, fmt: str) -> None:
     """Duties over a roster: program rules counted per school (e.g. inclusion staffing)."""
     found = api.program_obligations(config, source, as_of)
     if fmt == "json":
-        rows = [convert.converter.unstructure(o) for o in found]
+        rows = [api.unstructure(o) for o in found]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         click.echo(render.program_duties(found))
@@ -420,9 +438,7 @@ def law_test(paths: tuple[str, ...], plugins: tuple[str, ...], verbose: bool) ->
 )
 def new_plugin(name: str, parent: str, folder: str) -> None:
     """Write a ready-to-edit plugin package (entry point, one rule, a passing test)."""
-    from spedrules.core.scaffold import new_plugin as scaffold
-
-    target = scaffold(name, parent, folder)
+    target = api.new_plugin(name, parent, folder)
     click.echo(f"wrote {target}: cd {target} && pip install -e '.[test]' && pytest")
 
 
@@ -466,18 +482,11 @@ def os_account() -> str:
         return f"os:uid {os.getuid()}"
 
 
-def _store(db: str | None):
-    from spedrules.core.store import Store
-
-    return Store(db)
-
-
 @cli.command("init")
 @DB
 def init(db: str | None) -> None:
     """Create or upgrade the database tables (SQLite file by default)."""
-    store = _store(db)
-    store.init()
+    store = api.init_store(db)
     click.echo(f"initialised {store.url}")
 
 
@@ -495,13 +504,7 @@ def district_add(config: str, replace: bool, db: str | None, actor: str | None) 
     """Check a district config, its calendar and local add-ons, then store them (the add-ons'
     text and SHA-256 too: sweeps run what was stored). An existing id needs --replace."""
     who = _actor(actor)
-    loaded = api.load_district(config)  # every check first: nothing is stored for a bad config
-    if loaded.config.calendar is None:
-        expected = "a calendar file (a district in the store keeps its school calendar)"
-        raise InputError(config, "district.calendar", expected)
-    store = _store(db)
-    store.init()
-    district_id = store.add_district(Path(config), who=who, replace=replace)
+    district_id = api.add_district(config, db, who=who, replace=replace)
     click.echo(f"district {district_id} {'replaced' if replace else 'stored'}")
 
 
@@ -528,15 +531,12 @@ DISTRICT = click.option(
 @ACTOR
 def import_cases(source: str, district_id: str, db: str | None, actor: str | None) -> None:
     """Case files: a folder of YAML/JSON cases, or one file with 'cases: [...]'."""
-    from spedrules.core.sweep import district_from_store
-
     who = _actor(actor)
-    store = _store(db)
-    district = district_from_store(store.url, district_id)
+    district = api.stored_district(district_id, db)
     cases, warnings = api.read_cases(source, district)
     for warning in warnings:
         click.echo(f"spedrules: warning: {warning}", err=True)
-    summary = store.add_cases(district_id, cases, who=who)
+    summary = api.import_cases(district_id, cases, db, who=who)
     click.echo(f"imported {summary.cases:,} case(s) into {district_id}: {summary.describe()}")
 
 
@@ -548,15 +548,10 @@ def import_cases(source: str, district_id: str, db: str | None, actor: str | Non
 @ACTOR
 def import_students(source, district_id, skip_bad, db, actor) -> None:
     """Students from CSV (columns in spedrules/core/imports.py, sample in examples/)."""
-    from spedrules.core.imports import read_students
-    from spedrules.core.sweep import district_from_store
-
     who = _actor(actor)
-    store = _store(db)
-    district = district_from_store(store.url, district_id)
-    good, bad = read_students(Path(source), district.event_types)
-    _report_bad(bad, skip_bad)
-    summary = store.add_cases(district_id, [{"student": s} for s in good], who=who)
+    done = api.import_students(source, district_id, db, who=who, skip_bad=skip_bad)
+    _report_bad(done)
+    summary = done.summary
     click.echo(
         f"imported {summary.cases:,} student(s) into {district_id}: {summary.students_new:,} "
         f"new, {summary.students_updated:,} updated, {summary.students_unchanged:,} unchanged"
@@ -572,27 +567,22 @@ def import_students(source, district_id, skip_bad, db, actor) -> None:
 def import_events(source, district_id, skip_bad, db, actor) -> None:
     """Events from CSV, appended to students already in the store (an optional `id` column is
     the source system's event id; without it an event is identified by its content)."""
-    from spedrules.core.imports import read_events
-    from spedrules.core.sweep import district_from_store
-
     who = _actor(actor)
-    store = _store(db)
-    district = district_from_store(store.url, district_id)
-    good, bad = read_events(Path(source), district.event_types)
-    _report_bad(bad, skip_bad)
-    summary = store.add_events(district_id, good, who=who)
+    done = api.import_events(source, district_id, db, who=who, skip_bad=skip_bad)
+    _report_bad(done)
+    summary = done.summary
     click.echo(
         f"imported {summary.events_new + summary.events_known:,} event(s) into {district_id}: "
         f"{summary.events_new:,} new, {summary.events_known:,} already stored"
     )
 
 
-def _report_bad(bad, skip_bad: bool) -> None:
-    for row in bad:
+def _report_bad(done) -> None:
+    for row in done.bad:
         click.echo(f"spedrules: bad row: {row.message}", err=True)
-    if bad and not skip_bad:
+    if done.summary is None:  # bad rows without --skip-bad: nothing was written
         click.echo(
-            f"spedrules: error: {len(bad)} bad row(s); nothing was written "
+            f"spedrules: error: {len(done.bad)} bad row(s); nothing was written "
             "(--skip-bad writes the good rows)",
             err=True,
         )
@@ -611,9 +601,7 @@ def events_group() -> None:
 @_format("table", "json")
 def events_list(student: str, district_id: str, db: str | None, fmt: str) -> None:
     """The student's events with their keys (the key names an event for `events retract`)."""
-    rows = _store(db).events(district_id, student)
-    if not rows:
-        raise InputError(None, "STUDENT", f"a student of {district_id} with events", student)
+    rows = api.student_events(district_id, student, db)
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, default=str))
         return
@@ -640,36 +628,12 @@ def events_retract(student, key, district_id, reason, db, actor) -> None:
     """Retract one stored event: a retraction is appended with the reason and the actor; the
     event stays in the store and the next sweep no longer counts it."""
     who = _actor(actor)
-    event = _store(db).retract_event(district_id, student, key, reason, who)
+    event = api.retract_event(district_id, student, key, reason, db, who=who)
     click.echo(f"retracted {event['type']} of {student} ({key}); the next sweep leaves it out")
 
 
 EXIT_RUN_ERRORS = 3  # a run completed, but some students could not be evaluated
 EXIT_BUSY = 4  # another sweep of the district is running
-
-
-def _districts(store, district_id: str | None, all_districts: bool) -> list[str]:
-    """The districts a store command reads: one, named, unless the store holds only one or
-    the vendor asks for all (which are kept apart in every row and group)."""
-    known = store.districts()
-    if district_id is not None:
-        if district_id not in known:
-            raise InputError(
-                None,
-                "--district",
-                f"a district of this store ({', '.join(known) or 'none'})",
-                district_id,
-            )
-        return [district_id]
-    if all_districts or len(known) == 1:
-        return known
-    if not known:
-        raise InputError(None, "--district", "a district added with `spedrules district add`")
-    raise InputError(
-        None,
-        "--district",
-        f"one of the store's districts ({', '.join(known)}), or --all-districts",
-    )
 
 
 ALL_DISTRICTS = click.option(
@@ -735,48 +699,44 @@ def sweep_command(
     on the dashboard); 4: another sweep of the district is running (nothing was done)."""
     from rich.progress import Progress
 
-    from spedrules.core.store import SweepBusy
-    from spedrules.core.sweep import dashboard, dask_mapper, partitions, sweep
-
-    store = _store(db)
-    districts = _districts(store, district_id, all_districts)
     if history:
-        runs = [r for d in districts for r in store.runs(d)]
+        runs = api.run_history(db, district_id, all_districts)
         if fmt == "json":
             click.echo(json.dumps(runs, indent=2))
         else:
             click.echo(render.runs_table(runs))
         return
     who = _actor(actor)
-    day = _day(as_of)
-    mapper = dask_mapper(dask_address) if dask_address else None
-    total = sum(len(partitions(store, d, partition_size)) for d in districts)
     # the bar goes to stderr and only on a terminal, so JSON and CSV output stay clean
     try:
         with Progress(transient=True, console=_stderr_console()) as bar:
-            task = bar.add_task("sweeping", total=total)
-            advance = lambda n: bar.advance(task, n)  # noqa: E731
-            runs = sweep(
-                store,
-                day,
-                districts,
-                workers,
-                advance,
-                who,
-                mapper=mapper,
+
+            def progress(total: int):
+                task = bar.add_task("sweeping", total=total)
+                return lambda n: bar.advance(task, n)
+
+            done = api.sweep(
+                db,
+                as_of,
+                district_id,
+                all_districts=all_districts,
+                workers=workers,
                 partition_size=partition_size,
+                dask_address=dask_address,
+                who=who,
+                progress=progress,
                 full=full,
             )
-    except SweepBusy as exc:
+    except api.SweepBusy as exc:
         click.echo(f"spedrules: error: {exc}", err=True)
         sys.exit(EXIT_BUSY)
-    boards = [dashboard(store, r.district) for r in runs]
+    boards = list(done.dashboards)
     if fmt == "json":
         out = boards[0] if len(boards) == 1 else {"districts": boards}
         click.echo(json.dumps(out, indent=2))
     else:
         click.echo("\n\n".join(render.dashboard(b, fmt) for b in boards))
-    if any(r.errors for r in runs):
+    if done.errors:
         sys.exit(EXIT_RUN_ERRORS)
 
 
@@ -797,20 +757,16 @@ def sweep_command(
 @_format("table", "json", "csv")
 def worklist_command(district_id, school, role, person, status, due_within, db, fmt) -> None:
     """What to act on, most urgent first, from the district's latest completed sweep."""
-    from spedrules.core.worklist import worklist
-
-    store = _store(db)
-    (district,) = _districts(store, district_id, False)
-    found = worklist(
-        store,
-        district,
+    found = api.worklist(
+        db,
+        district_id,
         school=school,
         role=role,
         person=person,
         status=tuple(status),
         due_within=due_within,
     )
-    rows = [convert.converter.unstructure(i) for i in found.items]
+    rows = [api.unstructure(i) for i in found.items]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
     elif fmt == "csv":
@@ -832,9 +788,7 @@ def runs_group() -> None:
 def runs_prune(district_id: str, keep: int, db: str | None, actor: str | None) -> None:
     """Drop the obligations of older runs (their run rows and counts stay, marked pruned)."""
     who = _actor(actor)
-    store = _store(db)
-    _districts(store, district_id, False)
-    pruned = store.prune_runs(district_id, keep, who)
+    pruned = api.prune_runs(district_id, keep, db, who=who)
     click.echo(f"pruned {pruned} run(s) of {district_id}; kept the {keep} newest completed")
 
 
@@ -848,7 +802,7 @@ def audit_group() -> None:
 def audit_verify(db: str | None) -> None:
     """Check that every audit row chains to the one before it (exit 1 at the first that
     does not: the trail was edited outside spedrules)."""
-    checked, broken = _store(db).verify_audit()
+    checked, broken = api.verify_audit(db)
     if broken is not None:
         click.echo(f"audit row {broken} does not chain to the row before it ({checked} verified)")
         sys.exit(1)
@@ -873,23 +827,11 @@ def export() -> None:
 def export_ics(as_of, district_id, student, role, person, out, db) -> None:
     """Open and overdue deadlines of the latest completed run as an iCalendar file a case
     manager subscribes to (with --as-of: the latest completed run of that date)."""
-    from spedrules.core.export import deadlines_ics
-    from spedrules.core.sweep import district_from_store
-    from spedrules.core.worklist import check_filter
-
     if out:
-        files.check_output(out, "--out")  # before any work
-    store = _store(db)
-    (district,) = _districts(store, district_id, False)
-    run = store.published_run(district, _day(as_of) if as_of else None)
-    rows = store.obligation_rows(district, run["run"])
-    check_filter(rows, "student", student, "--student", "a student of the district")
-    check_filter(rows, "responsible", role, "--role", "a responsible role of the district's work")
-    check_filter(rows, "case_manager", person, "--person", "a case manager of the district")
-    calendar = district_from_store(store.url, district).calendar
-    text = deadlines_ics(rows, run, calendar, student=student, role=role, person=person)
+        api.check_output(out, "--out")  # before any work
+    text = api.deadlines_ics(db, district_id, as_of, student=student, role=role, person=person)
     if out:
-        files.write_output(out, text)
+        api.write_output(out, text)
     else:
         click.echo(text.decode())
 
@@ -905,12 +847,7 @@ def export_ics(as_of, district_id, student, role, person, out, db) -> None:
 def export_edfi(district_id, out, db) -> None:
     """Ed-Fi Data Standard 5.2 documents (JSON Lines, one file per resource) from the latest
     completed sweep, with the district's [edfi] identities; what Ed-Fi cannot hold is listed."""
-    from spedrules.core import edfi
-
-    store = _store(db)
-    (district,) = _districts(store, district_id, False)
-    result = edfi.export(store, district)
-    written = edfi.write(result, Path(out))
+    result, written = api.export_edfi(out, db, district_id)
     for key, path in written.items():
         click.echo(f"wrote {len(result.documents[key]):,} document(s) to {path}")
     if result.not_held:
@@ -926,19 +863,7 @@ def export_edfi(district_id, out, db) -> None:
 def _check_chart(path: str) -> None:
     if Path(path).suffix.lower() not in (".png", ".svg"):
         raise InputError(None, "--chart", "a file name ending in .png or .svg", path)
-    files.check_output(path, "--chart")
-
-
-def _day(as_of: str | None):
-    """--as-of for store commands: a date, or today; a bad one is an input error (exit 2)."""
-    from datetime import date
-
-    if as_of is None:
-        return date.today()
-    try:
-        return date.fromisoformat(as_of)
-    except ValueError:
-        raise InputError(None, "--as-of", "a date YYYY-MM-DD", as_of) from None
+    api.check_output(path, "--chart")
 
 
 def _stderr_console():
@@ -1020,16 +945,7 @@ def token_group() -> None:
 @DB
 def token_create(district_id: str, role: str, person: str | None, db: str | None) -> None:
     """Create a token; it is printed once, alone on the last line."""
-    from spedrules.core.store import Store
-    from spedrules.core.web.tokens import create_token
-
-    store = Store(db)
-    store.init()
-    if store.district(district_id) is None:
-        raise InputError(
-            None, "--district", "a district added with `spedrules district add`", district_id
-        )
-    token_id, token = create_token(store.engine, district_id, role, person)
+    token_id, token = api.create_token(district_id, role, person, db)
     click.echo(f"token {token_id} for {district_id} ({role}); it is shown only now:")
     click.echo(token)
 
@@ -1039,12 +955,7 @@ def token_create(district_id: str, role: str, person: str | None, db: str | None
 @DB
 def token_list(district_id: str | None, db: str | None) -> None:
     """Tokens: id, district, role, person, created, revoked (never the token)."""
-    from spedrules.core.store import Store
-    from spedrules.core.web.tokens import list_tokens
-
-    store = Store(db)
-    store.init()
-    for t in list_tokens(store.engine, district_id):
+    for t in api.list_tokens(district_id, db):
         revoked = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
         click.echo(
             f"{t.id}\t{t.district}\t{t.role}\t{t.person or '-'}\t"
@@ -1057,12 +968,7 @@ def token_list(district_id: str | None, db: str | None) -> None:
 @DB
 def token_revoke(token_id: int, db: str | None) -> None:
     """Revoke a token by its id: requests with it get 401 from then on."""
-    from spedrules.core.store import Store
-    from spedrules.core.web.tokens import revoke_token
-
-    store = Store(db)
-    store.init()
-    t = revoke_token(store.engine, token_id)
+    t = api.revoke_token(token_id, db)
     click.echo(f"token {t.id} ({t.district}, {t.role}) revoked")
 
 

@@ -109,10 +109,8 @@ def restraint_report(report) -> str:
         )
     if report.next_goal_percent is not None:
         lines.append(f"Next year's goal: {report.next_goal_percent}% reduction")
-    from spedrules.core.restraint_report import TYPE_LABELS
-
     for name, rows in report.breakdowns.items():
-        labels = TYPE_LABELS if name == "restraint_type" else {}  # a position is not a type
+        labels = report.definition.types if name == "restraint_type" else {}  # not a position
         lines += [
             "",
             table(
@@ -386,3 +384,53 @@ def indicator11(data: dict[str, Any]) -> str:
     lines += ["not verified:"] + [f"  - {s}" for s in data["sources"]["not_verified"]]
     lines.append("explain a child: spedrules report indicator-11 ... --explain STUDENT")
     return "\n".join(lines)
+
+
+def rule_description(d) -> str:
+    """``rules show``: one rule, a labelled line per fact (the JSON has the same fields)."""
+    lines = [f"{d.id}: {d.title}", f"  {'kind':<13}{d.kind} ({d.type}, hook {d.hook})"]
+    lines.append(f"  {'plugin':<13}{d.plugin} (layer {d.layer}; read in {_scope(d)})")
+    lines.append(f"  {'trigger':<13}{d.trigger or '-'}")
+    for v in d.versions:
+        periods = "; ".join(f"{p.role} {p.text}" for p in v.periods) or "no deadline in the source"
+        checked = f" (verified {v.verified_on})" if v.verified_on else ""
+        cited = f" [{v.citation}]" if v.citation != d.citation else ""
+        lines.append(f"  {'version':<13}{v.interval}: {periods}{checked}{cited}")
+    lines.append(f"  {'met by':<13}{' or '.join(d.met_by) or '-'}")
+    if d.cancelled_by:
+        lines.append(f"  {'cancelled by':<13}{' or '.join(d.cancelled_by)}")
+    if d.exception_to:
+        lines.append(f"  {'exception to':<13}{d.exception_to} (displaces it when it applies)")
+    if d.exceptions:
+        lines.append(f"  {'exceptions':<13}{', '.join(d.exceptions)}")
+    lines.extend(_layering(d))
+    lines.append(f"  {'responsible':<13}{d.responsible or '-'}")
+    lines.append(f"  {'citation':<13}{d.citation}")
+    how = {
+        "rule": "",
+        "search": " (found by search)",
+        "hook": " (its hook; id not found by search)",
+    }
+    lines.append(f"  {'defined at':<13}{d.defined_at}{how.get(d.defined_how, '')}")
+    if d.notes:
+        lines.append(f"  {'notes':<13}{d.notes}")
+    return "\n".join(lines)
+
+
+def _scope(d) -> str:
+    options = "default options" if d.scope == "installed plugins" else "the district's options"
+    return f"{d.scope}: stack {', '.join(d.stack)}, {options}"
+
+
+def _layering(d) -> list[str]:
+    lines = []
+    if d.replaces:
+        lines.append(f"  {'replaces':<13}{d.replaces}")
+    if d.tightens:
+        lines.append(f"  {'tightens':<13}{d.tightens}")
+    if d.replaced_by:
+        note = "" if d.effective else " (not in force in this stack)"
+        lines.append(f"  {'replaced by':<13}{', '.join(d.replaced_by)}{note}")
+    if d.tightened_by:
+        lines.append(f"  {'tightened by':<13}{', '.join(d.tightened_by)}")
+    return lines

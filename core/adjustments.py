@@ -1,4 +1,5 @@
-"""What a case records after a deadline was set: the law's own escape hatches (DESIGN.md 6).
+"""What a case records after a deadline was set: the law's own escape hatches
+(docs/exceptions-and-exits.md).
 
 * ``timeline_extension_agreed {applies_to, until}``: the open obligation of that kind is due
   ``until`` (the legal due date stays in its explanation), where a jurisdiction of the stack

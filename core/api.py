@@ -24,7 +24,9 @@ from spedrules.core.calendar import SchoolCalendar
 from spedrules.core.case import case_from_dict, case_warnings, load_case
 from spedrules.core.config import DistrictConfig, load_config
 from spedrules.core.convert import converter
+from spedrules.core.describe import RuleDescription, describe_rule  # noqa: F401 (the API)
 from spedrules.core.errors import InputError, SpedrulesError
+from spedrules.core.files import check_output, write_output  # noqa: F401 (the API)
 from spedrules.core.incidents import evaluate_incidents
 from spedrules.core.layering import (
     RuleSet,
@@ -38,7 +40,44 @@ from spedrules.core.meetings import evaluate_meetings
 from spedrules.core.model import Case, Event, Obligation, Violation
 from spedrules.core.plugins import HookContext, Problem, Registry
 from spedrules.core.rules import RULE_HOOKS
+from spedrules.core.store_api import (  # noqa: F401 (the API of the store)
+    RowsImport,
+    SweepResult,
+    add_district,
+    create_token,
+    deadlines_ics,
+    export_edfi,
+    import_cases,
+    import_events,
+    import_students,
+    indicator11,
+    indicator11_explain,
+    init_store,
+    list_tokens,
+    open_store,
+    prune_runs,
+    retract_event,
+    revoke_token,
+    run_history,
+    stored_district,
+    student_events,
+    sweep,
+    verify_audit,
+    worklist,
+)
 from spedrules.core.timeline import Context, by_due, evaluate_timelines
+
+unstructure = converter.unstructure  # any result of the API as plain data, for JSON
+
+
+def __getattr__(name: str) -> Any:
+    """``SweepBusy`` (another sweep of the district is running) without importing the store
+    (SQLAlchemy) for every command."""
+    if name == "SweepBusy":
+        from spedrules.core.store import SweepBusy
+
+        return SweepBusy
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @define
@@ -84,7 +123,7 @@ class Evaluation:
     stable_until: date = date.max
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON contract of DESIGN.md section 7 (plus ``as_of``, ``warnings`` and
+        """The JSON contract of docs/results.md (plus ``as_of``, ``warnings`` and
         ``future_events``)."""
         return {
             "student": self.student,
@@ -137,9 +176,11 @@ def as_case(case: str | Path | dict | Case, district: District) -> Case:
     return load_case(case, district.event_types)
 
 
-def as_date(value: str | date | None, district: District) -> date:
+def as_date(value: str | date | None, district: District | None = None) -> date:
+    """``--as-of``: a date, or today (in the district's timezone when there is one); a bad one
+    is an input error (exit 2)."""
     if value is None:
-        return district.today()
+        return district.today() if district is not None else date.today()
     if isinstance(value, date):
         return value
     try:
@@ -314,7 +355,17 @@ def restraint_report(
     ):
         raise InputError(None, "--year", "a school year such as 2015-16", year)
     district = load_district(config)
-    return build(load_cases(source, district.event_types), year, goal, next_goal)
+    definition = restraint_definition(district)
+    return build(load_cases(source, district.event_types), year, goal, next_goal, definition)
+
+
+def restraint_definition(district: District):
+    """The restraint report the district's stack defines (spedrules_restraint_report), or the
+    core's count by recorded method when no plugin of the stack defines one."""
+    from spedrules.core.restraint_report import report_definition
+
+    ctx = HookContext(config=district.config, options=district.options)
+    return report_definition(district.registry, district.config.stack, ctx)
 
 
 def eligibility(config, case, category: str):
@@ -453,6 +504,7 @@ def fill_form(
         obligations=evaluation.obligations,
         meeting_obligations=meeting_obligations,
         held_assumed=held is not None,
+        restraint_type=restraint_definition(district).restraint_type,
     )
     subject = chosen_meeting or chosen_incident
     return fill(
@@ -509,3 +561,36 @@ def program_obligations(config, source, as_of: str | date | None = None) -> list
     day = as_date(as_of, district)
     cases = load_cases(source, district.event_types)
     return evaluate_programs(district.ruleset, cases, district.calendar, district.tz, day)
+
+
+def write_chart(result, out: str | Path) -> Path:
+    """A report's chart (restraint report or Indicator 11) as PNG or SVG, by the suffix."""
+    from spedrules.core.indicator11 import Indicator11
+
+    if isinstance(result, Indicator11):
+        from spedrules.core.indicator11 import chart
+    else:
+        from spedrules.core.restraint_report import chart
+    return chart(result, Path(out))
+
+
+def write_form(filled, out: str | Path) -> None:
+    """A filled form written as HTML, PDF or JSON, by the suffix of ``out``."""
+    import json
+
+    from spedrules.core import form_render
+
+    suffix = Path(out).suffix.lower()
+    if suffix == ".pdf":
+        form_render.to_pdf(filled, out)
+    elif suffix == ".html":
+        write_output(out, form_render.to_html(filled))
+    else:
+        write_output(out, json.dumps(filled.to_dict(), indent=2, ensure_ascii=False) + "\n")
+
+
+def new_plugin(name: str, parent: str, folder: str | Path = ".") -> Path:
+    """Write a ready-to-edit plugin package (entry point, one rule, a passing test)."""
+    from spedrules.core.scaffold import new_plugin as scaffold
+
+    return scaffold(name, parent, folder)

@@ -4,7 +4,7 @@ A calendar is loaded once and precomputes sorted numpy arrays of its instruction
 per tolling threshold, of the days a California clock counts), so every count is a bisection,
 never a day-by-day loop. Counting past the days a calendar covers is an error, not a guess.
 
-Formats (DESIGN.md section 7): YAML with ``years`` (first_day, last_day, closures as
+Formats (docs/file-formats.md): YAML with ``years`` (first_day, last_day, closures as
 ``{name, date}`` or ``{name, start, end}``), ``school_day`` start/end, ``weekdays``, ``timezone``;
 or iCalendar (.ics), read by this convention:
 
@@ -263,7 +263,7 @@ class SchoolCalendar:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """The calendar in the YAML format of DESIGN.md section 7 (what ``from_dict`` reads)."""
+        """The calendar in the YAML format of docs/file-formats.md (what ``from_dict`` reads)."""
         return {
             "name": self.name,
             "timezone": self.timezone,

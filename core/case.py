@@ -1,4 +1,4 @@
-"""Loading and validating a case file (YAML or JSON, DESIGN.md section 7).
+"""Loading and validating a case file (YAML or JSON, docs/file-formats.md).
 
 Structure comes from cattrs (types, dates, required fields); meaning comes from the vocabulary:
 an event type must be a core type or one a plugin in the stack declared, a role must be a known
@@ -174,7 +174,7 @@ ADJUSTING_EVENTS = (*EXCEPTION_EVENTS, *EXIT_EVENTS, "delay_reason_recorded")
 
 
 def _check_adjustment(event, where: str, source) -> None:
-    """The attributes DESIGN.md section 6 gives the exception, exit and delay events."""
+    """The attributes docs/exceptions-and-exits.md gives the exception, exit and delay events."""
     if event.type in (*EXCEPTION_EVENTS, "delay_reason_recorded"):
         kind = event.get("applies_to")
         if not isinstance(kind, str) or not (kind in OBLIGATION_KINDS or is_namespaced(kind)):
@@ -216,7 +216,7 @@ def _unique(seen: set[str], value: str, source, field: str) -> None:
 
 
 def event_key(student_id: str, event: dict[str, Any]) -> str:
-    """The identity of one event mapping of a student's case (DESIGN.md section 2).
+    """The identity of one event mapping of a student's case.
 
     The source's own ``id`` where it gives one (``id:...``), else a digest of the student, the
     type, the day or moment and every attribute: the same fact imported twice has the same key,

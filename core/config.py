@@ -1,4 +1,4 @@
-"""District configuration: the TOML file of DESIGN.md section 7, read and checked.
+"""District configuration: the TOML file of docs/file-formats.md, read and checked.
 
 The config names the stack (general -> specific), the school calendar and the option values.
 Reading it is separate from checking it against the installed plugins (:func:`check_stack`), so

@@ -8,7 +8,6 @@ and write them back flat, so a case file round-trips unchanged. Structuring erro
 
 from __future__ import annotations
 
-import json
 import typing
 from datetime import date, datetime, time
 from typing import Any
@@ -236,7 +235,3 @@ def _join(path: str, step: str) -> str:
         return path + step
     step = step.lstrip(".")
     return f"{path}.{step}" if path else step
-
-
-def to_json(obj: Any, **kwargs: Any) -> str:
-    return json.dumps(converter.unstructure(obj), ensure_ascii=False, **kwargs)

@@ -90,7 +90,7 @@ def _event(row: dict[str, Any], run: dict[str, Any], stamp: datetime, calendar) 
 
 
 def closed_note(calendar, day: date) -> str | None:
-    """A due date on a weekend, holiday or break is not moved (DESIGN.md section 5), but the
+    """A due date on a weekend, holiday or break is not moved (docs/counting.md), but the
     person who must act needs to know school is closed that day."""
     if calendar is None:
         return None

@@ -34,7 +34,7 @@ accident of list order; a form about one meeting reads ``meeting.next`` instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from typing import Any
 
@@ -67,12 +67,15 @@ def form_data(
     obligations: Iterable[Obligation] = (),
     meeting_obligations: Iterable[Obligation] | None = None,
     held_assumed: bool = False,
+    restraint_type: Callable[[Incident], str] | None = None,
 ) -> dict[str, Any]:
     """The mapping form fields read their ``source`` paths from (see the module docstring).
 
     ``meeting_obligations`` are those of the case with the meeting held on its day (see
     :func:`as_held`); without them the meeting's deadlines come from ``obligations``.
     ``held_assumed`` says the case does not record the meeting as held (the form notes it).
+    ``restraint_type`` types a restraint as the jurisdiction's report does (``incident
+    .restraint_type``; the recorded method without one).
     """
     obligations = list(obligations)
     data: dict[str, Any] = {
@@ -111,7 +114,7 @@ def form_data(
         }
         data["subject_day"] = day
     if incident is not None:
-        data["incident"] = _incident(incident, case)
+        data["incident"] = _incident(incident, case, restraint_type)
         data["subject_day"] = incident.started_at.date()
     return data
 
@@ -251,9 +254,11 @@ def _meeting(meeting: Meeting) -> dict[str, Any]:
     return _lift(meeting.details, known)
 
 
-def _incident(incident: Incident, case: Case) -> dict[str, Any]:
+def _incident(incident: Incident, case: Case, restraint_type=None) -> dict[str, Any]:
     from spedrules.core.incidents import about_incident
-    from spedrules.core.restraint_report import restraint_type
+    from spedrules.core.restraint_report import CORE_REPORT
+
+    restraint_type = restraint_type or CORE_REPORT.restraint_type
 
     start, end = incident.started_at, incident.released_at
     linked = sorted(

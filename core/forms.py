@@ -1,4 +1,4 @@
-"""Forms: jurisdiction forms as data, filled from a case (DESIGN.md section 3).
+"""Forms: jurisdiction forms as data, filled from a case (docs/forms.md).
 
 A plugin keeps its forms as YAML files (one :class:`~spedrules.core.rules.FormDefinition` each)
 and returns them from ``spedrules_forms``. Filling a form reads each field's ``source`` path

@@ -14,7 +14,7 @@ Implementations may accept fewer arguments than the spec (pluggy's opt-in argume
 spedrules calls each plugin's implementation on its own, stamps every returned rule with the
 plugin's id and validates it; a plugin that raises or returns garbage is reported by name and
 never takes the others down. Order of registration never decides anything: the district's
-configured stack does (DESIGN.md section 4).
+configured stack does (docs/layering.md).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import pluggy
 
 if TYPE_CHECKING:  # pragma: no cover
     from spedrules.core.plugins import HookContext
+    from spedrules.core.restraint_report import RestraintReportDefinition
     from spedrules.core.rules import (
         EligibilityCategory,
         FormDefinition,
@@ -77,8 +78,9 @@ def spedrules_options() -> list[Option]:
 def spedrules_timeline_rules(ctx: HookContext) -> list[TimelineRule]:
     """Contribute deadlines: :class:`~spedrules.core.rules.TimelineRule` objects.
 
-    Each rule says what starts the clock (``trigger``: events, a birthday, removals), how far the
-    due date lies (``period``: an amount and a unit such as ``school_days`` or ``tolled_days``),
+    Each rule says what starts the clock (``trigger``: events, a birthday, removals or the first
+    day of each school year), how far the due date lies (``period``: an amount and a unit such
+    as ``school_days`` or ``tolled_days``; every unit is in docs/plugin-hooks.md),
     which events meet it (``met_by``) and which make it moot (``cancelled_by``). Give a stable
     ``id`` (``xx.initial_evaluation``), a ``kind`` from the core vocabulary and a ``citation``.
 
@@ -165,4 +167,30 @@ def spedrules_edfi_descriptors() -> dict[str, dict[str, str]]:
         @hookimpl
         def spedrules_edfi_descriptors():
             return {"EligibilityDelayReason": {"xx.snow_days": "Other"}}
+    """
+
+
+@hookspec
+def spedrules_restraint_report(ctx: HookContext) -> RestraintReportDefinition:
+    """Define the jurisdiction's restraint-reduction report, for ``spedrules report restraint``
+    and the dashboard's restraint trend.
+
+    Return a :class:`~spedrules.core.restraint_report.RestraintReportDefinition`: the restraint
+    ``types`` the report counts (each published key with its label, in the order a chart stacks
+    them), the ``restraint_type`` function that gives an incident its type, the
+    ``grade_bands`` (:class:`~spedrules.core.restraint_report.GradeBand`) and the
+    ``year_start_month`` of the reporting year, with the ``title`` and ``citation`` of the
+    report. The most specific plugin of the stack that implements it decides; a stack in which
+    none does is counted by the core vocabulary (the recorded method, no grade bands, years
+    from July 1), and the report says so.
+
+    Example (a state that reports restraints by method, school years from August)::
+
+        @hookimpl
+        def spedrules_restraint_report():
+            return RestraintReportDefinition(
+                title="Restraint report", citation="XX Admin. Code 7.12",
+                types={"physical": "Physical", "mechanical": "Mechanical"},
+                restraint_type=lambda incident: incident.method or "physical",
+                year_start_month=8)
     """

@@ -1,22 +1,27 @@
-"""Restraint-reduction statistics over many cases: the figures a district plan reports (e.g.
-Florida SP&P Part I A.6): incidents per school year, the change against the prior year and the
-district's goal, and breakdowns by disability, restraint type, race/ethnicity and grade band.
+"""Restraint-reduction statistics over many cases: the figures a district plan reports
+(incidents per reporting year, the change against the prior year and the district's goal, and
+breakdowns by disability, restraint type, race/ethnicity and grade band).
 
-School years run July 1 to June 30 ("2015-16") so that years outside any loaded calendar still
-count. Percentages are rounded to whole numbers as published; a share above 0 and below 1% is
-shown as "<1".
+What the categories are, how grades are banded and when a reporting year starts is the
+jurisdiction's, not core's: a plugin contributes a :class:`RestraintReportDefinition` through
+the ``spedrules_restraint_report`` hook (docs/plugin-hooks.md), and the most specific plugin of
+the stack that gives one decides. A stack without one is counted by the core vocabulary (the
+recorded restraint method, no grade bands) in years starting July 1, the federal reporting year
+(the SPP/APR's July 1 - June 30), and says so. Percentages are rounded to whole numbers as
+published; a share above 0 and below 1% is shown as "<1".
 """
 
 from __future__ import annotations
 
+import calendar as _stdcal
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from spedrules.core.case import case_from_dict, load_case
 from spedrules.core.errors import InputError
@@ -24,15 +29,58 @@ from spedrules.core.files import output_file, read_data
 from spedrules.core.model import Case, Incident, Student
 
 
-def school_year(d: date) -> str:
-    start = d.year if d.month >= 7 else d.year - 1
+@frozen
+class GradeBand:
+    """A named band of grades (``PK-3``: ``PK, K, 1, 2, 3``); a band without grades takes every
+    grade no other band names."""
+
+    name: str
+    grades: tuple[str, ...] = ()
+
+
+@frozen
+class RestraintReportDefinition:
+    """A jurisdiction's restraint report: the restraint types it counts (each key with its
+    label, in the order a chart stacks them), the function that types an incident, its grade
+    bands and the month its reporting year starts."""
+
+    title: str
+    citation: str
+    types: dict[str, str] = field(hash=False)  # key (as published, the JSON's) -> label
+    restraint_type: Callable[[Incident], str] = field(eq=False, hash=False)
+    grade_bands: tuple[GradeBand, ...] = ()
+    year_start_month: int = 7  # the reporting year runs from the 1st of this month
+
+
+def _by_method(incident: Incident) -> str:
+    return incident.method or "unspecified"
+
+
+# A stack whose plugins define no report: the core vocabulary's methods, the federal year.
+CORE_REPORT = RestraintReportDefinition(
+    title="Restraint incidents by recorded method (no jurisdiction report in the stack)",
+    citation="",
+    types={
+        "physical": "Physical",
+        "mechanical": "Mechanical",
+        "chemical": "Chemical",
+        "unspecified": "Not recorded",
+    },
+    restraint_type=_by_method,
+)
+
+
+def school_year(d: date, start_month: int = 7) -> str:
+    """The reporting year of a day, named by its two calendar years ("2015-16")."""
+    start = d.year if d.month >= start_month else d.year - 1
     return f"{start}-{str(start + 1)[-2:]}"
 
 
-def school_months(name: str) -> list[str]:
-    """Every month of a school year, July to June ("2015-16" -> "2015-07" .. "2016-06")."""
+def school_months(name: str, start_month: int = 7) -> list[str]:
+    """Every month of a reporting year ("2015-16", July -> "2015-07" .. "2016-06")."""
     start = int(name[:4])
-    return [f"{start + (m < 7)}-{m:02d}" for m in (*range(7, 13), *range(1, 7))]
+    months = [*range(start_month, 13), *range(1, start_month)]
+    return [f"{start + (m < start_month)}-{m:02d}" for m in months]
 
 
 def previous_year(name: str) -> str:
@@ -40,40 +88,16 @@ def previous_year(name: str) -> str:
     return f"{start}-{str(start + 1)[-2:]}"
 
 
-# The FDOE's "type of restraint" categories, as the SP&P reports them ("Standing: 63% Prone:
-# 23% ..."): a mechanical restraint is one type, and a physical restraint is typed by the
-# student's position in it. The keys are the published names (the report's JSON); the labels say
-# which are positions of a physical restraint, so "standing" never reads as a kind of its own.
-TYPE_LABELS = {
-    "standing": "Physical, standing position",
-    "seated": "Physical, seated position",
-    "prone": "Physical, prone position",
-    "immobilization": "Physical, immobilization (supine)",
-    "mechanical": "Mechanical",
-    "unspecified": "Not recorded (no method or position)",
-}
-MONTH_NAMES = "Jul Aug Sep Oct Nov Dec Jan Feb Mar Apr May Jun".split()
-
-
-def restraint_type(incident: Incident) -> str:
-    """The FDOE restraint type: ``mechanical``, or a physical restraint by the student's position
-    (``standing``, ``seated``, ``prone``, ``immobilization`` for supine), else ``unspecified``.
-    :data:`TYPE_LABELS` prints them."""
-    if incident.method == "mechanical":
-        return "mechanical"
-    return {
-        "standing": "standing",
-        "seated": "seated",
-        "prone": "prone",
-        "supine": "immobilization",
-    }.get(incident.position or "", "unspecified")
-
-
-def grade_band(student: Student) -> str:
+def grade_band(student: Student, bands: tuple[GradeBand, ...]) -> str:
+    """The band of the student's grade; ``unspecified`` without a grade or without bands."""
     grade = (student.grade or "").upper()
-    if grade in ("PK", "K", "1", "2", "3"):
-        return "PK-3"
-    return "4-12" if grade else "unspecified"
+    if not grade or not bands:
+        return "unspecified"
+    for band in bands:
+        if grade in band.grades:
+            return band.name
+    rest = [b.name for b in bands if not b.grades]
+    return rest[0] if rest else "unspecified"
 
 
 def percent(part: int, whole: int) -> str:
@@ -96,22 +120,30 @@ class RestraintReport:
     next_goal_percent: int | None
     breakdowns: dict[str, dict[str, dict[str, Any]]]
     by_month: dict[str, dict[str, int]]
+    # what the figures were counted by: labels and year for the text and the chart, not the JSON
+    definition: RestraintReportDefinition = field(default=CORE_REPORT, eq=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        from attrs import asdict
+        from attrs import asdict, fields
 
-        return asdict(self)
+        return asdict(self, filter=lambda a, _: a is not fields(RestraintReport).definition)
 
 
 def restraint_report(
-    cases: Iterable[Case], year: str, goal: int | None = None, next_goal: int | None = None
+    cases: Iterable[Case],
+    year: str,
+    goal: int | None = None,
+    next_goal: int | None = None,
+    definition: RestraintReportDefinition = CORE_REPORT,
 ) -> RestraintReport:
     previous = previous_year(year)
     rows = [
         (case.student, inc) for case in cases for inc in case.incidents if inc.type == "restraint"
     ]
-    this_year = [(s, i) for s, i in rows if school_year(i.started_at.date()) == year]
-    last_year = [(s, i) for s, i in rows if school_year(i.started_at.date()) == previous]
+    first = definition.year_start_month
+    this_year = [(s, i) for s, i in rows if school_year(i.started_at.date(), first) == year]
+    last_year = [(s, i) for s, i in rows if school_year(i.started_at.date(), first) == previous]
+    restraint_type = definition.restraint_type
     n, m = len(this_year), len(last_year)
     change = round(100 * (n - m) / m) if m else None
     met = margin = None
@@ -140,10 +172,34 @@ def restraint_report(
             "primary_disability": breakdown(lambda s, i: s.disability or "unspecified"),
             "restraint_type": breakdown(lambda s, i: restraint_type(i)),
             "ethnicity": breakdown(lambda s, i: s.ethnicity or "unspecified"),
-            "grade_band": breakdown(lambda s, i: grade_band(s)),
+            "grade_band": breakdown(lambda s, i: grade_band(s, definition.grade_bands)),
         },
         by_month={k: dict(v) for k, v in sorted(months.items())},
+        definition=definition,
     )
+
+
+def report_definition(registry, stack: Iterable[str], ctx=None) -> RestraintReportDefinition:
+    """The restraint report of the most specific plugin of the stack that defines one (the
+    core's count by method when none does). A plugin returning something else is an error
+    naming it."""
+    from spedrules.core.errors import PluginError
+    from spedrules.core.plugins import HookContext
+
+    for plugin_id in reversed(list(stack)):
+        try:
+            found = registry.call(plugin_id, "spedrules_restraint_report", ctx or HookContext())
+        except Exception as exc:
+            raise PluginError(plugin_id, f"spedrules_restraint_report() raised {exc!r}") from exc
+        if found is None:
+            continue
+        if not isinstance(found, RestraintReportDefinition):
+            what = type(found).__name__
+            raise PluginError(
+                plugin_id, f"spedrules_restraint_report() returned {what}, not a definition"
+            )
+        return found
+    return CORE_REPORT
 
 
 def load_cases(path: str | Path, extra_event_types: frozenset[str] = frozenset()) -> list[Case]:
@@ -188,14 +244,16 @@ def figure(report: RestraintReport):
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    months = school_months(report.year)
-    labels = [f"{name} {m[2:4]}" for name, m in zip(MONTH_NAMES, months, strict=True)]
-    kinds = [k for k in TYPE_LABELS if any(k in report.by_month.get(m, {}) for m in months)]
+    definition = report.definition
+    first = definition.year_start_month
+    months = school_months(report.year, first)
+    labels = [f"{_stdcal.month_abbr[int(m[5:])]} {m[2:4]}" for m in months]
+    kinds = [k for k in definition.types if any(k in report.by_month.get(m, {}) for m in months)]
     fig, ax = plt.subplots(figsize=(11, 4.8))
     bottom = [0] * len(months)
     for kind in kinds:
         values = [report.by_month.get(m, {}).get(kind, 0) for m in months]
-        ax.bar(range(len(months)), values, bottom=bottom, label=TYPE_LABELS[kind])
+        ax.bar(range(len(months)), values, bottom=bottom, label=definition.types[kind])
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     goal = goal_per_month(report)
     if goal is not None:
@@ -214,7 +272,10 @@ def figure(report: RestraintReport):
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # incidents are whole
     ax.set_title(f"Restraint incidents by month and type, {report.year} ({report.incidents})")
     ax.set_ylabel("incidents")
-    ax.set_xlabel(f"school year {report.year} (July 1 to June 30)")
+    last = first - 1 or 12
+    span = f"{_stdcal.month_name[first]} 1 to {_stdcal.month_name[last]} "
+    span += str(_stdcal.monthrange(int(report.year[:4]) + (first > 1), last)[1])
+    ax.set_xlabel(f"school year {report.year} ({span})")
     if goal is None and report.goal_percent is not None:
         ax.text(
             0.01,

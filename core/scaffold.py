@@ -81,7 +81,7 @@ def spedrules_timeline_rules(ctx):
 '''
 
 TEST = '''\
-"""The example rule, evaluated on a case in the YAML format of spedrules' DESIGN.md section 7."""
+"""The example rule, evaluated on a case in the YAML format of spedrules' docs/file-formats.md."""
 
 import textwrap
 

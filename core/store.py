@@ -1,6 +1,7 @@
-"""The store, a system of record (DESIGN.md section 8): districts, students, append-only case
-events, versioned incidents and meetings, sweep runs with the obligations they derived, and a
-hash-chained audit trail, in SQLAlchemy 2 (SQLite by default; PostgreSQL in production).
+"""The store, a system of record (README, "Running it every morning"): districts, students,
+append-only case events, versioned incidents and meetings, sweep runs with the obligations they
+derived, and a hash-chained audit trail, in SQLAlchemy 2 (SQLite by default; PostgreSQL in
+production).
 
 - Imports are idempotent: an event has an identity (the source's ``id``, else a digest of its
   content, :func:`spedrules.core.case.event_key`); a known event is skipped and counted, a known

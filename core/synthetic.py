@@ -1,5 +1,5 @@
 """A deterministic synthetic population for the demo and the scale benchmark: case mappings in the
-case-file format (DESIGN.md section 7) with multi-year histories. Same prefix and seed, same
+case-file format (docs/file-formats.md) with multi-year histories. Same prefix and seed, same
 students; the first k students of a population of n are the students of a population of k.
 
 Each student who is served entered special education years ago (referral, assessment plan,
@@ -293,7 +293,7 @@ def _usual_school_day(d: date) -> bool:
 def _plus_years(d: date, years: int) -> date:
     try:
         return d.replace(year=d.year + years)
-    except ValueError:  # Feb 29 -> Feb 28 (DESIGN.md section 5)
+    except ValueError:  # Feb 29 -> Feb 28 (docs/counting.md)
         return d.replace(year=d.year + years, day=28)
 
 

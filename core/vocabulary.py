@@ -1,4 +1,4 @@
-"""The core vocabulary: stable keys shared by every jurisdiction (DESIGN.md section 6).
+"""The core vocabulary: stable keys shared by every jurisdiction (docs/file-formats.md).
 
 Plugins may add event types and obligation kinds of their own, but only namespaced
 (``stlucie.postvention_review``), so that a typo in a case file is an error and not a new type.
@@ -19,14 +19,15 @@ EVENT_TYPES: frozenset[str] = frozenset(
     """.split()
 )
 
-# The law's own escape hatches (DESIGN.md section 6); core/adjustments.py gives them meaning.
+# The law's own escape hatches (docs/exceptions-and-exits.md); core/adjustments.py gives
+# them meaning.
 EXCEPTION_EVENTS = ("timeline_extension_agreed", "child_not_produced")
 EXIT_EVENTS = ("student_exited", "consent_revoked")
 EXIT_REASONS = ("moved", "graduated", "aged_out", "dropped_out", "no_longer_eligible", "other")
 # Kinds an exit does not end: a parent's right to inspect the records the agency keeps is not a
 # duty to an enrolled student (34 CFR 300.613 applies to records it collects, maintains or uses).
 SURVIVES_EXIT = frozenset({"records_access"})
-# ``records_provided`` is the one addition to DESIGN.md's list: without it the records-access
+# ``records_provided`` was added to the first list of events: without it the records-access
 # obligation could never be met.
 
 OBLIGATION_KINDS: frozenset[str] = frozenset(
@@ -106,14 +107,6 @@ def is_namespaced(key: str) -> bool:
     """True for plugin-added keys such as ``stlucie.postvention_review``."""
     head, dot, tail = key.partition(".")
     return bool(dot and head and tail)
-
-
-def known_event_type(key: str, extra: frozenset[str] = frozenset()) -> bool:
-    return key in EVENT_TYPES or key in extra
-
-
-def known_kind(key: str, extra: frozenset[str] = frozenset()) -> bool:
-    return key in OBLIGATION_KINDS or key in extra
 
 
 # Kinds of rules that check rather than set a deadline (eligibility, prohibitions, meeting checks).

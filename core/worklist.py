@@ -3,7 +3,8 @@
 One row per open, overdue or undetermined obligation (or due within N days) of the district's
 latest completed run, most urgent first: overdue by the most days, then due soonest, then the
 undetermined ones (a date the data cannot decide is work too: load the calendar, record the
-event) and the duties the source gives no deadline. Rows follow DESIGN.md section 8's contract.
+event) and the duties the source gives no deadline. Rows follow the store's row contract
+(core/store.py).
 """
 
 from __future__ import annotations

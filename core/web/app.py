@@ -65,7 +65,7 @@ class Problem:
 
 @frozen
 class CaseRequest:
-    """A case in the case-file format (DESIGN.md section 7) as JSON, and the as-of date
+    """A case in the case-file format (docs/file-formats.md) as JSON, and the as-of date
     (default: today in the district's timezone)."""
 
     case: dict[str, Any]

@@ -169,7 +169,7 @@ def restraint_trend(store: Store, district: District, goal: int | None = None):
 @lru_cache(maxsize=16)
 def _restraint(url: str, district_id: str, run_pk: int, as_of: str, goal: int | None):
     """Cached per run: a run's cases do not change (imports after it show in the next run)."""
-    from spedrules.core.api import as_case
+    from spedrules.core.api import as_case, restraint_definition
     from spedrules.core.restraint_report import restraint_report, school_year
     from spedrules.core.sweep import district_from_store, partitions
 
@@ -182,9 +182,10 @@ def _restraint(url: str, district_id: str, run_pk: int, as_of: str, goal: int | 
         for _, data in store.cases(district_id, lo, hi)
         if data.get("incidents")
     )
-    year = school_year(day)
-    report = restraint_report(cases, year, goal)
-    months, month = [], date(int(year[:4]), 7, 1)
+    definition = restraint_definition(district)
+    year = school_year(day, definition.year_start_month)
+    report = restraint_report(cases, year, goal, definition=definition)
+    months, month = [], date(int(year[:4]), definition.year_start_month, 1)
     while month <= day:
         key = f"{month:%Y-%m}"
         months.append((f"{month:%b %Y}", sum(report.by_month.get(key, {}).values())))

@@ -36,7 +36,7 @@ class Stamp:
 
 @frozen
 class EvaluationResult(Evaluation):
-    """The JSON contract of DESIGN.md section 7 (``student``, ``obligations``, ``violations``)
+    """The JSON contract of docs/results.md (``student``, ``obligations``, ``violations``)
     plus ``as_of``, ``warnings`` and the stamp."""
 
     stamp: Stamp | None = None

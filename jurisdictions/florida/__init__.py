@@ -18,6 +18,7 @@ from spedrules.core.forms import load_forms
 from spedrules.core.hookspecs import hookimpl
 from spedrules.core.rules import JurisdictionInfo, Option, SourceDocument
 
+from .report import spedrules_restraint_report  # noqa: F401 (a hook implementation)
 from .restraint import restraint_rules
 from .timelines import evaluation_rules, exit_rule
 

@@ -37,8 +37,9 @@ from datetime import date
 
 from attrs import evolve
 
-from spedrules.core.restraint_report import restraint_type as fdoe_restraint_type
 from spedrules.core.rules import EventMatch, IncidentRule, Period
+
+from .report import restraint_type as fdoe_restraint_type
 
 __all__ = ["fdoe_restraint_type", "restraint_rules"]
 

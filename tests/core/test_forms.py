@@ -286,9 +286,15 @@ def test_incident_data_has_times_duration_and_contacts():
             Event("parent_notified", at=datetime(2026, 10, 15, 9, 0), details={"method": "phone"}),
         ),
     )
-    d = form_data(c, {}, date(2026, 10, 20), incident=inc)["incident"]
+    from spedrules.jurisdictions.florida.report import restraint_type
+
+    d = form_data(c, {}, date(2026, 10, 20), incident=inc, restraint_type=restraint_type)
+    d = d["incident"]
     assert d["start_time"] == time(12, 5) and d["duration_minutes"] == 7
     assert d["restraint_type"] == "immobilization"  # supine, in the FDOE's terms
+    # without a jurisdiction's report the core vocabulary types it: its recorded method
+    plain = form_data(c, {}, date(2026, 10, 20), incident=inc)["incident"]
+    assert plain["restraint_type"] == "unspecified"  # the incident records no method
     # born 2016-10-17: still 9 on the incident day (2026-10-16), 10 by the form's date
     assert d["student_age"] == 9
     # the day-before event is not about this incident; the others are, in time order

@@ -29,6 +29,7 @@ def test_the_hooks_of_the_design_and_the_program_rules():
             "spedrules_forms",
             "spedrules_program_rules",  # added for rules over a group of students (issue 6)
             "spedrules_edfi_descriptors",  # Ed-Fi descriptor code values (issue 18)
+            "spedrules_restraint_report",  # a state's restraint report, out of core (issue 15)
         ]
     )
 
