@@ -171,9 +171,10 @@ def sweep(
     full: bool = False,
 ) -> SweepResult:
     """Evaluate the students of the district(s), publish the obligations as a run and build
-    the dashboards; incremental unless ``full`` (docs/incremental-sweeps.md). ``progress(total)`` is called once with the number of partitions and returns
-    the function told of each one done. Raises :class:`~spedrules.core.store.SweepBusy` when
-    another sweep of a district is running."""
+    the dashboards; incremental unless ``full`` (docs/incremental-sweeps.md).
+    ``progress(total)`` is called once with the number of partitions and returns the function
+    told of each one done. Raises :class:`~spedrules.core.store.SweepBusy` when another sweep of
+    a district is running."""
     from spedrules.core.api import as_date
     from spedrules.core.sweep import dashboard, dask_mapper, partitions
     from spedrules.core.sweep import sweep as run_sweep
