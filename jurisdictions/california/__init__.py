@@ -10,15 +10,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spedrules.core.forms import load_forms
-from spedrules.core.hookspecs import hookimpl
-from spedrules.core.rules import Allowance, JurisdictionInfo, Option, SourceDocument
+from attrs import evolve
 
-from .age import age_rules
+from spedrules.core.forms import load_forms
+from spedrules.plugin import (
+    Allowance,
+    Condition,
+    JurisdictionInfo,
+    RuleFiles,
+    SourceDocument,
+    TimelineRule,
+    hookimpl,
+)
+
+from .age import age_22_exit
 from .eligibility import early_childhood, eligibility_categories
-from .emergency import incident_rules
-from .team import meeting_rules
-from .timelines import CUTOFFS, timeline_rules
 
 SEED = "shared/seeds/001_911b07c5e4e92852.txt"
 
@@ -59,8 +65,8 @@ def spedrules_jurisdiction():
     )
 
 
-# Where the Education Code and the handbook let a case move or set aside a timeline (seed 001:
-# handbook 1.4.A(2) L580-590, 1.5.A L653-659, 1.5.B L663-669). The federal ones of us-idea hold
+# Where the Education Code and the handbook let a case move or set aside a timeline (handbook
+# 1.4.A(2), 1.5.A, 1.5.B). The federal ones of us-idea hold
 # too; these restate them with the state's own text, and add the parent's written extensions.
 ALLOWANCES = (
     Allowance(
@@ -99,37 +105,49 @@ ALLOWANCES = (
 )
 
 
+# End-of-year cutoff for the assessment-plan exception: the handbook (1.5.B) says "20 days or
+# less", EC 56321(a) says "10 days or less". The date the statute changed is not verified, so the
+# choice is a district option (rules/options.yaml) rather than an invented effective date.
+CUTOFFS = {
+    "ec_56321_10_days": (10, "EC 56321(a)"),
+    "handbook_20_days": (20, "NW SELPA Handbook 1.5.B (the statute says 10)"),
+}
+
+
+def end_of_year_cutoff(rule: TimelineRule, options: dict) -> TimelineRule:
+    """The exception applies to referrals the chosen number of days before the year ends."""
+    days, source = CUTOFFS[options["california.end_of_year_referral_cutoff"]]
+    return evolve(
+        rule,
+        citation=f"{source}; EC 56043(a); NW SELPA Handbook 1.5.B",
+        applies_when=Condition(days_before_year_end_at_most=days),
+    )
+
+
+RULES = RuleFiles(
+    Path(__file__).parent / "rules",
+    {"end_of_year_cutoff": end_of_year_cutoff, "age_22_exit": age_22_exit},
+)
+
+
 @hookimpl
 def spedrules_options():
-    return [
-        Option(
-            id="california.end_of_year_referral_cutoff",
-            title="Referrals this close to the end of the school year get an assessment plan "
-            "10 days after the next year starts",
-            choices=tuple(CUTOFFS),
-            default="ec_56321_10_days",
-            citation="EC 56321(a); NW SELPA Handbook 1.5.B",
-            source_ref=f"{SEED} L670-672",
-            description="EC 56321(a) says 10 days or less before the end of the regular school "
-            "year; the handbook says 20. The statute is the default.",
-        )
-    ]
+    return RULES.options()
 
 
 @hookimpl
 def spedrules_timeline_rules(ctx):
-    cutoff = ctx.options.get("california.end_of_year_referral_cutoff", "ec_56321_10_days")
-    return [*timeline_rules(cutoff), *age_rules()]
+    return RULES.timeline_rules(ctx)
 
 
 @hookimpl
-def spedrules_incident_rules():
-    return incident_rules()
+def spedrules_incident_rules(ctx):
+    return RULES.incident_rules(ctx)
 
 
 @hookimpl
-def spedrules_meeting_rules():
-    return meeting_rules()
+def spedrules_meeting_rules(ctx):
+    return RULES.meeting_rules(ctx)
 
 
 @hookimpl

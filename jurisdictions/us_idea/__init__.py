@@ -1,22 +1,24 @@
 """The federal baseline: IDEA Part B (20 U.S.C. 1400 ff.; 34 CFR Part 300).
 
-Every state plugin layers on this one. Its timelines are the federal defaults a state may replace
-(34 CFR 300.301(c)(1) lets a state set its own evaluation timeframe) or tighten.
+Every state plugin layers on this one. Its rules (rules/*.yaml) are the federal defaults a state
+may replace (34 CFR 300.301(c)(1) lets a state set its own evaluation timeframe) or tighten.
 """
 
 from __future__ import annotations
 
-from spedrules.core.hookspecs import hookimpl
-from spedrules.core.rules import (
-    Allowance,
-    JurisdictionInfo,
-    MeetingRule,
-    Option,
-    SourceDocument,
-)
-from spedrules.core.vocabulary import IEP_MEETING_TYPES
+from pathlib import Path
 
-from .timelines import timeline_rules
+from attrs import evolve
+
+from spedrules.plugin import (
+    Allowance,
+    BirthdayTrigger,
+    JurisdictionInfo,
+    RuleFiles,
+    SourceDocument,
+    TimelineRule,
+    hookimpl,
+)
 
 PLUGIN_ID = "us-idea"
 
@@ -71,45 +73,32 @@ ALLOWANCES = (
 )
 
 
+def age_of_majority(rule: TimelineRule, options: dict) -> TimelineRule:
+    """The notice is due in the year before the State's age of majority (34 CFR 300.520)."""
+    age = options["us-idea.age_of_majority"]
+    return evolve(
+        rule,
+        title=f"Notice that rights transfer at {age} (one year before)",
+        trigger=BirthdayTrigger(age - 2),
+    )
+
+
+RULES = RuleFiles(Path(__file__).parent / "rules", {"age_of_majority": age_of_majority})
+
+
 @hookimpl
 def spedrules_options():
-    return [
-        Option(
-            id="us-idea.age_of_majority",
-            title="Age of majority under State law (rights transfer to the student)",
-            choices=(18, 19, 21),
-            default=18,
-            citation="34 CFR 300.320(c), 300.520",
-            description="The notice of rights transferring is due one year before this age.",
-        )
-    ]
+    return RULES.options()
 
 
 @hookimpl
 def spedrules_timeline_rules(ctx):
-    return timeline_rules(ctx.options.get("us-idea.age_of_majority", 18))
+    return RULES.timeline_rules(ctx)
 
 
 @hookimpl
-def spedrules_meeting_rules():
-    return [
-        MeetingRule(
-            id="idea.team.required_members",
-            kind="team_composition",
-            title="Required IEP team members",
-            citation="34 CFR 300.321(a), (e)",
-            meeting_types=IEP_MEETING_TYPES,
-            required_roles=(
-                "parent",
-                "general_education_teacher",
-                "special_education_teacher",
-                "lea_representative",
-            ),
-            notes="The regular education teacher when the child is, or may be, participating in "
-            "the regular education environment; a member may be excused only with the parent's "
-            "written agreement (and written input when their area is discussed), 300.321(e).",
-        )
-    ]
+def spedrules_meeting_rules(ctx):
+    return RULES.meeting_rules(ctx)
 
 
 @hookimpl

@@ -14,29 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from spedrules.core.forms import load_forms
-from spedrules.core.hookspecs import hookimpl
-from spedrules.core.rules import (
-    EventMatch,
-    JurisdictionInfo,
-    LeadTime,
-    MeetingRule,
-    Period,
-    ProgramRule,
-    SourceDocument,
-    TimelineRule,
-    Trigger,
-)
+from spedrules.plugin import JurisdictionInfo, RuleFiles, SourceDocument, hookimpl
 
 SOURCE = "Special Education Best Practices (negotiated, 2019-20)"
 SEED = "shared/seeds/000_3c030d13ce65e17a.txt"
-
-
-def cite(section: str) -> str:
-    return f"{SOURCE}, {section}"
-
-
-def ref(lines: str) -> str:
-    return f"{SEED} {lines}"
+RULES = RuleFiles(Path(__file__).parent / "rules")
 
 
 @hookimpl
@@ -57,136 +39,18 @@ def spedrules_jurisdiction():
 
 
 @hookimpl
-def spedrules_meeting_rules():
-    return [
-        MeetingRule(
-            id="lahabra.team",
-            kind="team_composition",
-            title="IEP team of the negotiated practices",
-            citation=cite("IEP Meetings (the IEP team)"),
-            source_ref=ref("L28-31"),
-            required_roles=(
-                "general_education_teacher",
-                "special_education_teacher",
-                "parent",
-                "lea_representative",
-            ),
-        ),
-        MeetingRule(
-            id="lahabra.meeting_start",
-            kind="meeting_time",
-            title="IEP meeting begins no later than 15 minutes after the school day ends",
-            citation=cite("IEP Meetings"),
-            source_ref=ref("L36"),
-            latest_start_after_school_end=15,
-        ),
-        MeetingRule(
-            id="lahabra.meeting_length",
-            kind="meeting_duration",
-            title="IEP meeting ends no later than 1 hour after it starts unless the team agrees",
-            citation=cite("IEP Meetings"),
-            source_ref=ref("L36-37"),
-            max_minutes=60,
-        ),
-        MeetingRule(
-            id="lahabra.school_day_coverage",
-            kind="meeting_time",
-            title="Meetings in the school day coordinated through site and district administrators",
-            citation=cite("IEP Meetings"),
-            source_ref=ref("L39-42"),
-            flag_during_school_day=True,
-        ),
-        MeetingRule(
-            id="lahabra.notice",
-            kind="meeting_lead_time",
-            title="Meeting notification at least 10 days in advance",
-            citation=cite("IEP Meetings"),
-            source_ref=ref("L44-45"),
-            lead_times=(
-                LeadTime(
-                    "notice_sent",
-                    10,
-                    unit_stated=False,
-                    kind="meeting_notice",
-                    title="IEP meeting notification with the proposed date to all team members",
-                ),
-            ),
-            responsible="case manager",  # "sent out electronically by the case manager"
-        ),
-        MeetingRule(
-            id="lahabra.agenda_and_draft",
-            kind="meeting_lead_time",
-            title="Agenda and draft IEP at least 24 hours in advance",
-            citation=cite("IEP Meetings"),
-            source_ref=ref("L47-49"),
-            lead_times=(
-                LeadTime(
-                    "agenda_sent",
-                    24,
-                    "hours",
-                    kind="meeting_agenda",
-                    title="Agenda with a firm start and end time sent",
-                ),
-                LeadTime(
-                    "draft_sent",
-                    24,
-                    "hours",
-                    kind="draft_iep_to_parent",
-                    title="Draft IEP (proposed goals and accommodations) sent",
-                ),
-            ),
-            responsible="case manager",  # "will be sent by the case manager"
-        ),
-    ]
+def spedrules_meeting_rules(ctx):
+    return RULES.meeting_rules(ctx)
 
 
 @hookimpl
-def spedrules_timeline_rules():
-    return [
-        TimelineRule(
-            id="lahabra.roundtable",
-            kind="lahabra.roundtable",
-            title="Roundtable: case manager and general education teachers review the students "
-            "on IEPs",
-            citation=cite('IEP "Roundtables"'),
-            source_ref=ref("L12-16"),
-            trigger=Trigger(school_year_start=True),
-            period=Period(14, "calendar_days"),
-            met_by=(EventMatch("lahabra.roundtable_held"),),
-            requires_iep=True,
-            notes="'Within two weeks of the beginning of the school year': 14 calendar days.",
-        ),
-        TimelineRule(
-            id="lahabra.iep_at_a_glance",
-            kind="iep_at_a_glance",
-            title="IEP at a Glance distributed to the team",
-            citation=cite("IEP Implementation"),
-            source_ref=ref("L53-54"),
-            trigger=Trigger(events=(EventMatch("iep_meeting_held"),)),
-            period=Period(5, "calendar_days", unit_stated=False),
-            met_by=(EventMatch("lahabra.iep_at_a_glance_sent"),),
-        ),
-    ]
+def spedrules_timeline_rules(ctx):
+    return RULES.timeline_rules(ctx)
 
 
 @hookimpl
-def spedrules_program_rules():
-    return [
-        ProgramRule(
-            id="lahabra.inclusion_staffing_review",
-            kind="lahabra.inclusion_staffing_review",
-            title='IEP team evaluates the need for more staffing support in the "Inclusion" '
-            "program",
-            citation=cite('"Inclusion" Program Classes: Staffing and Class-size Considerations'),
-            source_ref=ref("L74-76"),
-            program="inclusion",
-            more_than=5,  # "if the number of 'Inclusion' students exceed 5"
-            met_by=(EventMatch("lahabra.inclusion_staffing_reviewed"),),
-            responsible="IEP team",
-            notes="Counted at the beginning of the school year, per school (the seed names the "
-            "K and 1st grade inclusion classes of two schools). No deadline in the source.",
-        )
-    ]
+def spedrules_program_rules(ctx):
+    return RULES.program_rules(ctx)
 
 
 @hookimpl

@@ -1,0 +1,261 @@
+"""Rules as dated data: a plugin's ``rules/*.yaml``, loaded with the project's converter.
+
+A rule file holds lists under ``timeline_rules``, ``incident_rules``, ``meeting_rules`` and
+``program_rules`` (and the plugin's ``options``). Each rule is written once, with the fields of
+its type (core/rules.py) and ``versions:``, the dated values that change (each version's fields
+override the rule's for that version, with its ``effective_from``/``effective_to`` and
+``verified_on``). What is logic rather than a number stays Python and is named from the file:
+``compute: age_22_exit`` (unit ``custom``) and ``with_options: age_of_majority`` (a function of
+the rule and the district's options returning the rule in force, or None) name functions the
+plugin passes to :class:`RuleFiles`; ``enabled_by: OPTION`` keeps a rule only where that option is
+true. An unknown name, field or value is an error naming the file and line. See
+docs/rules-as-data.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+from attrs import evolve, frozen
+
+from spedrules.core import files
+from spedrules.core.convert import Expected, converter, structure_at
+from spedrules.core.counting import UNITS
+from spedrules.core.errors import InputError
+from spedrules.core.rules import (
+    INCIDENT_RULE_TYPES,
+    MEETING_CHECK_TYPES,
+    TRIGGER_TYPES,
+    AnyIncidentRule,
+    AnyMeetingCheck,
+    AnyTrigger,
+    IncidentRule,
+    MeetingRule,
+    Option,
+    ProgramRule,
+    RuleBase,
+    TimelineRule,
+)
+
+SECTIONS: dict[str, type] = {
+    "timeline_rules": TimelineRule,
+    "incident_rules": IncidentRule,
+    "meeting_rules": MeetingRule,
+    "program_rules": ProgramRule,
+}
+LOADER_KEYS = ("versions", "with_options", "enabled_by")
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tagged(tags: dict[str, type], what: str, default: str | None = None):
+    """Structure one of ``tags`` from a mapping whose ``type:`` names it (``default`` when a
+    mapping has none: a trigger without a type lists events)."""
+    classes = tuple(tags.values())
+
+    def structure(value: Any, _: Any) -> Any:
+        if isinstance(value, classes):
+            return value
+        if not isinstance(value, dict):
+            raise Expected(f"a mapping for {what} with a type: key", value)
+        tag = value.get("type", default)
+        if tag not in tags:
+            raise Expected(f"type: one of {', '.join(tags)}", tag)
+        cls = tags[tag]
+        return converter.structure({k: v for k, v in value.items() if k != "type"}, cls)
+
+    return structure
+
+
+def register_tagged_unions(conv) -> None:
+    """Triggers, incident rules and meeting checks are tagged unions: ``type:`` says which."""
+    for union, tags, what, default in (
+        (AnyTrigger, TRIGGER_TYPES, "a trigger", "events"),
+        (AnyIncidentRule, INCIDENT_RULE_TYPES, "an incident rule", None),
+        (AnyMeetingCheck, MEETING_CHECK_TYPES, "a meeting check", None),
+    ):
+        hook = _tagged(tags, what, default)
+        conv.register_structure_hook_func(lambda t, u=union: t == u, hook)
+    # a plugin returning a mapping for the incident hook names its type too
+    conv.register_structure_hook_func(
+        lambda t: t is IncidentRule, _tagged(INCIDENT_RULE_TYPES, "an incident rule")
+    )
+
+
+register_tagged_unions(converter)
+
+
+@frozen
+class _Entry:
+    """One rule of a file: its versions as structured rules, and what the loader applies."""
+
+    versions: tuple[RuleBase, ...]
+    with_options: Callable[..., Any] | None = None
+    enabled_by: str | None = None
+
+
+@frozen
+class RuleFiles:
+    """The rule files of one plugin: ``folder/*.yaml``, with the named functions they may use.
+
+    Read once, on first use; each hook call applies the district's options (defaults from the
+    plugin's own ``options``, the one place a default is written)."""
+
+    folder: Path
+    functions: dict[str, Callable[..., Any]] = attrs.field(factory=dict, eq=False)
+
+    def timeline_rules(self, ctx: Any = None) -> list[TimelineRule]:
+        return self.rules("timeline_rules", ctx)
+
+    def incident_rules(self, ctx: Any = None) -> list[IncidentRule]:
+        return self.rules("incident_rules", ctx)
+
+    def meeting_rules(self, ctx: Any = None) -> list[MeetingRule]:
+        return self.rules("meeting_rules", ctx)
+
+    def program_rules(self, ctx: Any = None) -> list[ProgramRule]:
+        return self.rules("program_rules", ctx)
+
+    def options(self) -> list[Option]:
+        return list(self._loaded[1])
+
+    def option_values(self, ctx: Any = None) -> dict[str, Any]:
+        """The plugin's options as the district set them, each default filled in."""
+        chosen = dict(getattr(ctx, "options", None) or {})
+        return {o.id: chosen.get(o.id, o.default) for o in self.options()} | chosen
+
+    def rules(self, section: str, ctx: Any = None) -> list[Any]:
+        values = self.option_values(ctx)
+        found: list[Any] = []
+        for entry in self._loaded[0].get(section, ()):
+            if entry.enabled_by is not None and not values.get(entry.enabled_by):
+                continue
+            for rule in entry.versions:
+                if entry.with_options is not None:
+                    rule = entry.with_options(rule, values)
+                if rule is not None:
+                    found.append(rule)
+        return found
+
+    @cached_property
+    def _loaded(self) -> tuple[dict[str, list[_Entry]], tuple[Option, ...]]:
+        sections: dict[str, list[_Entry]] = {}
+        options: list[Option] = []
+        for path in sorted(self.folder.glob("*.yaml")):
+            data, lines = _read(path)
+            rel = _relative(path)
+            for key, items in data.items():
+                if key == "options":
+                    options += [
+                        structure_at(o, Option, f"{rel}:{lines.line(key, i)}")
+                        for i, o in enumerate(_list(items, rel, key))
+                    ]
+                    continue
+                if key not in SECTIONS:
+                    expected = f"one of {', '.join([*SECTIONS, 'options'])}"
+                    raise InputError(rel, key, expected, key)
+                for i, item in enumerate(_list(items, rel, key)):
+                    where = (rel, lines.line(key, i), lines.version_lines(key, i))
+                    sections.setdefault(key, []).append(
+                        _entry(item, SECTIONS[key], where, self.functions)
+                    )
+        return sections, tuple(options)
+
+
+def _list(items: Any, rel: str, key: str) -> list[Any]:
+    if not isinstance(items, list):
+        raise InputError(rel, key, "a list of rules", type(items).__name__)
+    return items
+
+
+def _relative(path: Path) -> str:
+    """Where a rule is defined, as ``rules show`` prints it: relative to the spedrules package
+    for a bundled plugin, to the plugin package's parent folder for another."""
+    path = path.resolve()
+    for base in (PACKAGE_ROOT, path.parent.parent.parent):
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return path.as_posix()  # pragma: no cover - every path is below its grandparent
+
+
+@frozen
+class _Lines:
+    """The line of each rule (and of each of its versions) in a file, for errors and
+    ``defined_at``."""
+
+    node: Any
+
+    def _item(self, key: str, index: int) -> Any:
+        for k, v in self.node.value:
+            if k.value == key and isinstance(v, yaml.SequenceNode):
+                return v.value[index]
+        return None
+
+    def line(self, key: str, index: int) -> int:
+        item = self._item(key, index)
+        return item.start_mark.line + 1 if item is not None else 0
+
+    def version_lines(self, key: str, index: int) -> list[int]:
+        item = self._item(key, index)
+        if not isinstance(item, yaml.MappingNode):
+            return []
+        for k, v in item.value:
+            if k.value == "versions" and isinstance(v, yaml.SequenceNode):
+                return [n.start_mark.line + 1 for n in v.value]
+        return []
+
+
+def _read(path: Path) -> tuple[dict[str, Any], _Lines]:
+    data = files.read_data(path, "a mapping of rule lists (timeline_rules: [...])")
+    text = files.read_text(path)
+    return data, _Lines(yaml.compose(text, Loader=files._Loader))  # noqa: S506 - a SafeLoader
+
+
+def _entry(item: Any, cls: type, where: tuple[str, int, list[int]], functions) -> _Entry:
+    rel, line, version_lines = where
+    at = f"{rel}:{line}"
+    if not isinstance(item, dict):
+        raise InputError(at, None, "a mapping of rule fields", type(item).__name__)
+    base = {k: v for k, v in item.items() if k not in LOADER_KEYS}
+    versions = item.get("versions") or [{}]
+    if not isinstance(versions, list) or not all(isinstance(v, dict) for v in versions):
+        raise InputError(at, "versions", "a list of mappings of the fields that change", versions)
+    with_options = _function(item.get("with_options"), functions, at, "with_options")
+    enabled_by = item.get("enabled_by")
+    if enabled_by is not None and not isinstance(enabled_by, str):
+        raise InputError(at, "enabled_by", "an option id", enabled_by)
+    rules = []
+    for i, version in enumerate(versions):
+        v_at = f"{rel}:{version_lines[i]}" if i < len(version_lines) else at
+        rules.append(_rule({**base, **version}, cls, v_at, at, functions))
+    return _Entry(tuple(rules), with_options, enabled_by)
+
+
+def _rule(data: dict[str, Any], cls: type, at: str, defined_at: str, functions) -> RuleBase:
+    compute = _function(data.pop("compute", None), functions, at, "compute")
+    rule = structure_at(data, _union_of(cls), at)
+    for name in ("period", "arises_after"):
+        period = getattr(rule, name, None)
+        if period is not None and period.unit not in UNITS:
+            units = ", ".join(UNITS)
+            raise InputError(at, f"{name}.unit", f"one of the units {units}", period.unit)
+    if compute is not None:
+        rule = evolve(rule, compute=compute)
+    return evolve(rule, defined_at=defined_at)
+
+
+def _union_of(cls: type) -> Any:
+    return AnyIncidentRule if cls is IncidentRule else cls
+
+
+def _function(name: Any, functions: dict[str, Callable[..., Any]], at: str, key: str):
+    if name is None:
+        return None
+    if not isinstance(name, str) or name not in functions:
+        known = ", ".join(sorted(functions)) or "none"
+        raise InputError(at, key, f"the name of a function of this plugin ({known})", name)
+    return functions[name]

@@ -1,0 +1,95 @@
+"""What a plugin author imports: the hook marker, the rule types and the rule-file loader.
+
+A plugin keeps its rules in ``rules/*.yaml`` beside its module (docs/rules-as-data.md) and
+answers the hooks from them::
+
+    from pathlib import Path
+    from spedrules.plugin import RuleFiles, hookimpl
+
+    RULES = RuleFiles(Path(__file__).parent / "rules")
+
+    @hookimpl
+    def spedrules_timeline_rules(ctx):
+        return RULES.timeline_rules(ctx)
+
+Rules may also be built in Python from the types below (docs/plugin-hooks.md).
+"""
+
+from spedrules.core.counting import UNITS, Count, Unit, anniversary, day_name, unit
+from spedrules.core.hookspecs import hookimpl
+from spedrules.core.ruledata import RuleFiles
+from spedrules.core.rules import (
+    Allowance,
+    BirthdayTrigger,
+    Condition,
+    Criterion,
+    EligibilityCategory,
+    EventMatch,
+    EventTrigger,
+    FormDefinition,
+    IncidentDuty,
+    IncidentProhibition,
+    IncidentRule,
+    InviteStudent,
+    JurisdictionInfo,
+    LatestStart,
+    LeadTime,
+    MaxDuration,
+    MeetingRule,
+    OneOfRoles,
+    Option,
+    ParentContactMethods,
+    Period,
+    ProgramRule,
+    RemovalsTrigger,
+    ReportContents,
+    RequiredRoles,
+    SchoolDayCoverage,
+    SchoolYearStartTrigger,
+    SourceDocument,
+    TimelineRule,
+    Trigger,
+    Verification,
+)
+
+__all__ = [
+    "UNITS",
+    "Allowance",
+    "BirthdayTrigger",
+    "Condition",
+    "Count",
+    "Criterion",
+    "EligibilityCategory",
+    "EventMatch",
+    "EventTrigger",
+    "FormDefinition",
+    "IncidentDuty",
+    "IncidentProhibition",
+    "IncidentRule",
+    "InviteStudent",
+    "JurisdictionInfo",
+    "LatestStart",
+    "LeadTime",
+    "MaxDuration",
+    "MeetingRule",
+    "OneOfRoles",
+    "Option",
+    "ParentContactMethods",
+    "Period",
+    "ProgramRule",
+    "RemovalsTrigger",
+    "ReportContents",
+    "RequiredRoles",
+    "RuleFiles",
+    "SchoolDayCoverage",
+    "SchoolYearStartTrigger",
+    "SourceDocument",
+    "TimelineRule",
+    "Trigger",
+    "Unit",
+    "Verification",
+    "anniversary",
+    "day_name",
+    "hookimpl",
+    "unit",
+]
