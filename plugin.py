@@ -4,13 +4,11 @@ A plugin keeps its rules in ``rules/*.yaml`` beside its module (docs/rules-as-da
 answers the hooks from them::
 
     from pathlib import Path
-    from spedrules.plugin import RuleFiles, hookimpl
+    from spedrules.plugin import RuleFiles
 
     RULES = RuleFiles(Path(__file__).parent / "rules")
-
-    @hookimpl
-    def spedrules_timeline_rules(ctx):
-        return RULES.timeline_rules(ctx)
+    spedrules_jurisdiction = RULES.hook("jurisdiction")
+    spedrules_timeline_rules = RULES.hook("timeline_rules")
 
 Rules may also be built in Python from the types below (docs/plugin-hooks.md).
 """

@@ -1,10 +1,12 @@
 """Counting units: every way the law counts time, jurisdiction-neutral, each with its steps.
 
-Conventions (DESIGN.md section 5): day 0 is the day of the trigger and the due date is the Nth
-counted day after it; a due date is not moved off a weekend unless the unit says so; counting past
-the days a calendar covers is an error. Every function returns a :class:`Count`: the due moment
-and the sentences that explain it. Scalar counts bisect precomputed numpy arrays of days; the
-``*_array`` forms answer many starts at once for sweeps and benchmarks.
+Conventions (docs/rules-as-data.md, "Counting units"): day 0 is the day of the trigger and the
+due date is the Nth counted day after it; a due date is not moved off a weekend unless the unit
+says so; counting past the days a calendar covers is an error. Every function returns a
+:class:`Count`: the due moment and the sentences that explain it. Scalar counts bisect
+precomputed numpy arrays of days; the ``*_array`` forms answer many starts at once for sweeps
+and benchmarks. :data:`UNITS` is the registry rules count in: one :func:`unit` per way of
+counting, with its explanation.
 """
 
 from __future__ import annotations
@@ -385,12 +387,12 @@ def _calendar_days(period, start: Start) -> Count:
     return calendar_days(start.day, period.amount)
 
 
-@unit("school_days", "instructional days of the district calendar", True)
+@unit("school_days", "instructional days of the district calendar")
 def _school_days(period, start: Start) -> Count:
     return school_days(start.calendar, start.day, period.amount)
 
 
-@unit("business_days", "weekdays that are not holidays (school breaks count)", True)
+@unit("business_days", "days the district office is open (weekends and office closures skipped)")
 def _business_days(period, start: Start) -> Count:
     return business_days(start.calendar, start.day, period.amount)
 

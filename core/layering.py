@@ -1,4 +1,4 @@
-"""Resolving a stack of plugins into one effective rule set (DESIGN.md section 4).
+"""Resolving a stack of plugins into one effective rule set (docs/rules-as-data.md).
 
 The stack runs general -> specific. A more specific plugin may *add* a rule, *replace* one by id,
 or *tighten* one (a local target shown beside the legal deadline, never laxer than it). Like

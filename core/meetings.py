@@ -151,7 +151,7 @@ def deadline(lt: LeadTime, start: datetime) -> tuple[date | datetime, date | Non
             None,
             (f"by the {_nth(lt.amount)} of the month before the meeting month: by {day_name(due)}"),
         )
-    if lt.unit == "hours":  # exact, in the district's timezone (DESIGN.md 5)
+    if lt.unit == "hours":  # exact, in the district's timezone
         due = (start.astimezone(UTC) - timedelta(hours=lt.amount)).astimezone(start.tzinfo)
         return (
             due,

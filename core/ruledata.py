@@ -1,10 +1,11 @@
 """Rules as dated data: a plugin's ``rules/*.yaml``, loaded with the project's converter.
 
-A rule file holds lists under ``timeline_rules``, ``incident_rules``, ``meeting_rules`` and
-``program_rules`` (and the plugin's ``options``). Each rule is written once, with the fields of
-its type (core/rules.py) and ``versions:``, the dated values that change (each version's fields
-override the rule's for that version, with its ``effective_from``/``effective_to`` and
-``verified_on``). What is logic rather than a number stays Python and is named from the file:
+The files hold the plugin's ``jurisdiction``, its ``options`` and lists of rules under
+``timeline_rules``, ``incident_rules``, ``meeting_rules`` and ``program_rules``. Each rule is
+written once, with the fields of its type (core/rules.py) and ``versions:``, the dated values
+that change (each version's fields override the rule's for that version, with its
+``effective_from``/``effective_to`` and ``verified_on``). What is logic rather than a number
+stays Python and is named from the file:
 ``compute: age_22_exit`` (unit ``custom``) and ``with_options: age_of_majority`` (a function of
 the rule and the district's options returning the rule in force, or None) name functions the
 plugin passes to :class:`RuleFiles`; ``enabled_by: OPTION`` keeps a rule only where that option is
@@ -27,6 +28,7 @@ from spedrules.core import files
 from spedrules.core.convert import Expected, converter, structure_at
 from spedrules.core.counting import UNITS
 from spedrules.core.errors import InputError
+from spedrules.core.hookspecs import hookimpl
 from spedrules.core.rules import (
     INCIDENT_RULE_TYPES,
     MEETING_CHECK_TYPES,
@@ -34,7 +36,9 @@ from spedrules.core.rules import (
     AnyIncidentRule,
     AnyMeetingCheck,
     AnyTrigger,
+    EligibilityCategory,
     IncidentRule,
+    JurisdictionInfo,
     MeetingRule,
     Option,
     ProgramRule,
@@ -47,6 +51,7 @@ SECTIONS: dict[str, type] = {
     "incident_rules": IncidentRule,
     "meeting_rules": MeetingRule,
     "program_rules": ProgramRule,
+    "eligibility_categories": EligibilityCategory,
 }
 LOADER_KEYS = ("versions", "with_options", "enabled_by")
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -120,8 +125,41 @@ class RuleFiles:
     def program_rules(self, ctx: Any = None) -> list[ProgramRule]:
         return self.rules("program_rules", ctx)
 
+    def eligibility_categories(self, ctx: Any = None) -> list[EligibilityCategory]:
+        return self.rules("eligibility_categories", ctx)
+
     def options(self) -> list[Option]:
         return list(self._loaded[1])
+
+    def jurisdiction(self) -> JurisdictionInfo:
+        info = self._loaded[2]
+        if info is None:
+            raise InputError(_relative(self.folder), "jurisdiction", "a jurisdiction: in a file")
+        return info
+
+    def hooks(self, *names: str) -> tuple[Callable[..., Any], ...]:
+        """Hook implementations answering from these files, one per name (``jurisdiction``,
+        ``options``, ``timeline_rules``, ...): ``a, b = RULES.hooks("jurisdiction", "options")``."""
+        return tuple(self.hook(name) for name in names)
+
+    def hook(self, name: str) -> Callable[..., Any]:
+        """The hook implementation of one name, for a plugin module to bind:
+        ``spedrules_timeline_rules = RULES.hook("timeline_rules")``."""
+        if name in ("jurisdiction", "options"):
+            method = getattr(self, name)
+
+            def answer() -> Any:
+                return method()
+
+        elif name in SECTIONS:
+
+            def answer(ctx: Any) -> Any:
+                return self.rules(name, ctx)
+
+        else:
+            raise ValueError(f"no hook {name!r} answers from rule files")
+        answer.__name__ = f"spedrules_{name}"
+        return hookimpl(answer)
 
     def option_values(self, ctx: Any = None) -> dict[str, Any]:
         """The plugin's options as the district set them, each default filled in."""
@@ -142,13 +180,17 @@ class RuleFiles:
         return found
 
     @cached_property
-    def _loaded(self) -> tuple[dict[str, list[_Entry]], tuple[Option, ...]]:
+    def _loaded(self) -> tuple[dict[str, list[_Entry]], tuple[Option, ...], Any]:
         sections: dict[str, list[_Entry]] = {}
         options: list[Option] = []
+        info = None
         for path in sorted(self.folder.glob("*.yaml")):
             data, lines = _read(path)
             rel = _relative(path)
             for key, items in data.items():
+                if key == "jurisdiction":
+                    info = structure_at(items, JurisdictionInfo, f"{rel}:{lines.key_line(key)}")
+                    continue
                 if key == "options":
                     options += [
                         structure_at(o, Option, f"{rel}:{lines.line(key, i)}")
@@ -156,14 +198,14 @@ class RuleFiles:
                     ]
                     continue
                 if key not in SECTIONS:
-                    expected = f"one of {', '.join([*SECTIONS, 'options'])}"
+                    expected = f"one of {', '.join(['jurisdiction', *SECTIONS, 'options'])}"
                     raise InputError(rel, key, expected, key)
                 for i, item in enumerate(_list(items, rel, key)):
                     where = (rel, lines.line(key, i), lines.version_lines(key, i))
                     sections.setdefault(key, []).append(
                         _entry(item, SECTIONS[key], where, self.functions)
                     )
-        return sections, tuple(options)
+        return sections, tuple(options), info
 
 
 def _list(items: Any, rel: str, key: str) -> list[Any]:
@@ -194,6 +236,12 @@ class _Lines:
             if k.value == key and isinstance(v, yaml.SequenceNode):
                 return v.value[index]
         return None
+
+    def key_line(self, key: str) -> int:
+        for k, v in self.node.value:
+            if k.value == key:
+                return v.start_mark.line + 1
+        return 0
 
     def line(self, key: str, index: int) -> int:
         item = self._item(key, index)
@@ -231,28 +279,60 @@ def _entry(item: Any, cls: type, where: tuple[str, int, list[int]], functions) -
     rules = []
     for i, version in enumerate(versions):
         v_at = f"{rel}:{version_lines[i]}" if i < len(version_lines) else at
-        rules.append(_rule({**base, **version}, cls, v_at, at, functions))
+        try:
+            rules.append(_rule({**base, **version}, cls, at, functions))
+        except InputError as exc:  # a version's own field is named at the version's line
+            key = (exc.field or "").split(".")[0].split("[")[0]
+            where = v_at if key in version and i < len(version_lines) else at
+            raise InputError(where, exc.field, exc.expected, exc.got) from None
     return _Entry(tuple(rules), with_options, enabled_by)
 
 
-def _rule(data: dict[str, Any], cls: type, at: str, defined_at: str, functions) -> RuleBase:
-    compute = _function(data.pop("compute", None), functions, at, "compute")
-    rule = structure_at(data, _union_of(cls), at)
+def _rule(data: dict[str, Any], cls: type, defined_at: str, functions) -> RuleBase:
+    compute = _function(data.pop("compute", None), functions, None, "compute")
+    checks = _checks(data, functions) if cls is EligibilityCategory else None
+    rule = structure_at(data, _union_of(cls), None)
+    if checks is not None:
+        criteria = tuple(evolve(c, check=f) for c, f in zip(rule.criteria, checks, strict=True))
+        rule = evolve(rule, criteria=criteria)
     for name in ("period", "arises_after"):
         period = getattr(rule, name, None)
         if period is not None and period.unit not in UNITS:
             units = ", ".join(UNITS)
-            raise InputError(at, f"{name}.unit", f"one of the units {units}", period.unit)
+            raise InputError(None, f"{name}.unit", f"one of the units {units}", period.unit)
     if compute is not None:
         rule = evolve(rule, compute=compute)
     return evolve(rule, defined_at=defined_at)
+
+
+def _checks(data: dict[str, Any], functions) -> list[Callable[..., Any]]:
+    """Each criterion's ``check``: a function's name (``severe_discrepancy``), or ``use:`` naming
+    a function that makes one from the other keys (``{use: flag, path: ..., met: ...}``)."""
+    criteria = data.get("criteria")
+    if not isinstance(criteria, list):
+        return []
+    criteria = data["criteria"] = [dict(c) if isinstance(c, dict) else c for c in criteria]
+    found = []
+    for i, item in enumerate(criteria):
+        where = f"criteria[{i}].check"
+        spec = item.pop("check", None) if isinstance(item, dict) else None
+        if isinstance(spec, dict):
+            args = {k: v for k, v in spec.items() if k != "use"}
+            maker = _function(spec.get("use"), functions, None, f"{where}.use")
+            try:
+                found.append(maker(**args))
+            except TypeError as exc:
+                raise InputError(None, where, f"the arguments of {spec['use']}", str(exc)) from None
+        else:
+            found.append(_function(spec, functions, None, where))
+    return found
 
 
 def _union_of(cls: type) -> Any:
     return AnyIncidentRule if cls is IncidentRule else cls
 
 
-def _function(name: Any, functions: dict[str, Callable[..., Any]], at: str, key: str):
+def _function(name: Any, functions: dict[str, Callable[..., Any]], at: str | None, key: str):
     if name is None:
         return None
     if not isinstance(name, str) or name not in functions:

@@ -4,7 +4,7 @@ Every rule has a stable ``id``, a ``kind`` from the core vocabulary (or namespac
 (statute/regulation and handbook section), a ``layer`` (statutory | regional | local) and an
 effective interval, so that old versions stay and the one in force on the trigger date applies.
 A more specific layer may ``replaces`` or ``tightens`` a rule of a more general one by id
-(DESIGN.md section 4). ``source`` is stamped by the registry with the id of the plugin that
+(docs/rules-as-data.md). ``source`` is stamped by the registry with the id of the plugin that
 returned the rule; plugins leave it empty.
 """
 
@@ -411,7 +411,7 @@ class MeetingRule(RuleBase):
         return tuple(c for c in self.checks if isinstance(c, LeadTime))
 
 
-# The field types a form may hold (DESIGN.md section 3; the SELPA and FDOE forms use all of them).
+# The field types a form may hold (docs/forms.md; the SELPA and FDOE forms use all of them).
 FIELD_TYPES = (
     "text",
     "longtext",
@@ -541,7 +541,7 @@ class SourceDocument:
 @frozen
 class Allowance:
     """Where the law lets a case's ``timeline_extension_agreed`` or ``child_not_produced``
-    change an obligation of some kinds (DESIGN.md section 6), with the text that allows it.
+    change an obligation of some kinds (docs/exceptions-and-exits.md), with the text that allows it.
 
     ``rules`` narrows it to some rule ids of those kinds (California's assessment plan may be
     extended, its end-of-year variant "in any event" may not); ``student_when`` to students

@@ -16,50 +16,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from spedrules.core.forms import load_forms
-from spedrules.plugin import JurisdictionInfo, RuleFiles, SourceDocument, hookimpl
+from spedrules.plugin import RuleFiles, hookimpl
 
 from .timelines import fape_end_policy
 
-SPP = "shared/seeds/004_8a2533d47235dded.txt"
 RULES = RuleFiles(Path(__file__).parent / "rules", {"fape_end_policy": fape_end_policy})
-
-
-@hookimpl
-def spedrules_jurisdiction():
-    return JurisdictionInfo(
-        id="florida",
-        name="Florida (Florida Statutes ch. 1003, Rules 6A-6 F.A.C.)",
-        level="state",
-        parent="us-idea",
-        sources=(
-            SourceDocument(
-                "Exceptional Student Education Policies and Procedures (SP&P), "
-                "St. Lucie 2016-17 to 2018-19",
-                SPP,
-            ),
-            SourceDocument(
-                "Restraint and seclusion of students with disabilities", "s. 1003.573 F.S."
-            ),
-            SourceDocument("Initial evaluation", "Rule 6A-6.0331 F.A.C."),
-        ),
-        event_types=("fl.services_ended",),
-        obligation_kinds=("fl.fape_end",),
-    )
-
-
-@hookimpl
-def spedrules_timeline_rules(ctx):
-    return RULES.timeline_rules(ctx)
-
-
-@hookimpl
-def spedrules_incident_rules(ctx):
-    return RULES.incident_rules(ctx)
-
-
-@hookimpl
-def spedrules_options():
-    return RULES.options()
+spedrules_jurisdiction = RULES.hook("jurisdiction")
+spedrules_options = RULES.hook("options")
+spedrules_timeline_rules = RULES.hook("timeline_rules")
+spedrules_incident_rules = RULES.hook("incident_rules")
 
 
 @hookimpl

@@ -11,65 +11,10 @@ from pathlib import Path
 from attrs import evolve
 
 from spedrules.plugin import (
-    Allowance,
     BirthdayTrigger,
-    JurisdictionInfo,
     RuleFiles,
-    SourceDocument,
     TimelineRule,
     hookimpl,
-)
-
-PLUGIN_ID = "us-idea"
-
-
-@hookimpl
-def spedrules_jurisdiction():
-    return JurisdictionInfo(
-        id=PLUGIN_ID,
-        name="Federal IDEA baseline (34 CFR Part 300)",
-        level="federal",
-        parent=None,
-        sources=(
-            SourceDocument("Individuals with Disabilities Education Act", "20 U.S.C. 1400 et seq."),
-            SourceDocument(
-                "Assistance to States for the Education of Children with Disabilities",
-                "34 CFR Part 300",
-            ),
-        ),
-        allowances=ALLOWANCES,
-    )
-
-
-# Where Part B lets a case set an evaluation timeline aside or move it. 300.301(d) covers the
-# 60 days of (c)(1)(i) and a State's own timeframe of (c)(1)(ii) alike, so these hold under every
-# state plugin's evaluation rule (kind initial_evaluation).
-ALLOWANCES = (
-    Allowance(
-        event="child_not_produced",
-        kinds=("initial_evaluation",),
-        citation="34 CFR 300.301(d)(1)",
-        description="when the parent repeatedly fails or refuses to produce the child for the "
-        "evaluation",
-    ),
-    Allowance(
-        event="timeline_extension_agreed",
-        kinds=("initial_evaluation",),
-        citation="34 CFR 300.301(d)(2), (e)",
-        description="for a child who enrolled in a school of another public agency after the "
-        "timeline began (a transfer_enrolled event between the consent and the agreement), the "
-        "parent and the new agency agreeing a specific time",
-        after="transfer_enrolled",
-    ),
-    Allowance(
-        event="timeline_extension_agreed",
-        kinds=("initial_evaluation",),
-        citation="34 CFR 300.309(c)",
-        description="for a child evaluated for a specific learning disability (student "
-        "disability SLD), by mutual written agreement of the parent and the group of qualified "
-        "professionals",
-        student_when={"disability": ("SLD",)},
-    ),
 )
 
 
@@ -86,19 +31,10 @@ def age_of_majority(rule: TimelineRule, options: dict) -> TimelineRule:
 RULES = RuleFiles(Path(__file__).parent / "rules", {"age_of_majority": age_of_majority})
 
 
-@hookimpl
-def spedrules_options():
-    return RULES.options()
-
-
-@hookimpl
-def spedrules_timeline_rules(ctx):
-    return RULES.timeline_rules(ctx)
-
-
-@hookimpl
-def spedrules_meeting_rules(ctx):
-    return RULES.meeting_rules(ctx)
+spedrules_jurisdiction = RULES.hook("jurisdiction")
+spedrules_options = RULES.hook("options")
+spedrules_timeline_rules = RULES.hook("timeline_rules")
+spedrules_meeting_rules = RULES.hook("meeting_rules")
 
 
 @hookimpl

@@ -1,6 +1,6 @@
 """IEP procedures of a California independent-study charter (SEIS, DocuSign), layered on
 California. Citations name the document ("IEP: Process, Procedures, and Meetings") and its
-section; each rule's ``source_ref`` keeps the lines of shared/seeds/003_b692dd508e664a0f.txt.
+section (rules/*.yaml).
 
 Before the meeting (prep deadlines while the meeting is on the calendar, violations once it is
 held): the notice entered in SEIS by the 10th of the month before the meeting month, "beginning
@@ -17,37 +17,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spedrules.plugin import JurisdictionInfo, RuleFiles, SourceDocument, hookimpl
+from spedrules.plugin import RuleFiles
 
-SOURCE = "Independent-study charter, IEP: Process, Procedures, and Meetings"
-SEED = "shared/seeds/003_b692dd508e664a0f.txt"
 RULES = RuleFiles(Path(__file__).parent / "rules")
-
-
-@hookimpl
-def spedrules_jurisdiction():
-    return JurisdictionInfo(
-        id="charter-independent-study",
-        name="Independent-study charter IEP procedures (California)",
-        level="local",
-        parent="california",
-        sources=(SourceDocument(SOURCE, SEED),),
-        event_types=("charter.iep_at_a_glance_shared",),
-        obligation_kinds=(
-            "charter.seis_notice",
-            "charter.ge_feedback_sent",
-            "charter.ge_feedback_received",
-            "charter.provider_report_sent",
-            "charter.provider_report_received",
-        ),
-    )
-
-
-@hookimpl
-def spedrules_meeting_rules(ctx):
-    return RULES.meeting_rules(ctx)
-
-
-@hookimpl
-def spedrules_timeline_rules(ctx):
-    return RULES.timeline_rules(ctx)
+spedrules_jurisdiction = RULES.hook("jurisdiction")
+spedrules_meeting_rules = RULES.hook("meeting_rules")
+spedrules_timeline_rules = RULES.hook("timeline_rules")

@@ -1,6 +1,5 @@
 """St. Lucie County School District's local restraint procedures, layered on Florida
-(SP&P 2016-17 to 2018-19, Part I A.4-A.6; ``source_ref`` points into
-shared/seeds/004_8a2533d47235dded.txt).
+(SP&P 2016-17 to 2018-19, Part I A.4-A.6), in rules/*.yaml.
 
 Encoded: the PostVention Restraint Report meeting within 48 hours and the IEP meeting within 10
 days of a restraint (A.6; the SP&P gives no unit: counted as calendar days and said so); the
@@ -17,35 +16,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spedrules.plugin import JurisdictionInfo, RuleFiles, SourceDocument, hookimpl
+from spedrules.plugin import RuleFiles
 
-SPP = "St. Lucie ESE Policies and Procedures (SP&P) 2016-17 to 2018-19"
-SEED = "shared/seeds/004_8a2533d47235dded.txt"
 RULES = RuleFiles(Path(__file__).parent / "rules")
-
-
-@hookimpl
-def spedrules_jurisdiction():
-    return JurisdictionInfo(
-        id="st-lucie",
-        name="St. Lucie County (Florida) SP&P local procedures",
-        level="district",
-        parent="florida",
-        sources=(SourceDocument(SPP, SEED),),
-        event_types=(
-            "stlucie.postvention_meeting_held",
-            "stlucie.principal_notified",
-            "stlucie.followup_call",
-        ),
-        obligation_kinds=("stlucie.postvention_review", "stlucie.principal_notice"),
-    )
-
-
-@hookimpl
-def spedrules_incident_rules(ctx):
-    return RULES.incident_rules(ctx)
-
-
-@hookimpl
-def spedrules_timeline_rules(ctx):
-    return RULES.timeline_rules(ctx)
+spedrules_jurisdiction = RULES.hook("jurisdiction")
+spedrules_incident_rules = RULES.hook("incident_rules")
+spedrules_timeline_rules = RULES.hook("timeline_rules")

@@ -1,6 +1,6 @@
 """Case-manager expectations of the Wyandotte Comprehensive Special Education Cooperative
-(Kansas), layered directly on the federal baseline. Citations name the document and its section;
-each rule's ``source_ref`` keeps the lines of shared/seeds/002_3f674b55049ea3c1.txt.
+(Kansas), layered directly on the federal baseline. Citations name the document and its section
+(rules/*.yaml).
 
 The document states progress monitoring twice: "weekly" (Data Based Decision Making) and "at
 least every two weeks" (Instructional Services); the district picks with the option
@@ -22,41 +22,14 @@ from attrs import evolve
 
 from spedrules.plugin import (
     Count,
-    JurisdictionInfo,
     RuleFiles,
-    SourceDocument,
     TimelineRule,
     anniversary,
     day_name,
-    hookimpl,
 )
 
 SOURCE = "Wyandotte Comprehensive Special Education Cooperative, case manager expectations"
 PLUGIN = "wyandotte-case-management"
-SEED = "shared/seeds/002_3f674b55049ea3c1.txt"
-
-
-@hookimpl
-def spedrules_jurisdiction():
-    return JurisdictionInfo(
-        id=PLUGIN,
-        name="Wyandotte Comprehensive Special Education Cooperative case management (Kansas)",
-        level="region",
-        parent="us-idea",
-        sources=(SourceDocument(SOURCE, SEED),),
-        event_types=(
-            "wyandotte.paperwork_submitted",
-            "wyandotte.progress_monitored",
-            "wyandotte.progress_report_sent",
-        ),
-        obligation_kinds=(
-            "wyandotte.progress_monitoring",
-            "wyandotte.plan_meeting",
-            "wyandotte.progress_report",
-            "wyandotte.iep_development",
-            "wyandotte.iep_in_system",
-        ),
-    )
 
 
 def two_weeks_before_anniversary(day: date, _born, _calendar) -> Count:
@@ -103,16 +76,7 @@ RULES = RuleFiles(
 )
 
 
-@hookimpl
-def spedrules_options():
-    return RULES.options()
-
-
-@hookimpl
-def spedrules_meeting_rules(ctx):
-    return RULES.meeting_rules(ctx)
-
-
-@hookimpl
-def spedrules_timeline_rules(ctx):
-    return RULES.timeline_rules(ctx)
+spedrules_jurisdiction = RULES.hook("jurisdiction")
+spedrules_options = RULES.hook("options")
+spedrules_meeting_rules = RULES.hook("meeting_rules")
+spedrules_timeline_rules = RULES.hook("timeline_rules")
