@@ -48,11 +48,13 @@ RULES = RuleFiles(
 )
 
 
-spedrules_jurisdiction = RULES.hook("jurisdiction")
-spedrules_options = RULES.hook("options")
-spedrules_timeline_rules = RULES.hook("timeline_rules")
-spedrules_incident_rules = RULES.hook("incident_rules")
-spedrules_meeting_rules = RULES.hook("meeting_rules")
+(
+    spedrules_jurisdiction,
+    spedrules_options,
+    spedrules_timeline_rules,
+    spedrules_incident_rules,
+    spedrules_meeting_rules,
+) = RULES.hooks("jurisdiction", "options", "timeline_rules", "incident_rules", "meeting_rules")
 
 
 @hookimpl

@@ -21,10 +21,12 @@ from spedrules.plugin import RuleFiles, hookimpl
 from .timelines import fape_end_policy
 
 RULES = RuleFiles(Path(__file__).parent / "rules", {"fape_end_policy": fape_end_policy})
-spedrules_jurisdiction = RULES.hook("jurisdiction")
-spedrules_options = RULES.hook("options")
-spedrules_timeline_rules = RULES.hook("timeline_rules")
-spedrules_incident_rules = RULES.hook("incident_rules")
+(
+    spedrules_jurisdiction,
+    spedrules_options,
+    spedrules_timeline_rules,
+    spedrules_incident_rules,
+) = RULES.hooks("jurisdiction", "options", "timeline_rules", "incident_rules")
 
 
 @hookimpl

@@ -31,10 +31,12 @@ def age_of_majority(rule: TimelineRule, options: dict) -> TimelineRule:
 RULES = RuleFiles(Path(__file__).parent / "rules", {"age_of_majority": age_of_majority})
 
 
-spedrules_jurisdiction = RULES.hook("jurisdiction")
-spedrules_options = RULES.hook("options")
-spedrules_timeline_rules = RULES.hook("timeline_rules")
-spedrules_meeting_rules = RULES.hook("meeting_rules")
+(
+    spedrules_jurisdiction,
+    spedrules_options,
+    spedrules_timeline_rules,
+    spedrules_meeting_rules,
+) = RULES.hooks("jurisdiction", "options", "timeline_rules", "meeting_rules")
 
 
 @hookimpl

@@ -20,6 +20,8 @@ from pathlib import Path
 from spedrules.plugin import RuleFiles
 
 RULES = RuleFiles(Path(__file__).parent / "rules")
-spedrules_jurisdiction = RULES.hook("jurisdiction")
-spedrules_meeting_rules = RULES.hook("meeting_rules")
-spedrules_timeline_rules = RULES.hook("timeline_rules")
+(
+    spedrules_jurisdiction,
+    spedrules_meeting_rules,
+    spedrules_timeline_rules,
+) = RULES.hooks("jurisdiction", "meeting_rules", "timeline_rules")

@@ -16,10 +16,12 @@ from spedrules.core.forms import load_forms
 from spedrules.plugin import RuleFiles, hookimpl
 
 RULES = RuleFiles(Path(__file__).parent / "rules")
-spedrules_jurisdiction = RULES.hook("jurisdiction")
-spedrules_meeting_rules = RULES.hook("meeting_rules")
-spedrules_timeline_rules = RULES.hook("timeline_rules")
-spedrules_program_rules = RULES.hook("program_rules")
+(
+    spedrules_jurisdiction,
+    spedrules_meeting_rules,
+    spedrules_timeline_rules,
+    spedrules_program_rules,
+) = RULES.hooks("jurisdiction", "meeting_rules", "timeline_rules", "program_rules")
 
 
 @hookimpl

@@ -19,6 +19,8 @@ from pathlib import Path
 from spedrules.plugin import RuleFiles
 
 RULES = RuleFiles(Path(__file__).parent / "rules")
-spedrules_jurisdiction = RULES.hook("jurisdiction")
-spedrules_incident_rules = RULES.hook("incident_rules")
-spedrules_timeline_rules = RULES.hook("timeline_rules")
+(
+    spedrules_jurisdiction,
+    spedrules_incident_rules,
+    spedrules_timeline_rules,
+) = RULES.hooks("jurisdiction", "incident_rules", "timeline_rules")

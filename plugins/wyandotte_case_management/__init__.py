@@ -76,7 +76,9 @@ RULES = RuleFiles(
 )
 
 
-spedrules_jurisdiction = RULES.hook("jurisdiction")
-spedrules_options = RULES.hook("options")
-spedrules_meeting_rules = RULES.hook("meeting_rules")
-spedrules_timeline_rules = RULES.hook("timeline_rules")
+(
+    spedrules_jurisdiction,
+    spedrules_options,
+    spedrules_meeting_rules,
+    spedrules_timeline_rules,
+) = RULES.hooks("jurisdiction", "options", "meeting_rules", "timeline_rules")
