@@ -10,10 +10,23 @@ answers the hooks from them::
     spedrules_jurisdiction = RULES.hook("jurisdiction")
     spedrules_timeline_rules = RULES.hook("timeline_rules")
 
-Rules may also be built in Python from the types below (docs/plugin-hooks.md).
+Rules may also be built in Python from the types below (docs/plugin-hooks.md); the eligibility
+helpers (``Evidence``, ``judge``, ...) write criteria checks, ``load_forms`` reads forms as data.
 """
 
 from spedrules.core.counting import UNITS, Count, Unit, anniversary, day_name, unit
+from spedrules.core.eligibility import (
+    Evidence,
+    Finding,
+    Lacking,
+    judge,
+    met,
+    not_met,
+    standard_score,
+    z_score,
+)
+from spedrules.core.errors import CalendarError
+from spedrules.core.forms import load_forms
 from spedrules.core.hookspecs import hookimpl
 from spedrules.core.ruledata import RuleFiles
 from spedrules.core.rules import (
@@ -54,18 +67,22 @@ __all__ = [
     "UNITS",
     "Allowance",
     "BirthdayTrigger",
+    "CalendarError",
     "Condition",
     "Count",
     "Criterion",
     "EligibilityCategory",
     "EventMatch",
     "EventTrigger",
+    "Evidence",
+    "Finding",
     "FormDefinition",
     "IncidentDuty",
     "IncidentProhibition",
     "IncidentRule",
     "InviteStudent",
     "JurisdictionInfo",
+    "Lacking",
     "LatestStart",
     "LeadTime",
     "MaxDuration",
@@ -89,5 +106,11 @@ __all__ = [
     "anniversary",
     "day_name",
     "hookimpl",
+    "judge",
+    "load_forms",
+    "met",
+    "not_met",
+    "standard_score",
     "unit",
+    "z_score",
 ]

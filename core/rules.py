@@ -239,6 +239,12 @@ class IncidentRule(RuleBase):
     when: dict[str, tuple[Any, ...]] = field(factory=dict, hash=False)
     student_when: dict[str, tuple[Any, ...]] = field(factory=dict, hash=False)  # has_bip: (False,)
 
+    def __attrs_post_init__(self) -> None:
+        if type(self) is IncidentRule:  # it would check nothing: silently, which is worse
+            raise TypeError(
+                f"incident rule {self.id}: use IncidentDuty, IncidentProhibition or ReportContents"
+            )
+
 
 @frozen(kw_only=True)
 class IncidentDuty(IncidentRule):

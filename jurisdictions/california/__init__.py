@@ -12,12 +12,12 @@ from pathlib import Path
 
 from attrs import evolve
 
-from spedrules.core.forms import load_forms
 from spedrules.plugin import (
     Condition,
     RuleFiles,
     TimelineRule,
     hookimpl,
+    load_forms,
 )
 
 from .age import age_22_exit

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from spedrules.core.counting import Count, anniversary, day_name
+from spedrules.plugin import Count, anniversary, day_name
 
 
 def age_22_exit(_day: date, born: date, _calendar) -> Count:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from spedrules.core.eligibility import (
+from spedrules.plugin import (
+    EligibilityCategory,
     Evidence,
     Finding,
     Lacking,
@@ -21,7 +22,6 @@ from spedrules.core.eligibility import (
     standard_score,
     z_score,
 )
-from spedrules.core.rules import EligibilityCategory
 
 
 def flag(path: str, met: str, not_met: str) -> Callable[[Evidence], Finding]:

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spedrules.core.forms import load_forms
-from spedrules.plugin import RuleFiles, hookimpl
+from spedrules.plugin import RuleFiles, hookimpl, load_forms
 
 from .timelines import fape_end_policy
 

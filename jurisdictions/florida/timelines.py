@@ -20,9 +20,7 @@ from functools import partial
 
 from attrs import evolve
 
-from spedrules.core.counting import Count, anniversary, day_name
-from spedrules.core.errors import CalendarError
-from spedrules.core.rules import TimelineRule
+from spedrules.plugin import CalendarError, Count, TimelineRule, anniversary, day_name
 
 
 def fape_end_policy(rule: TimelineRule, options: dict) -> TimelineRule:

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spedrules.core.forms import load_forms
-from spedrules.plugin import RuleFiles, hookimpl
+from spedrules.plugin import RuleFiles, hookimpl, load_forms
 
 RULES = RuleFiles(Path(__file__).parent / "rules")
 (

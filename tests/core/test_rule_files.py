@@ -137,3 +137,11 @@ def test_the_units_table_lists_every_registered_unit():
         if line.startswith("| `") and line.count("|") == 4
     }
     assert rows == {name: unit.explanation for name, unit in UNITS.items()}
+
+
+def test_an_incident_rule_of_no_type_is_refused():
+    """A bare IncidentRule would check nothing and say nothing: it is an error, not a no-op."""
+    from spedrules.plugin import IncidentRule
+
+    with pytest.raises(TypeError, match="IncidentDuty, IncidentProhibition or ReportContents"):
+        IncidentRule(id="xx.notice", kind="incident_parent_notice", title="t", citation="c")
