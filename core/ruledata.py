@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 import yaml
 from attrs import evolve, frozen
+from cattrs.gen import make_dict_unstructure_fn
 
 from spedrules.core import files
 from spedrules.core.convert import Expected, converter, structure_at
@@ -85,6 +86,9 @@ def register_tagged_unions(conv) -> None:
     ):
         hook = _tagged(tags, what, default)
         conv.register_structure_hook_func(lambda t, u=union: t == u, hook)
+        for tag, cls in tags.items():  # written back with its tag, so that data round-trips
+            plain = make_dict_unstructure_fn(cls, conv)
+            conv.register_unstructure_hook(cls, lambda obj, p=plain, t=tag: {"type": t, **p(obj)})
     # a plugin returning a mapping for the incident hook names its type too
     conv.register_structure_hook_func(
         lambda t: t is IncidentRule, _tagged(INCIDENT_RULE_TYPES, "an incident rule")

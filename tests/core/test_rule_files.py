@@ -145,3 +145,20 @@ def test_an_incident_rule_of_no_type_is_refused():
 
     with pytest.raises(TypeError, match="IncidentDuty, IncidentProhibition or ReportContents"):
         IncidentRule(id="xx.notice", kind="incident_parent_notice", title="t", citation="c")
+
+
+def test_bundled_rules_round_trip_through_data():
+    """Every rule written out (with its type: tags) and read back is the same rule: the data is
+    the rule, nothing is lost on the way (custom compute functions aside, which are code)."""
+    from spedrules.core.convert import converter
+    from spedrules.core.rules import EligibilityCategory, FormDefinition
+    from spedrules.plugin import IncidentRule
+
+    checked = 0
+    for rule in bundled_rules():
+        if isinstance(rule, EligibilityCategory | FormDefinition) or getattr(rule, "compute", None):
+            continue
+        cls = IncidentRule if isinstance(rule, IncidentRule) else type(rule)
+        assert converter.structure(converter.unstructure(rule), cls) == rule, rule.id
+        checked += 1
+    assert checked > 80
