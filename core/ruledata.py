@@ -261,10 +261,31 @@ class _Lines:
         return []
 
 
+class _RuleLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML, with libyaml when present (the rule files are read at every start), dates left
+    as text for the converter as files.read_data does."""
+
+
+_RuleLoader.yaml_implicit_resolvers = files._Loader.yaml_implicit_resolvers
+
+
 def _read(path: Path) -> tuple[dict[str, Any], _Lines]:
-    data = files.read_data(path, "a mapping of rule lists (timeline_rules: [...])")
+    """The file's data and its nodes (for line numbers), from one parse."""
     text = files.read_text(path)
-    return data, _Lines(yaml.compose(text, Loader=files._Loader))  # noqa: S506 - a SafeLoader
+    loader = _RuleLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else None
+        raise InputError(path, where, "valid YAML", getattr(exc, "problem", str(exc))) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        expected = "a mapping of rule lists (timeline_rules: [...])"
+        raise InputError(path, None, expected, type(data).__name__)
+    return files.check_depth(data, path), _Lines(node)
 
 
 def _entry(item: Any, cls: type, where: tuple[str, int, list[int]], functions) -> _Entry:

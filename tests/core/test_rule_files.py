@@ -162,3 +162,9 @@ def test_bundled_rules_round_trip_through_data():
         assert converter.structure(converter.unstructure(rule), cls) == rule, rule.id
         checked += 1
     assert checked > 80
+
+
+def test_a_rule_file_that_is_not_yaml_names_the_line(tmp_path):
+    with pytest.raises(InputError) as err:
+        files(tmp_path, GOOD.replace("title: Plan", "title: [Plan")).timeline_rules()
+    assert "timelines.yaml: line " in str(err.value) and "valid YAML" in str(err.value)
