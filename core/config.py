@@ -97,21 +97,7 @@ def config_from_dict(
     if len(set(stack)) != len(stack):
         raise ConfigError(path, "district.stack", "each plugin id once", stack)
     base = path.parent if path else Path.cwd()
-    calendar = district.get("calendar")
-    calendar_path = None
-    if calendar is not None:
-        if not isinstance(calendar, str):
-            raise ConfigError(path, "district.calendar", "a file name (.yaml or .ics)", calendar)
-        calendar_path = base / calendar
-        if calendar_path.suffix.lower() not in (".yaml", ".yml", ".ics"):
-            raise ConfigError(path, "district.calendar", "a .yaml or .ics file", calendar)
-        if not calendar_path.is_file():
-            raise ConfigError(
-                path,
-                "district.calendar",
-                f"an existing file (looked for {calendar_path})",
-                calendar,
-            )
+    calendar_path = _calendar_path(district.get("calendar"), base, path)
     local = district.get("local_plugins", [])
     if not isinstance(local, list) or not all(isinstance(p, str) for p in local):
         raise ConfigError(path, "district.local_plugins", "a list of .py file names", local)
@@ -147,6 +133,25 @@ def config_from_dict(
         source=path,
         edfi=dict(edfi),
     )
+
+
+def _calendar_path(calendar: Any, base: Path, path: Path | None) -> Path | None:
+    """The district calendar file, beside the config: a .yaml or .ics file that exists."""
+    if calendar is None:
+        return None
+    if not isinstance(calendar, str):
+        raise ConfigError(path, "district.calendar", "a file name (.yaml or .ics)", calendar)
+    calendar_path = base / calendar
+    if calendar_path.suffix.lower() not in (".yaml", ".yml", ".ics"):
+        raise ConfigError(path, "district.calendar", "a .yaml or .ics file", calendar)
+    if not calendar_path.is_file():
+        raise ConfigError(
+            path,
+            "district.calendar",
+            f"an existing file (looked for {calendar_path})",
+            calendar,
+        )
+    return calendar_path
 
 
 def _read_addon(config: Path | None, base: Path, i: int, name: str) -> LocalAddon:

@@ -1,18 +1,21 @@
 """Counting units: every way the law counts time, jurisdiction-neutral, each with its steps.
 
-Conventions (DESIGN.md section 5): day 0 is the day of the trigger and the due date is the Nth
-counted day after it; a due date is not moved off a weekend unless the unit says so; counting past
-the days a calendar covers is an error. Every function returns a :class:`Count`: the due moment
-and the sentences that explain it. Scalar counts bisect precomputed numpy arrays of days; the
-``*_array`` forms answer many starts at once for sweeps and benchmarks.
+Conventions (docs/rules-as-data.md, "Counting units"): day 0 is the day of the trigger and the
+due date is the Nth counted day after it; a due date is not moved off a weekend unless the unit
+says so; counting past the days a calendar covers is an error. Every function returns a
+:class:`Count`: the due moment and the sentences that explain it. Scalar counts bisect
+precomputed numpy arrays of days; the ``*_array`` forms answer many starts at once for sweeps
+and benchmarks. :data:`UNITS` is the registry rules count in: one :func:`unit` per way of
+counting, with its explanation.
 """
 
 from __future__ import annotations
 
 import calendar as _stdcal
-from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from attrs import frozen
@@ -320,6 +323,166 @@ def within_school_days(cal: SchoolCalendar, at: date | datetime, n: int) -> Coun
         f"due {day_name(target)} {due:%H:%M} {due.tzname()}",
     ]
     return Count(due, tuple(steps))
+
+
+# ---- the unit registry: one place to add a way of counting ----------------------------------
+
+
+@frozen
+class Start:
+    """Where a period is counted from, and what a unit may need to count it: the trigger day
+    (and moment, for hours), the calendar, the case's events (absences), the birth date."""
+
+    day: date
+    at: datetime | None
+    calendar: SchoolCalendar | None
+    tz: Any = None  # the district's timezone: a trigger known by its day alone starts at 00:00
+    events: tuple = ()  # the case's events: in-session units read its absences
+    born: date | None = None  # birthday triggers: anniversaries count from the birth date
+    age: int = 0
+    birth_date: date | None = None  # the student's, for custom compute functions
+    compute: Callable[..., Count] | None = None  # the rule's own, for unit custom
+
+
+@frozen
+class Unit:
+    """A counting unit: its name in rule files, what it means (docs/rules-as-data.md lists
+    these), whether it needs the district's calendar, and the count itself."""
+
+    name: str
+    explanation: str
+    count: Callable[[Any, Start], Count]
+    needs_calendar: bool = True
+
+
+UNITS: dict[str, Unit] = {}
+
+
+def unit(name: str, explanation: str, needs_calendar: bool = True):
+    """Register ``fn(period, start) -> Count`` as the unit ``name``: rules may count in it."""
+
+    def register(fn: Callable[[Any, Start], Count]) -> Callable[[Any, Start], Count]:
+        UNITS[name] = Unit(name, explanation, fn, needs_calendar)
+        return fn
+
+    return register
+
+
+def count(period: Any, start: Start) -> Count:
+    """Count ``period`` (an amount and a unit) from ``start`` with the registered unit."""
+    found = UNITS.get(period.unit)
+    if found is None:
+        raise ValueError(f"unknown unit {period.unit!r}")  # prevented by the layering checks
+    if found.needs_calendar and start.calendar is None:
+        raise CalendarError(None, "district.calendar", f"a school calendar to count {period.unit}")
+    return found.count(period, start)
+
+
+def _absences(start: Start) -> list[date]:
+    return [e.day for e in start.events if e.type == "absence"]
+
+
+@unit("calendar_days", "calendar days after the trigger day; not moved off weekends", False)
+def _calendar_days(period, start: Start) -> Count:
+    return calendar_days(start.day, period.amount)
+
+
+@unit("school_days", "instructional days of the district calendar")
+def _school_days(period, start: Start) -> Count:
+    return school_days(start.calendar, start.day, period.amount)
+
+
+@unit("business_days", "days the district office is open (weekends and office closures skipped)")
+def _business_days(period, start: Start) -> Count:
+    return business_days(start.calendar, start.day, period.amount)
+
+
+@unit("hours", "hours from the trigger moment (reopen_rule: a closed moment moves to reopening)")
+def _hours(period, start: Start) -> Count:
+    at = start.at or datetime.combine(start.day, time(0, 0), tzinfo=start.tz)
+    return hours(start.calendar, at, period.amount, period.reopen_rule)
+
+
+@unit("months", "the same date N months later (the month's last day if it has none)", False)
+def _months(period, start: Start) -> Count:
+    return anniversary(start.day, months=period.amount)
+
+
+@unit("years", "the same date N years later; from a birthday, counted from the birth date", False)
+def _years(period, start: Start) -> Count:
+    if start.born is not None:
+        # the 16th birthday of a child born on Feb 29 is Feb 29 in a leap year: count from birth
+        return anniversary(start.born, years=start.age + period.amount)
+    return anniversary(start.day, years=period.amount)
+
+
+@unit(
+    "tolled_days",
+    "calendar days, not counting days between school sessions or vacations of more than "
+    "max_vacation_school_days school days",
+)
+def _tolled_days(period, start: Start) -> Count:
+    return tolled_days(start.calendar, start.day, period.amount, period.max_vacation_school_days)
+
+
+@unit("school_days_in_attendance", "school days on which the student was not absent")
+def _school_days_in_attendance(period, start: Start) -> Count:
+    return school_days_in_attendance(start.calendar, start.day, period.amount, _absences(start))
+
+
+@unit("end_of_school_day", "the end of the trigger's school day (or the next one)")
+def _end_of_school_day(period, start: Start) -> Count:
+    return end_of_school_day(start.calendar, start.at or start.day)
+
+
+@unit("within_school_days", "by the end of the Nth school day after the trigger")
+def _within_school_days(period, start: Start) -> Count:
+    return within_school_days(start.calendar, start.at or start.day, period.amount)
+
+
+@unit("after_next_year_start", "N calendar days after the first day of the next school year")
+def _after_next_year_start(period, start: Start) -> Count:
+    return after_next_year_start(start.calendar, start.day, period.amount)
+
+
+@unit(
+    "calendar_days_in_session",
+    "calendar days inside school years, closures and summer excluded; absences beyond "
+    "absence_allowance extend the count",
+)
+def _calendar_days_in_session(period, start: Start) -> Count:
+    return calendar_days_in_session(
+        start.calendar, start.day, period.amount, _absences(start), period.absence_allowance
+    )
+
+
+@unit("custom", "the rule's own compute function gives the due date (logic, not a number)", False)
+def _custom(period, start: Start) -> Count:
+    if start.compute is None:
+        raise ValueError("unit custom without a compute function")  # a layering problem
+    return start.compute(start.day, start.birth_date, start.calendar)
+
+
+def after_next_year_start(cal: SchoolCalendar, day: date, n: int) -> Count:
+    """N days after the first day of the school year that follows ``day``: undetermined when the
+    calendar ends before it, or when a school year is missing between ``day`` and the next year
+    it has (that year's start, not the one after, is the one the law means)."""
+    following = [y for y in cal.years if y.first_day > day]
+    what = f"the start of the school year after {day.isoformat()}"
+    if not following:
+        raise cal.end_error(f"finding {what}")
+    year = following[0]
+    gap = cal.gap_between(day, year.first_day)
+    if gap is not None:
+        raise cal.gap_error(gap, what)
+    count = calendar_days(year.first_day, n)
+    return Count(
+        count.due,
+        (
+            f"the next regular school year {year.name} starts {day_name(year.first_day)}",
+            *count.steps,
+        ),
+    )
 
 
 def _array_nth(days: np.ndarray, starts: np.ndarray, n, cal: SchoolCalendar) -> np.ndarray:

@@ -272,8 +272,15 @@ def _version(rule: Any) -> VersionView:
         interval=rule.interval(),
         periods=tuple(periods),
         citation=rule.citation,
-        verified_on=rule.verified_on.isoformat() if getattr(rule, "verified_on", None) else None,
+        verified_on=_verified(rule.verified_on),
     )
+
+
+def _verified(found) -> str | None:
+    """``2026-12-02: NW SELPA Handbook 1.5.B, 15 days`` (what was checked, and when)."""
+    if found is None:
+        return None
+    return f"{found.date.isoformat()}: {found.checked}"
 
 
 def _defined_at(rule: Any, registry: Registry, owner: str, hook: str) -> tuple[str, str]:

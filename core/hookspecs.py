@@ -29,11 +29,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from spedrules.core.rules import (
         EligibilityCategory,
         FormDefinition,
-        IncidentRule,
+        IncidentDuty,
+        IncidentProhibition,
         JurisdictionInfo,
         MeetingRule,
         Option,
         ProgramRule,
+        ReportContents,
         TimelineRule,
     )
 
@@ -106,19 +108,24 @@ def spedrules_eligibility_categories(ctx: HookContext) -> list[EligibilityCatego
 
 
 @hookspec
-def spedrules_incident_rules(ctx: HookContext) -> list[IncidentRule]:
+def spedrules_incident_rules(
+    ctx: HookContext,
+) -> list[IncidentDuty | IncidentProhibition | ReportContents]:
     """Contribute restraint, seclusion and emergency-intervention rules.
 
-    Return :class:`~spedrules.core.rules.IncidentRule` objects: duties with a deadline counted
-    from the incident (``period``, ``counted_from``, ``met_by``), or prohibitions
-    (``prohibits={"method": ("mechanical",)}``) that turn a matching incident into a violation.
+    Return :class:`~spedrules.core.rules.IncidentDuty` objects (duties with a deadline counted
+    from the incident: ``period``, ``counted_from``, ``met_by``; or without one),
+    :class:`~spedrules.core.rules.IncidentProhibition` objects (``prohibits={"method":
+    ("mechanical",)}`` turns a matching incident into a violation) and
+    :class:`~spedrules.core.rules.ReportContents` (what the report must hold).
     """
 
 
 @hookspec
 def spedrules_meeting_rules(ctx: HookContext) -> list[MeetingRule]:
-    """Contribute IEP-meeting checks: required team roles, notice and agenda lead times,
-    time-of-day windows and maximum duration, as :class:`~spedrules.core.rules.MeetingRule`.
+    """Contribute IEP-meeting checks, as :class:`~spedrules.core.rules.MeetingRule` whose
+    ``checks`` are tagged types: required team roles, notice and agenda lead times, time-of-day
+    windows, maximum duration, the student's invitation, parent contacts, school-day coverage.
     """
 
 

@@ -16,7 +16,13 @@ from spedrules.core.counting import day_name
 from spedrules.core.duties import no_deadline
 from spedrules.core.layering import RuleSet
 from spedrules.core.model import Event, EventRef, Incident, Obligation, Student, Violation
-from spedrules.core.rules import IncidentRule, Trigger
+from spedrules.core.rules import (
+    IncidentDuty,
+    IncidentProhibition,
+    IncidentRule,
+    ReportContents,
+    Trigger,
+)
 from spedrules.core.timeline import Context, Occurrence, as_timeline, obligation
 
 
@@ -33,16 +39,26 @@ def evaluate_incidents(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
             rule = entry.version_on(incident.started_at.date())
             if not isinstance(rule, IncidentRule) or not applies(rule, incident, ctx.case.student):
                 continue
-            violations.extend(_prohibited(rule, incident))
-            if _report_completed(incident, events):
-                violations.extend(_missing(rule, incident, ctx.case.student))
-            if rule.unverified and (rule.period is not None or rule.met_by):
-                obligations.append(_unverified(rule, incident))
-            elif rule.period is not None:
-                obligations.append(_duty(entry, rule, incident, ctx, events))
-            elif rule.met_by:
-                obligations.append(_standing_duty(rule, incident, events))
+            if isinstance(rule, IncidentProhibition):
+                violations.extend(_prohibited(rule, incident))
+            elif isinstance(rule, ReportContents):
+                if _report_completed(incident, events):
+                    violations.extend(_missing(rule, incident, ctx.case.student))
+            elif isinstance(rule, IncidentDuty):
+                duty = _duty_of(entry, rule, incident, ctx, events)
+                if duty is not None:
+                    obligations.append(duty)
     return obligations, violations
+
+
+def _duty_of(entry, rule: IncidentDuty, incident: Incident, ctx: Context, events):
+    if rule.unverified and (rule.period is not None or rule.met_by):
+        return _unverified(rule, incident)
+    if rule.period is not None:
+        return _duty(entry, rule, incident, ctx, events)
+    if rule.met_by:
+        return _standing_duty(rule, incident, events)
+    return None
 
 
 def value_of(incident: Incident, name: str) -> Any:
@@ -59,7 +75,7 @@ def applies(rule: IncidentRule, incident: Incident, student: Student) -> bool:
     return all(value_of(incident, k) in allowed for k, allowed in rule.when.items())
 
 
-def _prohibited(rule: IncidentRule, incident: Incident) -> list[Violation]:
+def _prohibited(rule: IncidentProhibition, incident: Incident) -> list[Violation]:
     found = []
     for name, forbidden in rule.prohibits.items():
         value = value_of(incident, name)
@@ -71,7 +87,7 @@ def _prohibited(rule: IncidentRule, incident: Incident) -> list[Violation]:
     return found
 
 
-def _missing(rule: IncidentRule, incident: Incident, student: Student) -> list[Violation]:
+def _missing(rule: ReportContents, incident: Incident, student: Student) -> list[Violation]:
     def value(name: str) -> Any:
         if name.startswith("student."):
             return getattr(student, name.removeprefix("student."), None)
@@ -84,7 +100,7 @@ def _missing(rule: IncidentRule, incident: Incident, student: Student) -> list[V
     ]
 
 
-def _duty(entry, rule: IncidentRule, incident: Incident, ctx: Context, events) -> Obligation:
+def _duty(entry, rule: IncidentDuty, incident: Incident, ctx: Context, events) -> Obligation:
     moment: datetime = getattr(incident, rule.counted_from) or incident.started_at
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ctx.tz)
@@ -110,7 +126,7 @@ def _duty(entry, rule: IncidentRule, incident: Incident, ctx: Context, events) -
     return evolve(ob, subject=incident.id)
 
 
-def _standing_duty(rule: IncidentRule, incident: Incident, events: list[Event]) -> Obligation:
+def _standing_duty(rule: IncidentDuty, incident: Incident, events: list[Event]) -> Obligation:
     """A duty with no deadline in the source: open until done, never overdue, said so."""
     linked = [e for e in events if _about(e, incident, incident.started_at)]
     return no_deadline(
@@ -124,7 +140,7 @@ def _standing_duty(rule: IncidentRule, incident: Incident, events: list[Event]) 
     )
 
 
-def _unverified(rule: IncidentRule, incident: Incident) -> Obligation:
+def _unverified(rule: IncidentDuty, incident: Incident) -> Obligation:
     """A version known to be in force whose text was not verified: undetermined, never guessed."""
     day = incident.started_at.date()
     return Obligation.of(

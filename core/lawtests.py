@@ -34,7 +34,7 @@ from spedrules.core.layering import RuleSet
 from spedrules.core.model import STATUSES, Obligation
 from spedrules.core.plugins import Registry
 from spedrules.core.programs import evaluate_programs
-from spedrules.core.rules import IncidentRule, MeetingRule, ProgramRule, RuleBase, TimelineRule
+from spedrules.core.rules import IncidentDuty, MeetingRule, ProgramRule, RuleBase, TimelineRule
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -491,7 +491,7 @@ def gives_obligations(rule: RuleBase) -> bool:
     it): every timeline and program rule, an incident duty, a meeting rule with lead times."""
     if isinstance(rule, TimelineRule | ProgramRule):
         return True
-    if isinstance(rule, IncidentRule):
+    if isinstance(rule, IncidentDuty):
         return rule.period is not None or bool(rule.met_by) or rule.attempts_required is not None
     return isinstance(rule, MeetingRule) and bool(rule.lead_times)
 
@@ -525,7 +525,7 @@ class Mutation:
         lead = rule.lead_times[i]
         attr = "at_most" if self.part.endswith(".at_most") else "amount"
         changed = evolve(lead, **{attr: getattr(lead, attr) + self.delta})
-        return evolve(rule, lead_times=(*rule.lead_times[:i], changed, *rule.lead_times[i + 1 :]))
+        return evolve(rule, checks=tuple(changed if c is lead else c for c in rule.checks))
 
     def tweak(self, ruleset: RuleSet) -> RuleSet:
         """A copy of ``ruleset`` with this change (the original, and its caches, untouched)."""

@@ -16,18 +16,19 @@ from typing import Any
 
 from attrs import define, evolve, field, frozen
 
+from spedrules.core.counting import UNITS
 from spedrules.core.errors import ConfigError, PluginError
 from spedrules.core.forms import form_problems
 from spedrules.core.plugins import HookContext, Problem, Registry
 from spedrules.core.rules import (
     RULE_HOOKS,
-    UNITS,
     Allowance,
     FormDefinition,
     MeetingRule,
     ProgramRule,
     RuleBase,
     TimelineRule,
+    Trigger,
 )
 from spedrules.core.vocabulary import CHECK_KINDS, EVENT_TYPES, OBLIGATION_KINDS
 
@@ -290,7 +291,8 @@ def _check_rule(rule: RuleBase, events: frozenset[str], kinds: frozenset[str], p
             )
         if rule.period is not None and rule.period.unit == "custom" and rule.compute is None:
             problems.append(Problem(rule.source, f"{where} counts in unit custom without compute"))
-        for match in (*rule.trigger.events, *rule.met_by, *rule.cancelled_by):
+        trigger_events = rule.trigger.events if isinstance(rule.trigger, Trigger) else ()
+        for match in (*trigger_events, *rule.met_by, *rule.cancelled_by):
             if match.type not in EVENT_TYPES | events:
                 problems.append(
                     Problem(rule.source, f"{where} refers to unknown event type {match.type!r}")

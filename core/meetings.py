@@ -17,7 +17,18 @@ from attrs import evolve
 from spedrules.core.counting import anniversary, day_name
 from spedrules.core.layering import RuleSet
 from spedrules.core.model import EventRef, Meeting, Obligation, Violation
-from spedrules.core.rules import LeadTime, MeetingRule
+from spedrules.core.rules import (
+    MEETING_CHECK_TYPES,
+    InviteStudent,
+    LatestStart,
+    LeadTime,
+    MaxDuration,
+    MeetingRule,
+    OneOfRoles,
+    ParentContactMethods,
+    RequiredRoles,
+    SchoolDayCoverage,
+)
 from spedrules.core.timeline import Context
 
 
@@ -60,27 +71,29 @@ def _applies(rule: MeetingRule, meeting: Meeting, ctx: Context) -> bool:
 def check_meeting(
     rule: MeetingRule, meeting: Meeting, ctx: Context, lead_times: bool = True
 ) -> list[str]:
-    problems = list(_team(rule, meeting))
-    if lead_times:
-        problems += [_lead(lt, meeting, ctx) for lt in rule.lead_times]
-    problems += [
-        _late_start(rule, meeting, ctx),
-        _too_long(rule, meeting),
-        _student(rule, meeting, ctx),
-        _contacts(rule, meeting),
-        _during_school_day(rule, meeting, ctx),
-    ]
+    """What the meeting fails of the rule's checks, in the order of MEETING_CHECK_TYPES."""
+    problems: list[str | None] = []
+    for check in sorted(rule.checks, key=lambda c: CHECK_ORDER[type(c)]):
+        if isinstance(check, LeadTime):
+            if lead_times:
+                problems.append(_lead(check, meeting, ctx))
+        elif isinstance(check, RequiredRoles):
+            problems += _required_roles(check, meeting)
+        else:
+            problems.append(CHECKS[type(check)](check, meeting, ctx))
     return [p for p in problems if p]
 
 
-def _team(rule: MeetingRule, meeting: Meeting) -> list[str]:
+def _one_of(check: OneOfRoles, meeting: Meeting, _ctx: Context) -> str | None:
+    if any(a.role in check.roles and not a.excused for a in meeting.attendees):
+        return None
+    roles = " or ".join(r.replace("_", " ") for r in check.roles)
+    return f"no {roles} attended"
+
+
+def _required_roles(check: RequiredRoles, meeting: Meeting) -> list[str]:
     missing = []
-    if rule.required_one_of and not any(
-        a.role in rule.required_one_of and not a.excused for a in meeting.attendees
-    ):
-        roles = " or ".join(r.replace("_", " ") for r in rule.required_one_of)
-        missing.append(f"no {roles} attended")
-    for role in rule.required_roles:
+    for role in check.roles:
         present = [a for a in meeting.attendees if a.role == role]
         if any(not a.excused for a in present):
             continue
@@ -301,9 +314,9 @@ def _unit(lt: LeadTime) -> str:
     return lt.unit.replace("_", " ").replace("calendar ", "")
 
 
-def _late_start(rule: MeetingRule, meeting: Meeting, ctx: Context) -> str | None:
-    limit = rule.latest_start_after_school_end
-    if limit is None or ctx.calendar is None:
+def _late_start(check: LatestStart, meeting: Meeting, ctx: Context) -> str | None:
+    limit = check.minutes
+    if ctx.calendar is None:
         return None
     end = datetime.combine(meeting.start.date(), ctx.calendar.school_day_end)
     latest = end + timedelta(minutes=limit)
@@ -317,22 +330,20 @@ def _late_start(rule: MeetingRule, meeting: Meeting, ctx: Context) -> str | None
     return None
 
 
-def _too_long(rule: MeetingRule, meeting: Meeting) -> str | None:
-    if rule.max_minutes is None or meeting.end is None or meeting.agreed_extension:
+def _too_long(check: MaxDuration, meeting: Meeting, _ctx: Context) -> str | None:
+    if meeting.end is None or meeting.agreed_extension:
         return None
     minutes = int((meeting.end - meeting.start).total_seconds() // 60)
-    if minutes > rule.max_minutes:
+    if minutes > check.minutes:
         return (
-            f"lasts {minutes} minutes, more than {rule.max_minutes} without a recorded "
+            f"lasts {minutes} minutes, more than {check.minutes} without a recorded "
             "agreement of the team (agreed_extension)"
         )
     return None
 
 
-def _contacts(rule: MeetingRule, meeting: Meeting) -> str | None:
-    need = rule.min_parent_contact_methods
-    if need is None:
-        return None
+def _contacts(check: ParentContactMethods, meeting: Meeting, _ctx: Context) -> str | None:
+    need = check.at_least
     contacts = meeting.details.get("parent_contacts") or []
     methods = {c.get("method") for c in contacts if isinstance(c, dict) and c.get("method")}
     if len(methods) < need:
@@ -343,9 +354,9 @@ def _contacts(rule: MeetingRule, meeting: Meeting) -> str | None:
     return None
 
 
-def _during_school_day(rule: MeetingRule, meeting: Meeting, ctx: Context) -> str | None:
+def _during_school_day(_check: SchoolDayCoverage, meeting: Meeting, ctx: Context) -> str | None:
     cal = ctx.calendar
-    if not rule.flag_during_school_day or cal is None:
+    if cal is None:
         return None
     day, start = meeting.start.date(), meeting.start.time()
     if not cal.is_instructional(day) or not cal.school_day_start <= start < cal.school_day_end:
@@ -358,10 +369,10 @@ def _during_school_day(rule: MeetingRule, meeting: Meeting, ctx: Context) -> str
     )
 
 
-def _student(rule: MeetingRule, meeting: Meeting, ctx: Context) -> str | None:
-    age_from = rule.invite_student_at
+def _student(check: InviteStudent, meeting: Meeting, ctx: Context) -> str | None:
+    age_from = check.age
     born = ctx.case.student.birth_date
-    if age_from is None or born is None:
+    if born is None:
         return None
     day = meeting.start.date()
     age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
@@ -371,3 +382,15 @@ def _student(rule: MeetingRule, meeting: Meeting, ctx: Context) -> str | None:
     if age >= age_from and not invited:
         return f"the student is {age} (invite from {age_from}) and was not invited"
     return None
+
+
+# the check of each check type but lead times and required roles (which may fail several times)
+CHECKS = {
+    OneOfRoles: _one_of,
+    LatestStart: _late_start,
+    MaxDuration: _too_long,
+    InviteStudent: _student,
+    ParentContactMethods: _contacts,
+    SchoolDayCoverage: _during_school_day,
+}
+CHECK_ORDER = {cls: i for i, cls in enumerate(MEETING_CHECK_TYPES.values())}

@@ -24,6 +24,7 @@ from attrs import define, field, frozen
 
 from spedrules.core import hookspecs
 from spedrules.core.convert import converter
+from spedrules.core.ruledata import register_tagged_unions  # noqa: F401 - registers the unions
 from spedrules.core.rules import RULE_HOOKS, JurisdictionInfo, Option, RuleBase
 from spedrules.core.vocabulary import PLUGIN_LEVELS
 

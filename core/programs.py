@@ -21,7 +21,7 @@ from spedrules.core.counting import day_name
 from spedrules.core.duties import NO_DEADLINE
 from spedrules.core.layering import RuleSet
 from spedrules.core.model import Case, Event, EventRef, Obligation, Student
-from spedrules.core.rules import ProgramRule, Trigger
+from spedrules.core.rules import ProgramRule, SchoolYearStartTrigger
 from spedrules.core.timeline import Context, Occurrence, as_timeline, obligation
 
 SHOWN_IDS = 12  # students named in an explanation; the count is always complete
@@ -89,7 +89,7 @@ def _obligation(entry, rule: ProgramRule, group, count, ids, events, year, tz, a
     steps.append(f"more than {rule.more_than}: the duty arises")
     events = sorted(events, key=lambda e: e.day)
     if rule.period is not None:
-        timeline = as_timeline(rule, Trigger(school_year_start=True))
+        timeline = as_timeline(rule, SchoolYearStartTrigger())
         occ = Occurrence(year.first_day, None, ref, None, tuple(steps))
         ctx = Context(case=Case(student=Student(id=group)), calendar=calendar, tz=tz, as_of=as_of)
         ob = obligation(entry, timeline, occ, ctx, events)

@@ -4,7 +4,7 @@ Every rule has a stable ``id``, a ``kind`` from the core vocabulary (or namespac
 (statute/regulation and handbook section), a ``layer`` (statutory | regional | local) and an
 effective interval, so that old versions stay and the one in force on the trigger date applies.
 A more specific layer may ``replaces`` or ``tightens`` a rule of a more general one by id
-(DESIGN.md section 4). ``source`` is stamped by the registry with the id of the plugin that
+(docs/rules-as-data.md). ``source`` is stamped by the registry with the id of the plugin that
 returned the rule; plugins leave it empty.
 """
 
@@ -16,22 +16,13 @@ from typing import Any
 
 from attrs import field, frozen
 
-# Units a TimelineRule may count in; each maps to a function in spedrules.core.counting.
-UNITS = (
-    "calendar_days",
-    "school_days",
-    "business_days",
-    "hours",
-    "months",
-    "years",
-    "tolled_days",
-    "school_days_in_attendance",
-    "end_of_school_day",
-    "within_school_days",
-    "after_next_year_start",  # N calendar days after the first day of the next school year
-    "custom",  # the rule's own ``compute`` function gives the due date (logic, not a number)
-    "calendar_days_in_session",  # calendar days inside school years, closures and summer excluded
-)
+
+@frozen
+class Verification:
+    """What was checked against the text of the source (its title and section), and when."""
+
+    date: date  # the day the text was checked
+    checked: str  # what was checked: the source's title and section, and what it says
 
 
 @frozen(kw_only=True)
@@ -45,13 +36,15 @@ class RuleBase:
     tightens: str | None = None
     effective_from: date | None = None
     effective_to: date | None = None  # last day in force, inclusive
-    verified_on: date | None = None
+    verified_on: Verification | None = None  # what was checked against the source, and when
     notes: str = ""
     responsible: str = ""  # the role that must act ("ESE Specialist - School Based")
     source: str | None = None  # plugin id, stamped by the registry
     # where the text is in the source files (seed and line numbers), for developers only: never
     # part of ``citation``, which staff and parents read (statute, regulation, handbook section)
     source_ref: str = ""
+    # the rule file and line a rule loaded from YAML was defined at ("rules/x.yaml:12")
+    defined_at: str = ""
 
     def in_force(self, on: date) -> bool:
         starts = self.effective_from is None or self.effective_from <= on
@@ -83,22 +76,79 @@ class EventMatch:
 
 @frozen
 class Trigger:
-    """What starts the clock: matching events, a birthday, removals passing a threshold, or the
-    first day of each school year."""
+    """What starts the clock: an event matching one of ``events`` (YAML ``type: events``)."""
 
     events: tuple[EventMatch, ...] = ()
-    birthday: int | None = None  # the student's Nth birthday (from birth_date)
-    removals_over: int | None = None  # school days of disciplinary removal in one school year
-    school_year_start: bool = False  # the first instructional day of each school year
 
     def describe(self) -> str:
-        if self.school_year_start:
-            return "first day of the school year"
-        if self.birthday is not None:
-            return f"{self.birthday}th birthday"
-        if self.removals_over is not None:
-            return f"disciplinary removals totalling more than {self.removals_over} school days"
         return " or ".join(m.describe() for m in self.events)
+
+    def needed_types(self) -> frozenset[str]:
+        """Event types without which a case cannot trigger the rule (empty: no such condition)."""
+        return frozenset(m.type for m in self.events)
+
+    def matches(self, event: Any) -> bool:
+        return any(m.matches(event) for m in self.events)
+
+
+EventTrigger = Trigger
+
+
+@frozen
+class BirthdayTrigger:
+    """The student's ``age``-th birthday, from the case's birth date (YAML ``type: birthday``)."""
+
+    age: int
+
+    def describe(self) -> str:
+        return f"{self.age}th birthday"
+
+    def needed_types(self) -> frozenset[str]:
+        return frozenset()
+
+    def matches(self, event: Any) -> bool:
+        return False
+
+
+@frozen
+class RemovalsTrigger:
+    """Disciplinary removals in one school year totalling more than ``school_days``
+    (YAML ``type: removals_over``)."""
+
+    school_days: int
+
+    def describe(self) -> str:
+        return f"disciplinary removals totalling more than {self.school_days} school days"
+
+    def needed_types(self) -> frozenset[str]:
+        return frozenset({"disciplinary_removal"})
+
+    def matches(self, event: Any) -> bool:
+        return False
+
+
+@frozen
+class SchoolYearStartTrigger:
+    """The first instructional day of each school year (YAML ``type: school_year_start``)."""
+
+    def describe(self) -> str:
+        return "first day of the school year"
+
+    def needed_types(self) -> frozenset[str]:
+        return frozenset()
+
+    def matches(self, event: Any) -> bool:
+        return False
+
+
+AnyTrigger = Trigger | BirthdayTrigger | RemovalsTrigger | SchoolYearStartTrigger
+# the ``type:`` of each trigger in a rule file
+TRIGGER_TYPES: dict[str, type] = {
+    "events": Trigger,
+    "birthday": BirthdayTrigger,
+    "removals_over": RemovalsTrigger,
+    "school_year_start": SchoolYearStartTrigger,
+}
 
 
 @frozen
@@ -145,7 +195,7 @@ class TimelineRule(RuleBase):
     the first call, a second call will be made").
     """
 
-    trigger: Trigger
+    trigger: AnyTrigger
     period: Period | None = None
     arises_after: Period | None = None
     met_by: tuple[EventMatch, ...] = ()
@@ -176,33 +226,41 @@ class EligibilityCategory(RuleBase):
 
 @frozen(kw_only=True)
 class IncidentRule(RuleBase):
-    """A duty, prohibition or content requirement triggered by a restraint or seclusion.
+    """What every incident rule shares: the incidents it covers. A rule is one of three kinds
+    (YAML ``type:``): :class:`IncidentDuty` (``duty``), :class:`IncidentProhibition`
+    (``prohibition``) or :class:`ReportContents` (``contents``).
 
-    * a duty has a ``period`` counted from the incident's ``counted_from`` moment and is met by
-      a ``met_by`` event about that incident (an event whose ``incident`` attribute is the
-      incident's id, or without one, the first matching event at or after the incident);
-    * a duty without a deadline in the source (``period`` None, ``met_by`` set) is shown with no
-      due date and stays open until ``met_by`` happens or ``attempts_required`` ``attempt``
-      events are recorded (e.g. two attempts to get a signed acknowledgement);
-    * a prohibition lists incident fields and forbidden values (``{"method": ("mechanical",)}``);
-      a matching incident is a violation;
-    * ``required`` names incident fields (or ``details`` keys) that must be filled, each with the
-      label the source gives it; once an ``incident_report_completed`` event is recorded for the
-      incident, an empty one is a violation naming the item.
-    ``when`` restricts the rule to incidents whose fields hold one of the given values, and
-    ``student_when`` to students whose fields do (``{"has_bip": (False,)}``). A list-valued
-    incident field (``techniques: [...]``) matches a prohibition when any element does; a
-    ``required`` field named ``student.name`` is read from the case's student.
+    ``applies_to`` names the incident types; ``when`` restricts the rule to incidents whose
+    fields hold one of the given values, and ``student_when`` to students whose fields do
+    (``{"has_bip": (False,)}``).
     """
 
     applies_to: tuple[str, ...] = ("restraint", "seclusion")
     when: dict[str, tuple[Any, ...]] = field(factory=dict, hash=False)
     student_when: dict[str, tuple[Any, ...]] = field(factory=dict, hash=False)  # has_bip: (False,)
+
+    def __attrs_post_init__(self) -> None:
+        if type(self) is IncidentRule:  # it would check nothing: silently, which is worse
+            raise TypeError(
+                f"incident rule {self.id}: use IncidentDuty, IncidentProhibition or ReportContents"
+            )
+
+
+@frozen(kw_only=True)
+class IncidentDuty(IncidentRule):
+    """A duty an incident calls for.
+
+    With a ``period`` it is counted from the incident's ``counted_from`` moment and met by a
+    ``met_by`` event about that incident (an event whose ``incident`` attribute is the
+    incident's id, or without one, the first matching event at or after the incident). Without
+    one the source gives no deadline: it is shown with no due date and stays open until
+    ``met_by`` happens or ``attempts_required`` ``attempt`` events are recorded (e.g. two
+    attempts to get a signed acknowledgement).
+    """
+
     period: Period | None = None
     counted_from: str = "released_at"  # or started_at
     met_by: tuple[EventMatch, ...] = ()
-    prohibits: dict[str, tuple[Any, ...]] = field(factory=dict, hash=False)
-    required: dict[str, str] = field(factory=dict, hash=False)  # field -> label in the source
     # a duty the source gives no deadline: met by ``met_by``, or by this many ``attempt`` events
     attempts_required: int | None = None
     attempt: EventMatch | None = None
@@ -211,10 +269,39 @@ class IncidentRule(RuleBase):
     unverified: str = ""
 
 
+@frozen(kw_only=True)
+class IncidentProhibition(IncidentRule):
+    """What may not be done: incident fields and forbidden values (``{"method":
+    ("mechanical",)}``); a matching incident is a violation. A list-valued incident field
+    (``techniques: [...]``) matches when any element does."""
+
+    kind: str = "prohibition"
+    prohibits: dict[str, tuple[Any, ...]] = field(factory=dict, hash=False)
+
+
+@frozen(kw_only=True)
+class ReportContents(IncidentRule):
+    """What the incident report must hold: incident fields (or ``details`` keys) each with the
+    label the source gives it; ``student.name`` is read from the case's student. Once an
+    ``incident_report_completed`` event is recorded for the incident, an empty one is a
+    violation naming the item."""
+
+    required: dict[str, str] = field(factory=dict, hash=False)  # field -> label in the source
+
+
+AnyIncidentRule = IncidentDuty | IncidentProhibition | ReportContents
+INCIDENT_RULE_TYPES: dict[str, type] = {
+    "duty": IncidentDuty,
+    "prohibition": IncidentProhibition,
+    "contents": ReportContents,
+}
+
+
 @frozen
 class LeadTime:
-    """A document due before a meeting: at least ``amount`` ``unit`` before its start, and, when
-    ``at_most`` is set, not earlier than that (a window: an agenda 3 to 5 days before).
+    """A document due before a meeting (YAML ``type: lead_time``): at least ``amount`` ``unit``
+    before its start, and, when ``at_most`` is set, not earlier than that (a window: an agenda
+    3 to 5 days before).
 
     For a meeting on the calendar it is an obligation of ``kind`` (``meeting_notice``,
     ``meeting_agenda``, ``draft_iep_to_parent`` or a namespaced kind) about the meeting, met by
@@ -233,41 +320,104 @@ class LeadTime:
     skip_months: tuple[int, ...] = ()
 
 
+@frozen
+class RequiredRoles:
+    """Every role attends or is excused in writing (``type: required_roles``): attendee
+    ``excused: true`` with ``written_agreement: true``, plus ``written_input: true`` when the
+    attendee's ``area_discussed`` is true."""
+
+    roles: tuple[str, ...]
+
+
+@frozen
+class OneOfRoles:
+    """Someone in one of ``roles`` attends (``type: one_of_roles``)."""
+
+    roles: tuple[str, ...]
+
+
+@frozen
+class LatestStart:
+    """The meeting starts no later than ``minutes`` after the school day ends
+    (``type: latest_start``)."""
+
+    minutes: int
+
+
+@frozen
+class MaxDuration:
+    """The meeting lasts at most ``minutes`` unless it records ``agreed_extension``
+    (``type: max_duration``)."""
+
+    minutes: int
+
+
+@frozen
+class InviteStudent:
+    """The student is invited (present, or ``student_invited: true``) from ``age`` years on the
+    meeting day (``type: invite_student``)."""
+
+    age: int
+
+
+@frozen
+class ParentContactMethods:
+    """The meeting's ``parent_contacts`` (``[{method, date}]``) use at least ``at_least``
+    different methods (``type: parent_contact_methods``)."""
+
+    at_least: int
+
+
+@frozen
+class SchoolDayCoverage:
+    """A meeting in school hours is flagged until it records ``coverage_coordinated: true``
+    (``type: school_day_coverage``)."""
+
+
+AnyMeetingCheck = (
+    RequiredRoles
+    | OneOfRoles
+    | LeadTime
+    | LatestStart
+    | MaxDuration
+    | InviteStudent
+    | ParentContactMethods
+    | SchoolDayCoverage
+)
+MEETING_CHECK_TYPES: dict[str, type] = {
+    "one_of_roles": OneOfRoles,
+    "required_roles": RequiredRoles,
+    "lead_time": LeadTime,
+    "latest_start": LatestStart,
+    "max_duration": MaxDuration,
+    "invite_student": InviteStudent,
+    "parent_contact_methods": ParentContactMethods,
+    "school_day_coverage": SchoolDayCoverage,
+}
+
+
 @frozen(kw_only=True)
 class MeetingRule(RuleBase):
-    """A check of a held or proposed IEP meeting; each failed part is a violation.
+    """Checks of a held or proposed IEP meeting; each failed check is a violation.
 
-    * Team: every role in ``required_roles`` attends or is excused in writing (attendee
-      ``excused: true`` with ``written_agreement: true``, plus ``written_input: true`` when the
-      attendee's ``area_discussed`` is true); someone in one of ``required_one_of`` attends.
-    * Lead times: each of ``lead_times`` (notice, agenda, draft) before the start; for a meeting
-      still on the calendar each is an obligation with a due date instead (core/meetings.py).
-    * Time of day: starts no later than ``latest_start_after_school_end`` minutes after the
-      school day ends.
-    * Duration: at most ``max_minutes`` unless the meeting records ``agreed_extension``.
-    * Student: invited (present, or ``student_invited: true``) from ``invite_student_at``.
-    * Parent contacts: ``parent_contacts`` in the meeting details use at least
-      ``min_parent_contact_methods`` different methods.
-    * School day: with ``flag_during_school_day``, a meeting in school hours is flagged until the
-      meeting records ``coverage_coordinated: true``.
-    ``when`` and ``student_when`` restrict the rule to meetings (details) and students holding
-    those values.
+    ``checks`` are of the types above (YAML ``type:``), checked in the order of
+    :data:`MEETING_CHECK_TYPES`. Lead times are prep deadlines for a meeting still on the
+    calendar (an obligation with a due date each, core/meetings.py) and violations once it has
+    taken place. ``meeting_types`` (empty: every meeting), ``when`` and ``student_when``
+    restrict the rule to meetings (details) and students holding those values.
     """
 
     meeting_types: tuple[str, ...] = ()  # empty: every meeting
     when: dict[str, tuple[Any, ...]] = field(factory=dict, hash=False)  # meeting details filter
     student_when: dict[str, tuple[Any, ...]] = field(factory=dict, hash=False)
-    required_roles: tuple[str, ...] = ()
-    required_one_of: tuple[str, ...] = ()  # at least one attendee in one of these roles
-    lead_times: tuple[LeadTime, ...] = ()
-    latest_start_after_school_end: int | None = None  # minutes
-    max_minutes: int | None = None
-    invite_student_at: int | None = None  # age in years on the meeting day
-    min_parent_contact_methods: int | None = None  # details parent_contacts: [{method, date}]
-    flag_during_school_day: bool = False
+    checks: tuple[AnyMeetingCheck, ...] = ()
+
+    @property
+    def lead_times(self) -> tuple[LeadTime, ...]:
+        return tuple(c for c in self.checks if isinstance(c, LeadTime))
 
 
-# The field types a form may hold (DESIGN.md section 3; the SELPA and FDOE forms use all of them).
+# The field types a form may hold (docs/forms.md; the SELPA and FDOE forms use all of them).
 FIELD_TYPES = (
     "text",
     "longtext",
@@ -397,7 +547,7 @@ class SourceDocument:
 @frozen
 class Allowance:
     """Where the law lets a case's ``timeline_extension_agreed`` or ``child_not_produced``
-    change an obligation of some kinds (DESIGN.md section 6), with the text that allows it.
+    change an obligation of some kinds (docs/exceptions-and-exits.md), with the text that allows it.
 
     ``rules`` narrows it to some rule ids of those kinds (California's assessment plan may be
     extended, its end-of-year variant "in any event" may not); ``student_when`` to students

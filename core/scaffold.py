@@ -1,8 +1,9 @@
 """``spedrules new-plugin``: a ready-to-edit plugin package that passes its own tests.
 
-The package has one hook module with one example rule, the entry-point line that registers it,
-and a test that evaluates a case in the YAML format against a district whose stack ends with the
-new plugin, so a developer starts from something that works and changes it.
+The package has one hook module answering from its rule files (rules/*.yaml: the plugin and one
+example rule), the entry-point line that registers it, and a test that evaluates a case in the
+YAML format against a district whose stack ends with the new plugin, so a developer starts from
+something that works and changes it.
 """
 
 from __future__ import annotations
@@ -33,52 +34,50 @@ test = ["pytest"]
 
 [tool.setuptools]
 packages = ["{module}"]
+
+[tool.setuptools.package-data]
+{module} = ["rules/*.yaml"]
 """
 
 MODULE = '''\
 """{title}, layered on {parent}.
 
-Each rule states its source; replace the example with your own, and run `pytest`.
+The plugin and its rules are dated data in rules/*.yaml (spedrules' docs/rules-as-data.md); each
+rule states its source. Replace the example with your own, and run `pytest`.
 """
 
-from spedrules import hookimpl
-from spedrules.core.rules import (
-    EventMatch,
-    JurisdictionInfo,
-    Period,
-    SourceDocument,
-    TimelineRule,
-    Trigger,
-)
+from pathlib import Path
 
+from spedrules.plugin import RuleFiles
 
-@hookimpl
-def spedrules_jurisdiction():
-    return JurisdictionInfo(
-        id="{name}",
-        name="{title}",
-        level="{level}",
-        parent="{parent}",
-        sources=(SourceDocument("Our negotiated practices (replace with the real document)"),),
-        event_types=("{ns}.iep_summary_sent",),
-        obligation_kinds=("{ns}.iep_summary",),
-    )
-
-
-@hookimpl
-def spedrules_timeline_rules(ctx):
-    return [
-        TimelineRule(
-            id="{ns}.iep_summary",
-            kind="{ns}.iep_summary",
-            title="IEP summary sent to the team",
-            citation="Our negotiated practices, section 1 (replace)",
-            trigger=Trigger(events=(EventMatch("iep_meeting_held"),)),
-            period=Period(5, "calendar_days"),
-            met_by=(EventMatch("{ns}.iep_summary_sent"),),
-        )
-    ]
+RULES = RuleFiles(Path(__file__).parent / "rules")
+spedrules_jurisdiction = RULES.hook("jurisdiction")
+spedrules_timeline_rules = RULES.hook("timeline_rules")
 '''
+
+PLUGIN_YAML = """\
+jurisdiction:
+  id: {name}
+  name: {title}
+  level: {level}
+  parent: {parent}
+  sources:
+    - title: Our negotiated practices (replace with the real document)
+  event_types: [{ns}.iep_summary_sent]
+  obligation_kinds: [{ns}.iep_summary]
+"""
+
+RULES_YAML = """\
+timeline_rules:
+  - id: {ns}.iep_summary
+    kind: {ns}.iep_summary
+    title: IEP summary sent to the team
+    citation: Our negotiated practices, section 1 (replace)
+    trigger: {{type: events, events: [{{type: iep_meeting_held}}]}}
+    met_by: [{{type: {ns}.iep_summary_sent}}]
+    versions:
+      - period: {{amount: 5, unit: calendar_days}}
+"""
 
 TEST = '''\
 """The example rule, evaluated on a case in the YAML format of spedrules' docs/file-formats.md."""
@@ -134,8 +133,9 @@ README = """\
 
     pip install -e '.[test]' && pytest
 
-Edit `{module}/__init__.py`: every rule needs a stable id, a kind, a citation, a trigger and a
-period. Then add `"{name}"` at the end of a district's `stack` and run `spedrules plugins check`.
+Edit `{module}/rules/*.yaml`: every rule needs a stable id, a kind, a citation, a trigger and,
+in its dated `versions`, a period. Then add `"{name}"` at the end of a district's `stack` and
+run `spedrules plugins check`.
 """
 
 
@@ -167,6 +167,8 @@ def new_plugin(name: str, parent: str, folder: str | Path, registry: Registry | 
     files = {
         "pyproject.toml": PYPROJECT,
         f"{module}/__init__.py": MODULE,
+        f"{module}/rules/plugin.yaml": PLUGIN_YAML,
+        f"{module}/rules/timeline_rules.yaml": RULES_YAML,
         "tests/test_plugin.py": TEST,
         "README.md": README,
     }

@@ -14,7 +14,7 @@ afterwards (core/adjustments.py).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,11 +23,20 @@ from attrs import evolve, field, frozen
 
 from spedrules.core import counting, duties
 from spedrules.core.calendar import CoverageError, SchoolCalendar
+from spedrules.core.counting import after_next_year_start as _after_next_year_start  # noqa: F401
 from spedrules.core.counting import day_name
 from spedrules.core.errors import CalendarError
 from spedrules.core.layering import RuleEntry, RuleSet
 from spedrules.core.model import Case, Event, EventRef, Obligation, Violation
-from spedrules.core.rules import EventMatch, TimelineRule, Trigger
+from spedrules.core.rules import (
+    AnyTrigger,
+    BirthdayTrigger,
+    EventMatch,
+    RemovalsTrigger,
+    SchoolYearStartTrigger,
+    TimelineRule,
+    Trigger,
+)
 
 
 @frozen
@@ -70,7 +79,7 @@ class Context:
         """``day <= as_of``. The engines compare with the as-of date only through this and
         :meth:`passed`, which note the first later as-of date that would change the answer:
         the evaluation stays valid until then (:meth:`stable_until`), so an incremental sweep
-        re-evaluates a student only when his case or that date is reached."""
+        re-evaluates a student only when his case changes or that date is reached."""
         if day <= self.as_of:
             return True
         self._turns.append(day)
@@ -150,11 +159,9 @@ def _plan(ruleset: RuleSet) -> list[tuple[RuleEntry, frozenset[str], bool]]:
     return plan
 
 
-def _needed_types(trigger: Trigger) -> frozenset[str]:
+def _needed_types(trigger: AnyTrigger) -> frozenset[str]:
     """Event types without which a case cannot trigger the rule (empty: no such condition)."""
-    if trigger.removals_over is not None:
-        return frozenset({"disciplinary_removal"})
-    return frozenset(m.type for m in trigger.events)
+    return trigger.needed_types()
 
 
 def _between_versions(entry: RuleEntry, day: date) -> bool:
@@ -236,37 +243,46 @@ def occurrences(
     """Each time the rule's trigger happened in the case. The caller has checked ``requires_iep``
     (see :func:`evaluate_timelines`); ``types`` are the trigger's event types, if known."""
     trigger = entry.latest.trigger  # type: ignore[attr-defined]
-    if trigger.birthday is not None:
-        yield from _birthday(trigger.birthday, ctx)
-    elif trigger.school_year_start:
-        for year in ctx.calendar.years if ctx.calendar else ():
-            if ctx.reached(year.first_day):
-                steps = (
-                    f"first day of the school year {year.name}: {day_name(year.first_day)} (day 0)",
-                )
-                yield Occurrence(
-                    year.first_day, None, EventRef("school_year_start", year.first_day), None, steps
-                )
-    elif trigger.removals_over is not None:
-        yield from _removals(trigger.removals_over, ctx, events)
+    if isinstance(trigger, BirthdayTrigger):
+        yield from _birthday(trigger.age, ctx)
+    elif isinstance(trigger, SchoolYearStartTrigger):
+        yield from _year_starts(ctx)
+    elif isinstance(trigger, RemovalsTrigger):
+        yield from _removals(trigger.school_days, ctx, events)
     else:
-        seen: set[date] = set()
-        if types is None:
-            types = frozenset(m.type for m in trigger.events)
-        for event in events:  # few events per case: a set test is cheaper than an index
-            if event.type not in types or event.day in seen:
-                continue
-            if not any(m.matches(event) for m in trigger.events):
-                continue
-            seen.add(event.day)
-            what = event.type.replace("_", " ")
+        yield from _event_occurrences(trigger, ctx, events, types)
+
+
+def _year_starts(ctx: Context) -> Iterator[Occurrence]:
+    for year in ctx.calendar.years if ctx.calendar else ():
+        if ctx.reached(year.first_day):
+            first = day_name(year.first_day)
+            steps = (f"first day of the school year {year.name}: {first} (day 0)",)
             yield Occurrence(
-                event.day,
-                _moment(event, ctx.tz),
-                EventRef(event.type, event.day),
-                event,
-                (f"{what} on {day_name(event.day)} (day 0)",),
+                year.first_day, None, EventRef("school_year_start", year.first_day), None, steps
             )
+
+
+def _event_occurrences(
+    trigger: Trigger, ctx: Context, events: list[Event], types: frozenset[str] | None
+) -> Iterator[Occurrence]:
+    seen: set[date] = set()
+    if types is None:
+        types = trigger.needed_types()
+    for event in events:  # few events per case: a set test is cheaper than an index
+        if event.type not in types or event.day in seen:
+            continue
+        if not trigger.matches(event):
+            continue
+        seen.add(event.day)
+        what = event.type.replace("_", " ")
+        yield Occurrence(
+            event.day,
+            _moment(event, ctx.tz),
+            EventRef(event.type, event.day),
+            event,
+            (f"{what} on {day_name(event.day)} (day 0)",),
+        )
 
 
 def _has_iep(events: list[Event]) -> bool:
@@ -397,7 +413,7 @@ def _no_deadline(rule: TimelineRule, occ: Occurrence, ctx: Context, events) -> O
     return duties.no_deadline(rule, steps=steps, trigger=occ.ref, done=done, cancelled=cancelled)
 
 
-def as_timeline(rule: Any, trigger: Trigger) -> TimelineRule:
+def as_timeline(rule: Any, trigger: AnyTrigger) -> TimelineRule:
     """A deadline rule with the same provenance, for rules of other types that count a period
     (incident duties, program duties), so that one engine counts and explains every deadline."""
     return TimelineRule(
@@ -415,65 +431,19 @@ def as_timeline(rule: Any, trigger: Trigger) -> TimelineRule:
 
 
 def count_period(rule: TimelineRule, occ: Occurrence, ctx: Context) -> counting.Count:
-    period, unit, n = rule.period, rule.period.unit, rule.period.amount
-    if unit == "calendar_days":
-        return counting.calendar_days(occ.day, n)
-    if unit == "years" and occ.born is not None:
-        # the 16th birthday of a child born on Feb 29 is Feb 29 in a leap year: count from birth
-        return counting.anniversary(occ.born, years=occ.age + n)
-    if unit in ("months", "years"):
-        return counting.anniversary(occ.day, **{unit: n})
-    if unit == "custom" and rule.compute is not None:
-        return rule.compute(occ.day, ctx.case.student.birth_date, ctx.calendar)
-    cal = ctx.calendar
-    if cal is None:
-        raise CalendarError(None, "district.calendar", f"a school calendar to count {unit}")
-    at = occ.at or datetime.combine(occ.day, time(0, 0), tzinfo=ctx.tz)
-    if unit == "school_days":
-        return counting.school_days(cal, occ.day, n)
-    if unit == "after_next_year_start":
-        return _after_next_year_start(cal, occ.day, n)
-    if unit == "business_days":
-        return counting.business_days(cal, occ.day, n)
-    if unit == "tolled_days":
-        return counting.tolled_days(cal, occ.day, n, period.max_vacation_school_days)
-    if unit == "calendar_days_in_session":
-        absences = [e.day for e in ctx.case.events if e.type == "absence"]
-        return counting.calendar_days_in_session(
-            cal, occ.day, n, absences, period.absence_allowance
-        )
-    if unit == "school_days_in_attendance":
-        absences = [e.day for e in ctx.case.events if e.type == "absence"]
-        return counting.school_days_in_attendance(cal, occ.day, n, absences)
-    if unit == "hours":
-        return counting.hours(cal, at, n, period.reopen_rule)
-    if unit == "end_of_school_day":
-        return counting.end_of_school_day(cal, occ.at or occ.day)
-    if unit == "within_school_days":
-        return counting.within_school_days(cal, occ.at or occ.day, n)
-    raise ValueError(f"unknown unit {unit!r}")  # prevented by the layering checks
-
-
-def _after_next_year_start(cal: SchoolCalendar, day: date, n: int) -> counting.Count:
-    """N days after the first day of the school year that follows ``day``: undetermined when the
-    calendar ends before it, or when a school year is missing between ``day`` and the next year
-    it has (that year's start, not the one after, is the one the law means)."""
-    following = [y for y in cal.years if y.first_day > day]
-    what = f"the start of the school year after {day.isoformat()}"
-    if not following:
-        raise cal.end_error(f"finding {what}")
-    year = following[0]
-    gap = cal.gap_between(day, year.first_day)
-    if gap is not None:
-        raise cal.gap_error(gap, what)
-    count = counting.calendar_days(year.first_day, n)
-    return counting.Count(
-        count.due,
-        (
-            f"the next regular school year {year.name} starts {day_name(year.first_day)}",
-            *count.steps,
-        ),
+    """Count the rule's period from the occurrence with its unit (spedrules.core.counting.UNITS)."""
+    start = counting.Start(
+        day=occ.day,
+        at=occ.at,
+        calendar=ctx.calendar,
+        tz=ctx.tz,
+        events=ctx.case.events,
+        born=occ.born,
+        age=occ.age,
+        birth_date=ctx.case.student.birth_date,
+        compute=rule.compute,
     )
+    return counting.count(rule.period, start)
 
 
 @lru_cache(maxsize=1024)
@@ -482,7 +452,7 @@ def _types(matches: tuple[EventMatch, ...]) -> frozenset[str]:
 
 
 def _first_after(
-    matches: tuple[EventMatch, ...], events: list[Event], occ: Occurrence, trigger: Trigger
+    matches: tuple[EventMatch, ...], events: list[Event], occ: Occurrence, trigger: AnyTrigger
 ):
     """The first matching event on or after the trigger day that is not a trigger itself.
 
@@ -505,8 +475,8 @@ def _first_after(
     return None
 
 
-def _is_trigger(event: Event, occ: Occurrence, trigger: Trigger) -> bool:
-    return event == occ.event or any(m.matches(event) for m in trigger.events)
+def _is_trigger(event: Event, occ: Occurrence, trigger: AnyTrigger) -> bool:
+    return event == occ.event or trigger.matches(event)
 
 
 def _same_day_trigger(rule: TimelineRule, events, occ: Occurrence, met) -> str | None:

@@ -10,126 +10,51 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spedrules.core.forms import load_forms
-from spedrules.core.hookspecs import hookimpl
-from spedrules.core.rules import Allowance, JurisdictionInfo, Option, SourceDocument
+from attrs import evolve
 
-from .age import age_rules
-from .eligibility import early_childhood, eligibility_categories
-from .emergency import incident_rules
-from .team import meeting_rules
-from .timelines import CUTOFFS, timeline_rules
+from spedrules.plugin import (
+    Condition,
+    RuleFiles,
+    TimelineRule,
+    hookimpl,
+    load_forms,
+)
 
-SEED = "shared/seeds/001_911b07c5e4e92852.txt"
+from .age import age_22_exit
+from .eligibility import CHECKS, early_childhood, eligibility_categories
+
+# End-of-year cutoff for the assessment-plan exception: the handbook (1.5.B) says "20 days or
+# less", EC 56321(a) says "10 days or less". The date the statute changed is not verified, so the
+# choice is a district option (rules/options.yaml) rather than an invented effective date.
+CUTOFFS = {
+    "ec_56321_10_days": (10, "EC 56321(a)"),
+    "handbook_20_days": (20, "NW SELPA Handbook 1.5.B (the statute says 10)"),
+}
 
 
-@hookimpl
-def spedrules_jurisdiction():
-    return JurisdictionInfo(
-        id="california",
-        name="California (Education Code, 5 CCR; NW SELPA Handbook)",
-        level="state",
-        parent="us-idea",
-        sources=(
-            SourceDocument("NW SELPA Special Education Procedural Handbook", SEED),
-            SourceDocument("California Education Code, Part 30", "EC 56000 et seq."),
-            SourceDocument("California Code of Regulations, Title 5", "5 CCR 3000 et seq."),
-        ),
-        event_types=(
-            "ca.assessment_exempt",
-            "ca.reassessment_requested",
-            "ca.reassessment_request_declined",
-            "ca.ber_forwarded",
-            "ca.ber_filed",
-            "ca.ber_to_director",
-            "ca.expedited_hearing_requested",
-            "ca.expedited_hearing_held",
-            "ca.services_ended",
-        ),
-        obligation_kinds=(
-            "ca.parent_decision_window",
-            "ca.reassessment_response",
-            "ca.transfer_iep",
-            "ca.expedited_hearing",
-            "ca.ber_review",
-            "ca.age_22_exit",
-            "ca.audio_recording_notice",
-        ),
-        allowances=ALLOWANCES,
+def end_of_year_cutoff(rule: TimelineRule, options: dict) -> TimelineRule:
+    """The exception applies to referrals the chosen number of days before the year ends."""
+    days, source = CUTOFFS[options["california.end_of_year_referral_cutoff"]]
+    return evolve(
+        rule,
+        citation=f"{source}; EC 56043(a); NW SELPA Handbook 1.5.B",
+        applies_when=Condition(days_before_year_end_at_most=days),
     )
 
 
-# Where the Education Code and the handbook let a case move or set aside a timeline (seed 001:
-# handbook 1.4.A(2) L580-590, 1.5.A L653-659, 1.5.B L663-669). The federal ones of us-idea hold
-# too; these restate them with the state's own text, and add the parent's written extensions.
-ALLOWANCES = (
-    Allowance(
-        event="timeline_extension_agreed",
-        kinds=("assessment_plan",),
-        rules=("ca.assessment_plan",),
-        citation="EC 56321(a); NW SELPA Handbook 1.5.B",
-        description="for the 15-day assessment plan, when the parent or guardian agrees in "
-        "writing (a plan after an end-of-year referral is due 'in any event' 10 days after the "
-        "next school year starts)",
-    ),
-    Allowance(
-        event="timeline_extension_agreed",
-        kinds=("initial_evaluation",),
-        rules=("ca.initial_evaluation",),
-        citation="EC 56344(a)",
-        description="for the 60-day assessment and initial IEP, when the parent or guardian "
-        "agrees in writing",
-    ),
-    Allowance(
-        event="timeline_extension_agreed",
-        kinds=("initial_evaluation",),
-        citation="34 CFR 300.301(d)(2), (e); NW SELPA Handbook 1.4.A(2)(a), 1.5.A(1)",
-        description="for a child who enrolled in a school of the LEA after the timeline began "
-        "and before the previous LEA determined eligibility (a transfer_enrolled event between "
-        "the consent and the agreement), the parent and the LEA agreeing a specific date",
-        after="transfer_enrolled",
-    ),
-    Allowance(
-        event="child_not_produced",
-        kinds=("initial_evaluation",),
-        citation="34 CFR 300.301(d)(1); NW SELPA Handbook 1.4.A(2)(b), 1.5.A(2)",
-        description="when the parent repeatedly fails or refuses to produce the child for "
-        "assessment",
-    ),
+RULES = RuleFiles(
+    Path(__file__).parent / "rules",
+    {"end_of_year_cutoff": end_of_year_cutoff, "age_22_exit": age_22_exit, **CHECKS},
 )
 
 
-@hookimpl
-def spedrules_options():
-    return [
-        Option(
-            id="california.end_of_year_referral_cutoff",
-            title="Referrals this close to the end of the school year get an assessment plan "
-            "10 days after the next year starts",
-            choices=tuple(CUTOFFS),
-            default="ec_56321_10_days",
-            citation="EC 56321(a); NW SELPA Handbook 1.5.B",
-            source_ref=f"{SEED} L670-672",
-            description="EC 56321(a) says 10 days or less before the end of the regular school "
-            "year; the handbook says 20. The statute is the default.",
-        )
-    ]
-
-
-@hookimpl
-def spedrules_timeline_rules(ctx):
-    cutoff = ctx.options.get("california.end_of_year_referral_cutoff", "ec_56321_10_days")
-    return [*timeline_rules(cutoff), *age_rules()]
-
-
-@hookimpl
-def spedrules_incident_rules():
-    return incident_rules()
-
-
-@hookimpl
-def spedrules_meeting_rules():
-    return meeting_rules()
+(
+    spedrules_jurisdiction,
+    spedrules_options,
+    spedrules_timeline_rules,
+    spedrules_incident_rules,
+    spedrules_meeting_rules,
+) = RULES.hooks("jurisdiction", "options", "timeline_rules", "incident_rules", "meeting_rules")
 
 
 @hookimpl

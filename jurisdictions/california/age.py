@@ -1,14 +1,12 @@
-"""The age-22 exit rules of NW SELPA Handbook 7.18 (EC 56026(c)(4); seed L6800-6827): the month
-of the 22nd birthday decides when services end. California's fiscal year ends June 30."""
+"""The age-22 exit rules of NW SELPA Handbook 7.18 (EC 56026(c)(4)): the month
+of the 22nd birthday decides when services end. California's fiscal year ends June 30. The rule
+itself is ca.age_22_exit in rules/timeline_rules.yaml (unit custom, compute age_22_exit)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from spedrules.core.counting import Count, anniversary, day_name
-from spedrules.core.rules import EventMatch, Period, TimelineRule, Trigger
-
-SEED = "shared/seeds/001_911b07c5e4e92852.txt"  # source_ref: lines in the handbook text
+from spedrules.plugin import Count, anniversary, day_name
 
 
 def age_22_exit(_day: date, born: date, _calendar) -> Count:
@@ -35,21 +33,3 @@ def age_22_exit(_day: date, born: date, _calendar) -> Count:
         )
     steps.append(f"services end {day_name(exit_day)}")
     return Count(exit_day, tuple(steps))
-
-
-def age_rules() -> list[TimelineRule]:
-    return [
-        TimelineRule(
-            id="ca.age_22_exit",
-            kind="ca.age_22_exit",
-            title="Eligibility ends by age (22nd birthday month decides)",
-            citation="EC 56026(c)(4); NW SELPA Handbook 7.18",
-            source_ref=f"{SEED} L6800-6827",
-            trigger=Trigger(birthday=21),
-            period=Period(0, "custom"),
-            compute=age_22_exit,
-            met_by=(EventMatch("ca.services_ended"),),
-            requires_iep=True,
-            notes="Shown from the 21st birthday so the exit can be planned a year ahead.",
-        )
-    ]

@@ -1,7 +1,9 @@
 """California eligibility criteria for the 13 categories (5 CCR 3030, EC 56026, 56333, 56337;
-NW SELPA Handbook 6.5.A-M, seed L4745-5480). Each criterion reads the case's ``evaluation``
-section (docs/evaluation-data.md) and answers with reasons. Subsection letters of 5 CCR 3030 are
-the handbook's (pre-2014 lettering: (c) speech or language, (j) learning disability).
+NW SELPA Handbook 6.5.A-M). The categories and their criteria are tables in
+rules/eligibility.yaml and rules/early_childhood.yaml; the checks they name are here. Each
+reads the case's ``evaluation`` section (docs/evaluation-data.md) and answers with reasons.
+Subsection letters of 5 CCR 3030 are the handbook's (pre-2014 lettering: (c) speech or language,
+(j) learning disability).
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from spedrules.core.eligibility import (
+from spedrules.plugin import (
+    EligibilityCategory,
     Evidence,
     Finding,
     Lacking,
@@ -19,23 +22,16 @@ from spedrules.core.eligibility import (
     standard_score,
     z_score,
 )
-from spedrules.core.rules import Criterion, EligibilityCategory
-
-HB = "NW SELPA Handbook"
-NEEDS_CITE = "EC 56026; 5 CCR 3030"
-
-SEED = "shared/seeds/001_911b07c5e4e92852.txt"  # source_ref: lines in the handbook text
 
 
-def criterion(cid: str, title: str, citation: str):
-    def wrap(fn: Callable[[Evidence], Finding]) -> Criterion:
-        return Criterion(id=cid, title=title, citation=citation, check=fn)
-
-    return wrap
+def flag(path: str, met: str, not_met: str) -> Callable[[Evidence], Finding]:
+    """Met when the evaluation data at ``path`` is true (``use: flag`` in the rule files)."""
+    return lambda ev: judge(bool(ev.need(path)), met, not_met)
 
 
-def flag(path: str, yes: str, no: str) -> Callable[[Evidence], Finding]:
-    return lambda ev: judge(bool(ev.need(path)), yes, no)
+def is_false(path: str, met: str, not_met: str) -> Callable[[Evidence], Finding]:
+    """Met when the evaluation data at ``path`` is false: an exclusion the team ruled out."""
+    return lambda ev: judge(ev.need(path) is False, met, not_met)
 
 
 def needs_special_education(ev: Evidence) -> Finding:
@@ -55,7 +51,7 @@ def adverse_effect(ev: Evidence) -> Finding:
 
 
 def exclusions(allowed: frozenset[str] = frozenset()) -> Callable[[Evidence], Finding]:
-    """General factors that must not be the primary cause (handbook 6.2; L4652-4654)."""
+    """General factors that must not be the primary cause (handbook 6.2)."""
 
     def check(ev: Evidence) -> Finding:
         primary = [f for f in ev.need("general.primary_factors") if f not in allowed]
@@ -64,51 +60,6 @@ def exclusions(allowed: frozenset[str] = frozenset()) -> Callable[[Evidence], Fi
         return met("none of the exclusionary factors is a primary cause of the results")
 
     return check
-
-
-def general(code: str, section: str, extra_exclusion: frozenset[str] = frozenset()):
-    cite = f"{NEEDS_CITE}; {HB} {section}"
-    return (
-        Criterion(
-            id=f"ca.{code}.adverse_effect",
-            title="Adversely affects educational performance",
-            citation=cite,
-            check=adverse_effect,
-        ),
-        Criterion(
-            id=f"ca.{code}.needs_special_education",
-            title="Needs special education and related services",
-            citation=cite,
-            check=needs_special_education,
-        ),
-        Criterion(
-            id=f"ca.{code}.exclusions",
-            title="Not primarily due to exclusionary factors",
-            citation=f"5 CCR 3023, 3030; {HB} 6.2",
-            source_ref=f"{SEED} L4652-4654",
-            check=exclusions(extra_exclusion),
-        ),
-    )
-
-
-def category(
-    code: str,
-    idea: str,
-    title: str,
-    citation: str,
-    *criteria: Criterion,
-    with_general: bool = True,
-    section: str = "",
-) -> EligibilityCategory:
-    items = tuple(criteria) + (general(code, section) if with_general else ())
-    return EligibilityCategory(
-        id=f"ca.eligibility.{code}",
-        kind="eligibility",
-        code=idea,
-        title=title,
-        citation=citation,
-        criteria=items,
-    )
 
 
 # ---- specific learning disability ------------------------------------------------------------
@@ -144,7 +95,7 @@ SLD_EXCLUSIONS = (
 
 
 def severe_discrepancy(ev: Evidence) -> Finding:
-    """5 CCR 3030(j)(4)(A)-(C), seed L5143-5186, exactly as written."""
+    """5 CCR 3030(j)(4)(A)-(C) as the handbook (6.5.J) prints it, exactly as written."""
     if ev.get("sld.tests_valid", True) is False:  # (B) alternative means in the assessment plan
         outcome = ev.need("sld.alternative_means_discrepancy")
         return judge(
@@ -223,44 +174,6 @@ def sld_exclusions(ev: Evidence) -> Finding:
     return met("not primarily the result of the exclusions A-H of the SLD forms")
 
 
-def sld() -> EligibilityCategory:
-    c = "5 CCR 3030(j); EC 56337; 34 CFR 300.8(c)(10); NW SELPA Handbook 6.5.J"
-    return EligibilityCategory(
-        id="ca.eligibility.sld",
-        kind="eligibility",
-        code="SLD",
-        title="Specific learning disability",
-        citation=c,
-        criteria=(
-            Criterion(
-                id="ca.sld.severe_discrepancy",
-                title="Severe discrepancy between ability and achievement",
-                citation="5 CCR 3030(j)(4); EC 56337(a)",
-                check=severe_discrepancy,
-            ),
-            Criterion(
-                id="ca.sld.processing_disorder",
-                title="Disorder in a basic psychological process",
-                citation="5 CCR 3030(j)(1); EC 56337(b)",
-                check=processing_disorder,
-            ),
-            Criterion(
-                id="ca.sld.exclusions",
-                title="Not primarily due to excluded factors",
-                citation="EC 56337(b); 34 CFR 300.8(c)(10); handbook 6.5.J forms",
-                check=sld_exclusions,
-            ),
-            Criterion(
-                id="ca.sld.needs_special_education",
-                title="Cannot be corrected in the regular program",
-                citation="EC 56337(c)",
-                check=needs_special_education,
-            ),
-        ),
-    )
-
-
-# ---- speech or language -------------------------------------------------------------------------
 SIBILANTS = {"s", "z", "sh", "ch", "j"}
 
 
@@ -278,7 +191,7 @@ def describe_test(test: dict) -> str:
 
 
 def language_disorder(ev: Evidence) -> Finding:
-    """5 CCR 3030(c)(4)(A)/(B), handbook L5362-5412."""
+    """5 CCR 3030(c)(4)(A)/(B), handbook 6.5.K."""
     if ev.get("sli.language.commensurate_with_cognition") is True:
         return not_met("language is commensurate with general cognitive functioning")
     if ev.get("sli.language.tests_valid", True) is False:
@@ -318,7 +231,7 @@ def language_disorder(ev: Evidence) -> Finding:
 
 
 def articulation_disorder(ev: Evidence) -> Finding:
-    """5 CCR 3030(c)(1); handbook age bands L5319-5334."""
+    """5 CCR 3030(c)(1); the handbook's age bands (6.5.K)."""
     art = ev.need("sli.articulation")
     if art.get("sole_problem_swallowing") is True:
         return not_met(
@@ -442,303 +355,48 @@ def emotional(ev: Evidence) -> Finding:
     if not chars:
         return not_met("none of the five characteristics")
     if months <= 6:
-        return not_met(f"observed for {months:g} months; more than 6 required")  # L5076-5077
+        return not_met(f"observed for {months:g} months; more than 6 required")  # handbook 6.5.I
     if marked is not True:
         return not_met("not to a marked degree")
     return met(f"{', '.join(chars)} over {months:g} months (more than 6), to a marked degree")
 
 
-def listed(path: str, minimum: int, what: str) -> Callable[[Evidence], Finding]:
+def listed(path: str, at_least: int, what: str) -> Callable[[Evidence], Finding]:
+    """Met when the list at ``path`` holds at least ``at_least`` items (``use: listed``)."""
     return lambda ev: judge(
-        len(ev.need(path)) >= minimum,
+        len(ev.need(path)) >= at_least,
         f"{what}: {', '.join(ev.need(path))}",
-        f"fewer than {minimum} {what}",
+        f"fewer than {at_least} {what}",
+    )
+
+
+def multiple_impairments(ev: Evidence) -> Finding:
+    """34 CFR 300.8(c)(7): two or more concomitant impairments, deaf-blindness aside."""
+    return judge(
+        len(set(ev.need("multiple.impairments")) - {"DB"}) >= 2,
+        f"impairments: {', '.join(ev.need('multiple.impairments'))}",
+        "fewer than two impairments (deaf-blindness has its own category)",
+    )
+
+
+def tbi_external_force(ev: Evidence) -> Finding:
+    """34 CFR 300.8(c)(12): an acquired injury caused by an external physical force."""
+    return judge(
+        ev.need("tbi.cause") == "external_force",
+        "acquired injury caused by an external physical force",
+        f"cause {ev.need('tbi.cause')} is excluded (congenital, degenerative or birth trauma)",
     )
 
 
 def eligibility_categories() -> list[EligibilityCategory]:
-    def c(cid, title, cite, check):
-        return Criterion(id=cid, title=title, citation=cite, check=check)
+    """The 13 categories of 5 CCR 3030 (rules/eligibility.yaml)."""
+    return _categories("eligibility.yaml")
 
-    return [
-        category(
-            "aut",
-            "AUT",
-            "Autism",
-            f"5 CCR 3030; 34 CFR 300.8(c)(1); {HB} 6.5.A",
-            c(
-                "ca.aut.characteristics",
-                "Autistic-like behaviors",
-                "5 CCR 3030",  # source: seed 001 L4747-4761
-                listed("autism.characteristics", 1, "autistic-like behaviors"),
-            ),
-            c(
-                "ca.aut.not_primarily_ed",
-                "Not primarily emotional disturbance",
-                "34 CFR 300.8(c)(1)(ii)",
-                lambda ev: judge(
-                    ev.need("autism.primarily_emotional_disturbance") is False,
-                    "the adverse effect is not primarily due to emotional disturbance",
-                    "the adverse effect is primarily due to emotional disturbance",
-                ),
-            ),
-            section="6.5.A",
-        ),
-        category(
-            "db",
-            "DB",
-            "Deaf-blindness",
-            f"5 CCR 3030; 34 CFR 300.8(c)(2); {HB} 6.5.B",
-            c(
-                "ca.db.concomitant",
-                "Concomitant hearing and visual impairments",
-                "34 CFR 300.8(c)(2)",
-                flag(
-                    "deaf_blindness.concomitant_impairments",
-                    "hearing and visual impairments together",
-                    "not both impairments",
-                ),
-            ),
-            c(
-                "ca.db.severe_needs",
-                "Needs not met by programs solely for deafness or blindness",
-                "34 CFR 300.8(c)(2)",
-                flag(
-                    "deaf_blindness.beyond_single_programs",
-                    "the combined needs exceed single-impairment programs",
-                    "a single-impairment program meets them",
-                ),
-            ),
-            section="6.5.B",
-        ),
-        category(
-            "deaf",
-            "DEAF",
-            "Deafness",
-            f"5 CCR 3030; 34 CFR 300.8(c)(3); {HB} 6.5.C",
-            c(
-                "ca.deaf.processing",
-                "Linguistic processing through hearing impaired with or without amplification",
-                "34 CFR 300.8(c)(3)",
-                flag(
-                    "hearing.linguistic_processing_impaired_with_amplification",
-                    "processing linguistic information through hearing is impaired even with "
-                    "amplification",
-                    "hearing processes linguistic information with amplification",
-                ),
-            ),
-            section="6.5.C",
-        ),
-        category(
-            "hi",
-            "HI",
-            "Hearing impairment",
-            f"5 CCR 3030; 34 CFR 300.8(c)(5); {HB} 6.5.D",
-            c(
-                "ca.hi.impairment",
-                "Permanent or fluctuating hearing impairment",
-                "34 CFR 300.8(c)(5)",
-                flag(
-                    "hearing.permanent_or_fluctuating",
-                    "permanent or fluctuating hearing impairment",
-                    "no permanent or fluctuating impairment",
-                ),
-            ),
-            c(
-                "ca.hi.not_deafness",
-                "Not within the definition of deafness",
-                "34 CFR 300.8(c)(5)",
-                lambda ev: judge(
-                    ev.need("hearing.linguistic_processing_impaired_with_amplification") is False,
-                    "not deafness",
-                    "meets deafness instead (category DEAF)",
-                ),
-            ),
-            section="6.5.D",
-        ),
-        category(
-            "id",
-            "ID",
-            "Intellectual disability",
-            f"5 CCR 3030; 34 CFR 300.8(c)(6); {HB} 6.5.E",
-            c(
-                "ca.id.subaverage",
-                "Significantly below average intellectual functioning (at least 2 SD)",
-                f"{HB} 6.5.E",  # source: seed 001 L4888-4890
-                intellectual,
-            ),
-            c(
-                "ca.id.adaptive",
-                "Concurrent deficits in adaptive behavior",
-                "34 CFR 300.8(c)(6)",
-                flag(
-                    "intellectual.adaptive_deficits",
-                    "deficits in adaptive behavior",
-                    "adaptive behavior not deficient",
-                ),
-            ),
-            c(
-                "ca.id.developmental_period",
-                "Manifested in the developmental period",
-                "34 CFR 300.8(c)(6)",
-                flag(
-                    "intellectual.developmental_period",
-                    "manifested during the developmental period",
-                    "not manifested in the developmental period",
-                ),
-            ),
-            section="6.5.E",
-        ),
-        category(
-            "md",
-            "MD",
-            "Multiple disabilities",
-            f"34 CFR 300.8(c)(7); {HB} 6.5.F",
-            c(
-                "ca.md.concomitant",
-                "Two or more concomitant impairments (not deaf-blindness)",
-                f"{HB} 6.5.F",  # source: seed 001 L4939-4942
-                lambda ev: judge(
-                    len(set(ev.need("multiple.impairments")) - {"DB"}) >= 2,
-                    f"impairments: {', '.join(ev.need('multiple.impairments'))}",
-                    "fewer than two impairments (deaf-blindness has its own category)",
-                ),
-            ),
-            c(
-                "ca.md.combined_needs",
-                "Combined needs beyond a single-impairment program",
-                "34 CFR 300.8(c)(7)",
-                flag(
-                    "multiple.beyond_single_programs",
-                    "the combination needs unique modifications",
-                    "a single-impairment program meets the needs",
-                ),
-            ),
-            section="6.5.F",
-        ),
-        category(
-            "oi",
-            "OI",
-            "Orthopedic impairment",
-            f"5 CCR 3030; 34 CFR 300.8(c)(8); {HB} 6.5.G",
-            c(
-                "ca.oi.severe",
-                "Severe orthopedic impairment",
-                "34 CFR 300.8(c)(8)",
-                flag(
-                    "orthopedic.severe",
-                    "severe orthopedic impairment",
-                    "the orthopedic impairment is not severe",
-                ),
-            ),
-            section="6.5.G",
-        ),
-        category(
-            "ohi",
-            "OHI",
-            "Other health impairment",
-            f"5 CCR 3030; EC 56026(e); 34 CFR 300.8(c)(9); {HB} 6.5.H",
-            c(
-                "ca.ohi.limited",
-                "Limited strength, vitality or alertness from a chronic or acute health problem",
-                "34 CFR 300.8(c)(9)",
-                flag(
-                    "health.limited_strength_vitality_alertness",
-                    "limited strength, vitality or alertness",
-                    "no such limitation",
-                ),
-            ),
-            c(
-                "ca.ohi.not_temporary",
-                "Not a temporary physical disability",
-                "EC 56026(e); 5 CCR 3001(v)",
-                lambda ev: judge(
-                    ev.need("health.temporary") is False,
-                    "the condition is not temporary",
-                    "a temporary physical disability is excluded",
-                ),
-            ),
-            section="6.5.H",
-        ),
-        category(
-            "ed",
-            "ED",
-            "Emotional disturbance",
-            f"5 CCR 3030; 34 CFR 300.8(c)(4); {HB} 6.5.I",
-            c(
-                "ca.ed.characteristics",
-                "One or more characteristics over a long period and to a marked degree",
-                f"34 CFR 300.8(c)(4)(i); {HB} 6.5.I",  # source: seed 001 L5076-5077
-                emotional,
-            ),
-            c(
-                "ca.ed.not_social_maladjustment",
-                "Not social maladjustment alone",
-                "34 CFR 300.8(c)(4)(ii); EC 56026(e)",
-                lambda ev: judge(
-                    ev.need("emotional.social_maladjustment_only") is False,
-                    "not social maladjustment alone",
-                    "social maladjustment alone is excluded",
-                ),
-            ),
-            section="6.5.I",
-        ),
-        sld(),
-        category(
-            "sli",
-            "SLI",
-            "Speech or language impairment",
-            f"5 CCR 3030(c); EC 56333; 34 CFR 300.8(c)(11); {HB} 6.5.K",
-            c(
-                "ca.sli.disorder",
-                "Articulation, voice, fluency or language disorder",
-                "5 CCR 3030(c); EC 56333",
-                any_speech_language,
-            ),
-            section="6.5.K",
-        ),
-        category(
-            "tbi",
-            "TBI",
-            "Traumatic brain injury",
-            f"34 CFR 300.8(c)(12); {HB} 6.5.L",
-            c(
-                "ca.tbi.acquired",
-                "Acquired by an external physical force",
-                "34 CFR 300.8(c)(12)",
-                lambda ev: judge(
-                    ev.need("tbi.cause") == "external_force",
-                    "acquired injury caused by an external physical force",
-                    f"cause {ev.need('tbi.cause')} is excluded (congenital, degenerative or "
-                    "birth trauma)",
-                ),
-            ),
-            c(
-                "ca.tbi.impairment",
-                "Total or partial functional disability or psychosocial impairment",
-                "34 CFR 300.8(c)(12)",
-                flag(
-                    "tbi.functional_impairment",
-                    "functional or psychosocial impairment",
-                    "no functional impairment",
-                ),
-            ),
-            section="6.5.L",
-        ),
-        category(
-            "vi",
-            "VI",
-            "Visual impairment including blindness",
-            f"5 CCR 3030; 34 CFR 300.8(c)(13); {HB} 6.5.M",
-            c(
-                "ca.vi.acuity",
-                "Partially sighted, legally blind or functionally blind",
-                f"{HB} 6.5.M",  # source: seed 001 L5452-5480
-                visual_impairment,
-            ),
-            section="6.5.M",
-        ),
-    ]
+
+def _categories(file: str) -> list[EligibilityCategory]:
+    from . import RULES  # the package's rule files, which name the checks below
+
+    return [c for c in RULES.eligibility_categories() if c.defined_at.split(":")[0].endswith(file)]
 
 
 # ---- early childhood ------------------------------------------------------------------------
@@ -750,11 +408,13 @@ def age_in_months(ev: Evidence) -> int:
     return (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)
 
 
-def age_band(low: int, high: int, label: str) -> Callable[[Evidence], Finding]:
+def age_band(months_from: int, months_to: int, label: str) -> Callable[[Evidence], Finding]:
+    """Met when the child's age in months is in [months_from, months_to) (``use: age_band``)."""
+
     def check(ev: Evidence) -> Finding:
         months = age_in_months(ev)
         return judge(
-            low <= months < high,
+            months_from <= months < months_to,
             f"{months} months old: {label}",
             f"{months} months old: outside {label}",
         )
@@ -763,7 +423,7 @@ def age_band(low: int, high: int, label: str) -> Callable[[Evidence], Finding]:
 
 
 def early_start_delay(ev: Evidence) -> Finding:
-    """Handbook 2.7 (L1307-1326; 17 CCR 52022, GC 95014 as cited there): an age equivalent one
+    """Handbook 2.7 (17 CCR 52022, GC 95014 as cited there): an age equivalent one
     third below age expectation in one of five areas, or an established risk condition."""
     if ev.get("early_start.established_risk") is True:
         return met("established risk condition of known etiology")
@@ -781,73 +441,31 @@ def early_start_delay(ev: Evidence) -> Finding:
 
 
 def early_childhood() -> list[EligibilityCategory]:
-    preschool_cite = f"EC 56441.11; 5 CCR 3030, 3031; {HB} 2.10.C"  # seed 001 L1470-1508
-    return [
-        EligibilityCategory(
-            id="ca.eligibility.preschool_emd",
-            kind="eligibility",
-            code="DD",
-            title="Preschool: established medical disability (ages 3-5)",
-            citation=preschool_cite,
-            criteria=(
-                Criterion(
-                    id="ca.preschool.age",
-                    title="Ages three through five",
-                    citation="EC 56441.11(a)",
-                    check=age_band(36, 72, "ages 3 to 5"),
-                ),
-                Criterion(
-                    id="ca.preschool.emd",
-                    title="Disabling medical condition or congenital "
-                    "syndrome highly likely to require special education",
-                    citation="EC 56441.11(b)",
-                    check=flag(
-                        "preschool.established_medical_disability",
-                        "an established medical disability",
-                        "no established medical disability",
-                    ),
-                ),
-                Criterion(
-                    id="ca.preschool.ongoing_support",
-                    title="Needs cannot be met in a "
-                    "regular environment without ongoing monitoring or support",
-                    citation=preschool_cite,
-                    check=flag(
-                        "preschool.needs_ongoing_support",
-                        "needs cannot be met by modifying a regular environment without "
-                        "ongoing monitoring or support",
-                        "modifications would meet the needs",
-                    ),
-                ),
-                *general("preschool", "2.10.C"),
-            ),
-        ),
-        EligibilityCategory(
-            id="ca.eligibility.early_start",
-            kind="eligibility",
-            code="DD",
-            title="Early Start (Part C), birth through 2",
-            citation=f"34 CFR 303.21; 17 CCR 52022; GC 95014; {HB} 2.7",
-            source_ref=f"{SEED} L1307-1326",
-            criteria=(
-                Criterion(
-                    id="ca.early_start.age",
-                    title="Birth through two years",
-                    citation=f"{HB} 2.7",
-                    check=age_band(0, 36, "under 36 months"),
-                ),
-                Criterion(
-                    id="ca.early_start.delay",
-                    title="Delay one third below age expectation "
-                    "in an area, or an established risk condition",
-                    citation=f"17 CCR 52022; GC 95014 (as cited in {HB} 2.7)",
-                    check=early_start_delay,
-                ),
-            ),
-            notes="The one-third threshold is the handbook's; GC 95014 was amended later "
-            "(not verified here).",
-        ),
-    ]
+    """Preschool (ages 3-5) and Early Start (birth through 2): rules/early_childhood.yaml."""
+    return _categories("early_childhood.yaml")
+
+
+# What rules/eligibility.yaml and rules/early_childhood.yaml name: the checks (``check: NAME``)
+# and the functions that make one from the file's values (``use: NAME``).
+CHECKS = {
+    "adverse_effect": adverse_effect,
+    "needs_special_education": needs_special_education,
+    "exclusions": exclusions(),
+    "severe_discrepancy": severe_discrepancy,
+    "processing_disorder": processing_disorder,
+    "sld_exclusions": sld_exclusions,
+    "any_speech_language": any_speech_language,
+    "visual_impairment": visual_impairment,
+    "intellectual": intellectual,
+    "emotional": emotional,
+    "multiple_impairments": multiple_impairments,
+    "tbi_external_force": tbi_external_force,
+    "early_start_delay": early_start_delay,
+    "flag": flag,
+    "is_false": is_false,
+    "listed": listed,
+    "age_band": age_band,
+}
 
 
 # CALPADS disability codes (California's state reporting) to IDEA codes. The numbers are not in

@@ -12,9 +12,7 @@ student's position in it. The grade band is the one the SP&P reports ("52% in PK
 
 from __future__ import annotations
 
-from spedrules.core.hookspecs import hookimpl
-from spedrules.core.model import Incident
-from spedrules.core.restraint_report import GradeBand, RestraintReportDefinition
+from spedrules.plugin import GradeBand, Incident, RestraintReportDefinition, hookimpl
 
 # The keys are the published names (the report's JSON); the labels say which are positions of a
 # physical restraint, so "standing" never reads as a kind of its own.

@@ -1,5 +1,6 @@
-"""Florida timelines: the initial evaluation of Rule 6A-6.0331 F.A.C. in its two versions, and the
-exit date the district's ages-served option decides (SP&P Part I, B.1).
+"""Florida timelines (rules/timeline_rules.yaml): the initial evaluation of Rule 6A-6.0331 F.A.C.
+in its two versions, and the exit date the district's ages-served option decides (SP&P Part I,
+B.1), computed here.
 
 Rule 6A-6.0331 versions (text from secondary sources; subsection numbers as they cite them):
 * old: "within a period of time not to exceed sixty (60) school days of which the student is in
@@ -15,78 +16,40 @@ verified, so a consent between those dates is reported as undetermined rather th
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
-from spedrules.core.counting import Count, anniversary, day_name
-from spedrules.core.errors import CalendarError
-from spedrules.core.rules import EventMatch, Period, TimelineRule, Trigger
+from attrs import evolve
 
-E = EventMatch
-CONSENT = Trigger(events=(E("evaluation_consent_received"),))
-DONE = (E("evaluation_completed"), E("eligibility_determined"))
+from spedrules.plugin import CalendarError, Count, TimelineRule, anniversary, day_name
 
 
-def evaluation_rules() -> list[TimelineRule]:
-    common = dict(
-        id="fl.initial_evaluation",
-        kind="initial_evaluation",
-        title="Initial evaluation completed",
-        replaces="idea.initial_evaluation",
-        trigger=CONSENT,
-        met_by=DONE,
-    )
-    return [
-        TimelineRule(
-            **common,
-            citation="Rule 6A-6.0331(4)(b), F.A.C. (60 school days in attendance)",
-            period=Period(60, "school_days_in_attendance"),
-            effective_to=date(2014, 10, 15),
-        ),
-        TimelineRule(
-            **common,
-            citation="Rule 6A-6.0331(3)(g), F.A.C. (60 calendar days; holidays, breaks "
-            "and summer excluded)",
-            period=Period(60, "calendar_days_in_session", absence_allowance=8),
-            effective_from=date(2015, 11, 20),
-            notes="Holidays, breaks and summer do not count; absences beyond 8 school days "
-            "extend the period.",
-        ),
-    ]
+def fape_end_policy(rule: TimelineRule, options: dict) -> TimelineRule:
+    """fl.fape_end counts with the district's ages-served policy (florida.fape_end_age_policy)."""
+    policy = options["florida.fape_end_age_policy"]
+    return evolve(rule, compute=partial(_fape_end, policy))
 
 
-def exit_rule(policy: str) -> TimelineRule:
-    def compute(_day: date, born: date, calendar) -> Count:
-        birthday = anniversary(born, years=22).due
-        steps = [f"22nd birthday {day_name(birthday)}; district option {policy}"]
-        if policy == "day_turns_22":
-            return Count(birthday, (*steps, f"services end {day_name(birthday)}"))
-        if policy == "end_of_semester":
-            raise CalendarError(
-                getattr(calendar, "source", None),
-                "semesters",
-                "semester dates in the calendar (the format has none yet)",
-            )
-        year = calendar.year_of(birthday) if calendar else None
-        if year is None or anniversary(born, years=21).due > year.first_day:
-            raise CalendarError(
-                getattr(calendar, "source", None),
-                "years",
-                f"a school year on whose first day the student was 21 and in "
-                f"which the 22nd birthday ({birthday}) falls",
-            )
-        steps.append(
-            f"21 on the first instructional day of {year.name}: services continue "
-            f"through its last instructional day"
+def _fape_end(policy: str, _day: date, born: date, calendar) -> Count:
+    birthday = anniversary(born, years=22).due
+    steps = [f"22nd birthday {day_name(birthday)}; district option {policy}"]
+    if policy == "day_turns_22":
+        return Count(birthday, (*steps, f"services end {day_name(birthday)}"))
+    if policy == "end_of_semester":
+        raise CalendarError(
+            getattr(calendar, "source", None),
+            "semesters",
+            "semester dates in the calendar (the format has none yet)",
         )
-        return Count(year.last_day, (*steps, f"services end {day_name(year.last_day)}"))
-
-    return TimelineRule(
-        id="fl.fape_end",
-        kind="fl.fape_end",
-        title="Services end (ages served)",
-        citation="s. 1003.57 F.S.; SP&P Part I B.1 (Ages of Students Served)",
-        trigger=Trigger(birthday=21),
-        period=Period(0, "custom"),
-        compute=compute,
-        met_by=(E("fl.services_ended"),),
-        requires_iep=True,
+    year = calendar.year_of(birthday) if calendar else None
+    if year is None or anniversary(born, years=21).due > year.first_day:
+        raise CalendarError(
+            getattr(calendar, "source", None),
+            "years",
+            f"a school year on whose first day the student was 21 and in "
+            f"which the 22nd birthday ({birthday}) falls",
+        )
+    steps.append(
+        f"21 on the first instructional day of {year.name}: services continue "
+        f"through its last instructional day"
     )
+    return Count(year.last_day, (*steps, f"services end {day_name(year.last_day)}"))

@@ -1,9 +1,10 @@
 """Ed-Fi descriptor code values for the federal vocabulary (Ed-Fi Data Standard 5.2 default
 descriptor sets, Descriptors/*.xml of the Ed-Fi-Data-Standard repository, tag v5.2.0).
 
-Disability: the IDEA categories of 34 CFR 300.8(c) as spedrules codes them (DESIGN.md section
-7). Ed-Fi 5.2 has no developmental-delay value (300.8(b)), so DD is left unmapped: exporting a
-DD student is an error naming it until a state or district maps it to a code of its own set.
+Disability: the IDEA categories of 34 CFR 300.8(c) as spedrules codes them (docs/file-formats.md,
+case files). Ed-Fi 5.2 has no developmental-delay value (300.8(b)), so DD is left unmapped:
+exporting a DD student is an error naming it until a state or district maps it to a code of
+its own set.
 """
 
 from __future__ import annotations

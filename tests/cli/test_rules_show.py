@@ -77,16 +77,16 @@ def test_installed_rule_with_an_exception_and_its_source_line():
     assert d.met_by == ("assessment plan provided",)
     assert d.exceptions == ("ca.assessment_plan.end_of_year",)
     assert d.stack == ("us-idea", "california")
-    assert d.defined_how == "search"
-    assert d.defined_at.split(":")[0].endswith("jurisdictions/california/timelines.py")
-    assert 'id="ca.assessment_plan"' in _line(d.defined_at)
+    assert d.defined_how == "rule"  # the rule file's loader recorded it
+    assert d.defined_at.split(":")[0].endswith("jurisdictions/california/rules/timeline_rules.yaml")
+    assert _line(d.defined_at).strip(" -") == "id: ca.assessment_plan"
 
 
 def test_the_exception_names_its_base_rule_and_its_own_period():
     d = spedrules.describe_rule("ca.assessment_plan.end_of_year")
     assert d.exception_to == "ca.assessment_plan"
     assert [(p.amount, p.unit) for p in d.versions[0].periods] == [(10, "after_next_year_start")]
-    assert 'id="ca.assessment_plan.end_of_year"' in _line(d.defined_at)
+    assert _line(d.defined_at).strip(" -") == "id: ca.assessment_plan.end_of_year"
 
 
 def test_each_dated_version_with_its_interval_and_citation():
@@ -149,7 +149,8 @@ def test_cli_text(run_cli, district):
     assert "  defined at   rules/records.yaml:7" in lines
     found = run_cli("rules", "show", "ca.assessment_plan").output
     assert "  exceptions   ca.assessment_plan.end_of_year" in found.splitlines()
-    assert "(found by search)" in found
+    assert "(found by search)" not in found  # the rule file's line, recorded when it was loaded
+    assert "rules/timeline_rules.yaml:" in found
 
 
 def test_cli_json(run_cli):

@@ -135,9 +135,9 @@ def prose_problems(text: str) -> list[str]:
 
 def units() -> tuple[str, ...]:
     """The counting units the code accepts (where the code keeps them)."""
-    from spedrules.core import rules
+    from spedrules.core import counting
 
-    return tuple(rules.UNITS)
+    return tuple(counting.UNITS)
 
 
 def documented_units(text: str) -> list[str]:
@@ -167,12 +167,12 @@ def test_a_documented_field_that_does_not_exist_fails():
     problems = field_problems(doctored)
     assert "LeadTime.lead_time_field is documented but is not a field" in problems
     assert "LeadTime.field is a field but is not documented" in problems
-    prose = text.replace("`Trigger(birthday=N)`", "`Trigger(lead_time=N)`", 1)
+    prose = text.replace("`BirthdayTrigger(age)`", "`BirthdayTrigger(lead_time)`", 1)
     assert prose != text and prose_problems(prose) == [
-        "Trigger(lead_time) in the prose is not a field of Trigger"
+        "BirthdayTrigger(lead_time) in the prose is not a field of BirthdayTrigger"
     ]
-    dropped = re.sub(r"^\| `school_year_start` \|.*\n", "", text, flags=re.M)
-    assert "Trigger.school_year_start is a field but is not documented" in field_problems(dropped)
+    dropped = re.sub(r"^\| `school_days` \| the disciplinary.*\n", "", text, flags=re.M)
+    assert "RemovalsTrigger.school_days is a field but is not documented" in field_problems(dropped)
     no_unit = re.sub(r"^\| `custom` \|.*\n", "", text, flags=re.M)
     assert sorted(documented_units(no_unit)) != sorted(units())
 
