@@ -203,6 +203,28 @@ def peak_mb() -> float:
     return max(own, children) / 1024
 
 
+def postgres_sweep(n: int) -> None:
+    """The same store sweep on PostgreSQL, when SPEDRULES_TEST_POSTGRES_URL names a server."""
+    url = os.environ.get("SPEDRULES_TEST_POSTGRES_URL")
+    if not url:
+        print("PostgreSQL: skipped (set SPEDRULES_TEST_POSTGRES_URL)")
+        return
+    from sqlalchemy import create_engine, text
+
+    from spedrules.core.store import Base
+
+    with create_engine(url).begin() as connection:
+        Base.metadata.drop_all(connection)
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        connection.execute(text("DROP TABLE IF EXISTS api_tokens"))  # migration 0003
+    db = store_sweep(url, n, 2)
+    print(
+        f"PostgreSQL: {n:,} students imported in {db['loaded']:.1f} s, swept "
+        f"(2 workers) in {db['full']:.1f} s = {n / db['full']:,.0f} "
+        f"students/s; incremental the next day {db['incremental']:.1f} s"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--students", type=int, default=1_000_000)
@@ -266,24 +288,7 @@ def main() -> None:
             "baseline_us_per_count": {k: round(v * 1e6, 3) for k, v in base.items()},
         }
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
-    url = os.environ.get("SPEDRULES_TEST_POSTGRES_URL")
-    if url:
-        from sqlalchemy import create_engine, text
-
-        from spedrules.core.store import Base
-
-        with create_engine(url).begin() as connection:
-            Base.metadata.drop_all(connection)
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-            connection.execute(text("DROP TABLE IF EXISTS api_tokens"))  # migration 0003
-        db = store_sweep(url, args.db_students, 2)
-        print(
-            f"PostgreSQL: {args.db_students:,} students imported in {db['loaded']:.1f} s, swept "
-            f"(2 workers) in {db['full']:.1f} s = {args.db_students / db['full']:,.0f} "
-            f"students/s; incremental the next day {db['incremental']:.1f} s"
-        )
-    else:
-        print("PostgreSQL: skipped (set SPEDRULES_TEST_POSTGRES_URL)")
+    postgres_sweep(args.db_students)
     print(f"peak memory {peak_mb():.0f} MB")
 
 
