@@ -26,8 +26,8 @@ _EXPORTS = {
     "read_cases": "spedrules.core.api",
     "sweep": "spedrules.core.api",
     "worklist": "spedrules.core.api",
-    "load_case": "spedrules.core.case",
-    "load_config": "spedrules.core.config",
+    "load_case": "spedrules.core.model.case",
+    "load_config": "spedrules.core.model.config",
     "hookimpl": "spedrules.core.hookspecs",
 }
 

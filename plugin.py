@@ -15,8 +15,8 @@ Rules may also be built in Python from the types below (docs/plugin-hooks.md); t
 helpers (``Evidence``, ``judge``, ...) write criteria checks, ``load_forms`` reads forms as data.
 """
 
-from spedrules.core.counting import UNITS, Count, Unit, anniversary, day_name, unit
-from spedrules.core.eligibility import (
+from spedrules.core.calendar.counting import UNITS, Count, Unit, anniversary, day_name, unit
+from spedrules.core.engine.eligibility import (
     Evidence,
     Finding,
     Lacking,
@@ -26,13 +26,13 @@ from spedrules.core.eligibility import (
     standard_score,
     z_score,
 )
+from spedrules.core.engine.restraint_report import GradeBand, RestraintReportDefinition
 from spedrules.core.errors import CalendarError
 from spedrules.core.forms import load_forms
 from spedrules.core.hookspecs import hookimpl
 from spedrules.core.model import Incident
-from spedrules.core.restraint_report import GradeBand, RestraintReportDefinition
-from spedrules.core.ruledata import RuleFiles
-from spedrules.core.rules import (
+from spedrules.core.model.ruledata import RuleFiles
+from spedrules.core.model.rules import (
     Allowance,
     BirthdayTrigger,
     Condition,

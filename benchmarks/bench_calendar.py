@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from spedrules.core.calendar import Closure, SchoolCalendar, SchoolYear, to_day64
-from spedrules.core.counting import school_days_array, tolled_days_array
+from spedrules.core.calendar.counting import school_days_array, tolled_days_array
 
 N_DAYS = 20  # "add 20 school days", "20 tolled days"
 LOOP_SAMPLE = 20_000

@@ -14,10 +14,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from spedrules.core import edfi
-from spedrules.core.indicator11 import indicator11
-from spedrules.core.store import Store
-from spedrules.core.sweep import sweep
+from spedrules.core.store import edfi
+from spedrules.core.store.database import Store
+from spedrules.core.store.indicator11 import indicator11
+from spedrules.core.store.sweep import sweep
 from spedrules.core.synthetic import population
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

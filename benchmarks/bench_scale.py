@@ -31,8 +31,8 @@ from pathlib import Path
 import spedrules
 from spedrules.cli.demo import district_population
 from spedrules.core.api import as_case
-from spedrules.core.store import Store
-from spedrules.core.sweep import sweep
+from spedrules.core.store.database import Store
+from spedrules.core.store.sweep import sweep
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 AS_OF = date(2027, 1, 15)
@@ -211,7 +211,7 @@ def postgres_sweep(n: int) -> None:
         return
     from sqlalchemy import create_engine, text
 
-    from spedrules.core.store import Base
+    from spedrules.core.store.database import Base
 
     with create_engine(url).begin() as connection:
         Base.metadata.drop_all(connection)

@@ -26,8 +26,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from spedrules.core.store import Base, Store
-from spedrules.core.sweep import dashboard, sweep
+from spedrules.core.store.database import Base, Store
+from spedrules.core.store.sweep import dashboard, sweep
 from spedrules.core.synthetic import population
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

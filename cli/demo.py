@@ -18,8 +18,8 @@ from pathlib import Path
 
 from spedrules.cli import render
 from spedrules.core.api import load_district
-from spedrules.core.store import Store
-from spedrules.core.sweep import dashboard, stored_evaluation, sweep
+from spedrules.core.store.database import Store
+from spedrules.core.store.sweep import dashboard, stored_evaluation, sweep
 from spedrules.core.synthetic import FollowUp, IncidentFact, population
 
 AS_OF = date(2027, 1, 15)  # fixed, so the demo prints the same thing every day

@@ -87,7 +87,7 @@ class Shell(click.Group):
             click.echo(f"spedrules: error: {message} (`{where} --help`)", err=True)
             sys.exit(2)
         except Exception as exc:  # a database error: refused, locked, read-only, no schema...
-            from spedrules.core.dberrors import describe
+            from spedrules.core.store.dberrors import describe
 
             message = describe(exc)
             if message is None or os.environ.get("SPEDRULES_DEBUG"):
@@ -404,7 +404,7 @@ def programs(config: str, source: str, as_of: str | None, fmt: str) -> None:
         click.echo(render.program_duties(found))
 
 
-lawtests = _Lazy("spedrules.core.lawtests")
+lawtests = _Lazy("spedrules.core.engine.lawtests")
 
 
 @cli.command("test")

@@ -20,7 +20,7 @@ def run_server(db: str | None, host: str, port: int, echo: Callable[[str], None]
         ) from None
     if not 0 < port < 65536:
         raise InputError(None, "--port", "a port number 1-65535", port)
-    from spedrules.core.store import Store
+    from spedrules.core.store.database import Store
 
     Store(db).init()  # the schema, tokens table included, is current before the first request
     app = create_app(db)

@@ -19,16 +19,11 @@ from zoneinfo import ZoneInfo
 
 from attrs import define, frozen
 
-from spedrules.core.adjustments import adjust
 from spedrules.core.calendar import SchoolCalendar
-from spedrules.core.case import case_from_dict, case_warnings, load_case
-from spedrules.core.config import DistrictConfig, load_config
-from spedrules.core.convert import converter
-from spedrules.core.describe import RuleDescription, describe_rule  # noqa: F401 (the API)
-from spedrules.core.errors import InputError, SpedrulesError
-from spedrules.core.files import check_output, write_output  # noqa: F401 (the API)
-from spedrules.core.incidents import evaluate_incidents
-from spedrules.core.layering import (
+from spedrules.core.engine.adjustments import adjust
+from spedrules.core.engine.describe import RuleDescription, describe_rule  # noqa: F401 (the API)
+from spedrules.core.engine.incidents import evaluate_incidents
+from spedrules.core.engine.layering import (
     RuleSet,
     assign_roles,
     check_stack,
@@ -36,11 +31,17 @@ from spedrules.core.layering import (
     resolve,
     resolve_options,
 )
-from spedrules.core.meetings import evaluate_meetings
+from spedrules.core.engine.meetings import evaluate_meetings
+from spedrules.core.engine.plugins import HookContext, Problem, Registry
+from spedrules.core.engine.timeline import Context, by_due, evaluate_timelines
+from spedrules.core.errors import InputError, SpedrulesError
+from spedrules.core.files import check_output, write_output  # noqa: F401 (the API)
 from spedrules.core.model import Case, Event, Obligation, Violation
-from spedrules.core.plugins import HookContext, Problem, Registry
-from spedrules.core.rules import RULE_HOOKS
-from spedrules.core.store_api import (  # noqa: F401 (the API of the store)
+from spedrules.core.model.case import case_from_dict, case_warnings, load_case
+from spedrules.core.model.config import DistrictConfig, load_config
+from spedrules.core.model.convert import converter
+from spedrules.core.model.rules import RULE_HOOKS
+from spedrules.core.store.api import (  # noqa: F401 (the API of the store)
     RowsImport,
     SweepResult,
     add_district,
@@ -65,7 +66,6 @@ from spedrules.core.store_api import (  # noqa: F401 (the API of the store)
     verify_audit,
     worklist,
 )
-from spedrules.core.timeline import Context, by_due, evaluate_timelines
 
 unstructure = converter.unstructure  # any result of the API as plain data, for JSON
 
@@ -74,7 +74,7 @@ def __getattr__(name: str) -> Any:
     """``SweepBusy`` (another sweep of the district is running) without importing the store
     (SQLAlchemy) for every command."""
     if name == "SweepBusy":
-        from spedrules.core.store import SweepBusy
+        from spedrules.core.store.database import SweepBusy
 
         return SweepBusy
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -119,7 +119,7 @@ class Evaluation:
     future_events: int = 0  # events and incidents dated after as_of: not counted (each warned)
     # the first as-of date on which this evaluation may differ (a due day passing, a future
     # event becoming known, a birthday, a school year starting); date.max: never. An
-    # incremental sweep keeps the student's stored obligations until then (core/sweep.py).
+    # incremental sweep keeps the student's stored obligations until then (core/store/sweep.py).
     stable_until: date = date.max
 
     def to_dict(self) -> dict[str, Any]:
@@ -345,8 +345,8 @@ def restraint_report(
     config, source, year: str, goal: int | None = None, next_goal: int | None = None
 ):
     """The restraint-reduction figures of one school year over the cases in ``source``."""
-    from spedrules.core.restraint_report import load_cases
-    from spedrules.core.restraint_report import restraint_report as build
+    from spedrules.core.engine.restraint_report import load_cases
+    from spedrules.core.engine.restraint_report import restraint_report as build
 
     if (
         len(year) != 7
@@ -362,7 +362,7 @@ def restraint_report(
 def restraint_definition(district: District):
     """The restraint report the district's stack defines (spedrules_restraint_report), or the
     core's count by recorded method when no plugin of the stack defines one."""
-    from spedrules.core.restraint_report import report_definition
+    from spedrules.core.engine.restraint_report import report_definition
 
     ctx = HookContext(config=district.config, options=district.options)
     return report_definition(district.registry, district.config.stack, ctx)
@@ -370,8 +370,8 @@ def restraint_definition(district: District):
 
 def eligibility(config, case, category: str):
     """Determine one eligibility category (its id, or the IDEA code it maps to) for a case."""
-    from spedrules.core.eligibility import determine
-    from spedrules.core.rules import EligibilityCategory
+    from spedrules.core.engine.eligibility import determine
+    from spedrules.core.model.rules import EligibilityCategory
 
     district = load_district(config)
     case = as_case(case, district)
@@ -392,10 +392,10 @@ def eligibility(config, case, category: str):
 def read_cases(source, config) -> tuple[list[dict[str, Any]], list[str]]:
     """Case mappings from a folder of case files or a file with ``cases: [...]``, each validated
     first (a bad one names the file and the field, and nothing is imported), one per student
-    (:func:`~spedrules.core.case.merge_cases`), with the warnings merging gave."""
-    from spedrules.core.case import merge_cases
+    (:func:`~spedrules.core.model.case.merge_cases`), with the warnings merging gave."""
+    from spedrules.core.engine.restraint_report import load_cases
     from spedrules.core.files import read_data
-    from spedrules.core.restraint_report import load_cases
+    from spedrules.core.model.case import merge_cases
 
     district = load_district(config)
     load_cases(source, district.event_types)  # validation, with file and field in the error
@@ -425,7 +425,7 @@ def find_form(district: District, code: str, on: date):
 
 
 def _form_entry(district: District, code: str):
-    from spedrules.core.rules import FormDefinition
+    from spedrules.core.model.rules import FormDefinition
 
     entries = district.ruleset.of_type(FormDefinition)
     wanted = _form_code(code)
@@ -468,8 +468,8 @@ def fill_form(
     one; ``values`` (a YAML/JSON file or a mapping) holds what is entered by hand.
     """
     from spedrules.core.files import read_data
-    from spedrules.core.form_data import as_held, form_data
     from spedrules.core.forms import choose_language, fill
+    from spedrules.core.forms.data import as_held, form_data
 
     district = load_district(config)
     case = as_case(case, district)
@@ -522,7 +522,7 @@ def fill_form(
 
 def form_summaries(config=None) -> list[dict[str, Any]]:
     """The forms a district's stack provides (or every installed plugin's, without a config)."""
-    from spedrules.core.rules import FormDefinition
+    from spedrules.core.model.rules import FormDefinition
 
     if config is not None:
         district = load_district(config)
@@ -554,8 +554,8 @@ def form_summaries(config=None) -> list[dict[str, Any]]:
 def program_obligations(config, source, as_of: str | date | None = None) -> list[Obligation]:
     """The duties of the district's program rules over the cases in ``source`` (a folder of case
     files or a file with ``cases: [...]``): one per rule and group (school)."""
-    from spedrules.core.programs import evaluate_programs
-    from spedrules.core.restraint_report import load_cases
+    from spedrules.core.engine.programs import evaluate_programs
+    from spedrules.core.engine.restraint_report import load_cases
 
     district = load_district(config)
     day = as_date(as_of, district)
@@ -565,12 +565,12 @@ def program_obligations(config, source, as_of: str | date | None = None) -> list
 
 def write_chart(result, out: str | Path) -> Path:
     """A report's chart (restraint report or Indicator 11) as PNG or SVG, by the suffix."""
-    from spedrules.core.indicator11 import Indicator11
+    from spedrules.core.store.indicator11 import Indicator11
 
     if isinstance(result, Indicator11):
-        from spedrules.core.indicator11 import chart
+        from spedrules.core.store.indicator11 import chart
     else:
-        from spedrules.core.restraint_report import chart
+        from spedrules.core.engine.restraint_report import chart
     return chart(result, Path(out))
 
 
@@ -578,7 +578,7 @@ def write_form(filled, out: str | Path) -> None:
     """A filled form written as HTML, PDF or JSON, by the suffix of ``out``."""
     import json
 
-    from spedrules.core import form_render
+    from spedrules.core.forms import render as form_render
 
     suffix = Path(out).suffix.lower()
     if suffix == ".pdf":

@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spedrules.core.plugins import HookContext
-    from spedrules.core.restraint_report import RestraintReportDefinition
-    from spedrules.core.rules import (
+    from spedrules.core.engine.plugins import HookContext
+    from spedrules.core.engine.restraint_report import RestraintReportDefinition
+    from spedrules.core.model.rules import (
         EligibilityCategory,
         FormDefinition,
         IncidentDuty,
@@ -48,7 +48,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 def spedrules_jurisdiction() -> JurisdictionInfo:
     """Say who this plugin is. Required of every plugin.
 
-    Return a :class:`~spedrules.core.rules.JurisdictionInfo`: ``id`` (the id districts put in
+    Return a :class:`~spedrules.core.model.rules.JurisdictionInfo`: ``id`` (the id districts put in
     their stack, equal to the entry-point name), ``name``, ``level`` (federal, state, region,
     district or local), ``parent`` (the id of the plugin this one layers on, or ``None`` for a
     root such as ``us-idea``), ``sources`` (the documents the rules encode) and any namespaced
@@ -68,7 +68,7 @@ def spedrules_jurisdiction() -> JurisdictionInfo:
 def spedrules_options() -> list[Option]:
     """Declare the district options this plugin reads.
 
-    Return a list of :class:`~spedrules.core.rules.Option` with ids namespaced by the plugin
+    Return a list of :class:`~spedrules.core.model.rules.Option` with ids namespaced by the plugin
     (``florida.fape_end_age_policy``), the allowed ``choices`` and the ``default``. A district
     sets them in the ``[options]`` table of its config; an option no plugin in the stack declares,
     or a value outside ``choices``, is a configuration error. Read the resolved values from
@@ -78,7 +78,7 @@ def spedrules_options() -> list[Option]:
 
 @hookspec
 def spedrules_timeline_rules(ctx: HookContext) -> list[TimelineRule]:
-    """Contribute deadlines: :class:`~spedrules.core.rules.TimelineRule` objects.
+    """Contribute deadlines: :class:`~spedrules.core.model.rules.TimelineRule` objects.
 
     Each rule says what starts the clock (``trigger``: events, a birthday, removals or the first
     day of each school year), how far the due date lies (``period``: an amount and a unit such
@@ -101,8 +101,8 @@ def spedrules_timeline_rules(ctx: HookContext) -> list[TimelineRule]:
 def spedrules_eligibility_categories(ctx: HookContext) -> list[EligibilityCategory]:
     """Contribute eligibility categories, each a set of named, cited criteria.
 
-    Return :class:`~spedrules.core.rules.EligibilityCategory` objects whose ``criteria`` are
-    :class:`~spedrules.core.rules.Criterion` objects with a ``check`` callable over the case's
+    Return :class:`~spedrules.core.model.rules.EligibilityCategory` objects whose ``criteria`` are
+    :class:`~spedrules.core.model.rules.Criterion` objects with a ``check`` callable over the case's
     evaluation data returning met / not_met / insufficient_data with reasons, never a bare yes/no.
     """
 
@@ -113,17 +113,17 @@ def spedrules_incident_rules(
 ) -> list[IncidentDuty | IncidentProhibition | ReportContents]:
     """Contribute restraint, seclusion and emergency-intervention rules.
 
-    Return :class:`~spedrules.core.rules.IncidentDuty` objects (duties with a deadline counted
+    Return :class:`~spedrules.core.model.rules.IncidentDuty` objects (duties with a deadline counted
     from the incident: ``period``, ``counted_from``, ``met_by``; or without one),
-    :class:`~spedrules.core.rules.IncidentProhibition` objects (``prohibits={"method":
+    :class:`~spedrules.core.model.rules.IncidentProhibition` objects (``prohibits={"method":
     ("mechanical",)}`` turns a matching incident into a violation) and
-    :class:`~spedrules.core.rules.ReportContents` (what the report must hold).
+    :class:`~spedrules.core.model.rules.ReportContents` (what the report must hold).
     """
 
 
 @hookspec
 def spedrules_meeting_rules(ctx: HookContext) -> list[MeetingRule]:
-    """Contribute IEP-meeting checks, as :class:`~spedrules.core.rules.MeetingRule` whose
+    """Contribute IEP-meeting checks, as :class:`~spedrules.core.model.rules.MeetingRule` whose
     ``checks`` are tagged types: required team roles, notice and agenda lead times, time-of-day
     windows, maximum duration, the student's invitation, parent contacts, school-day coverage.
     """
@@ -131,7 +131,8 @@ def spedrules_meeting_rules(ctx: HookContext) -> list[MeetingRule]:
 
 @hookspec
 def spedrules_forms(ctx: HookContext) -> list[FormDefinition]:
-    """Contribute forms as data: :class:`~spedrules.core.rules.FormDefinition` with a ``code``,
+    """Contribute forms as data: :class:`~spedrules.core.model.rules.FormDefinition` with a
+    ``code``,
     versioned by effective dates, and fields that name where their value comes from in the case.
     """
 
@@ -140,7 +141,7 @@ def spedrules_forms(ctx: HookContext) -> list[FormDefinition]:
 def spedrules_program_rules(ctx: HookContext) -> list[ProgramRule]:
     """Contribute rules about a group of students rather than one student.
 
-    Return :class:`~spedrules.core.rules.ProgramRule` objects: the students of a group (by
+    Return :class:`~spedrules.core.model.rules.ProgramRule` objects: the students of a group (by
     default one school) who carry a ``program`` flag in their case (``flags: [inclusion]``) are
     counted on the first day of each school year, and a count above ``more_than`` calls for a
     duty (``period`` after that day, or no deadline), met by an event recorded on any of the
@@ -182,10 +183,11 @@ def spedrules_restraint_report(ctx: HookContext) -> RestraintReportDefinition:
     """Define the jurisdiction's restraint-reduction report, for ``spedrules report restraint``
     and the dashboard's restraint trend.
 
-    Return a :class:`~spedrules.core.restraint_report.RestraintReportDefinition`: the restraint
+    Return a :class:`~spedrules.core.engine.restraint_report.RestraintReportDefinition`: the
+    restraint
     ``types`` the report counts (each published key with its label, in the order a chart stacks
     them), the ``restraint_type`` function that gives an incident its type, the
-    ``grade_bands`` (:class:`~spedrules.core.restraint_report.GradeBand`) and the
+    ``grade_bands`` (:class:`~spedrules.core.engine.restraint_report.GradeBand`) and the
     ``year_start_month`` of the reporting year, with the ``title`` and ``citation`` of the
     report. The most specific plugin of the stack that implements it decides; a stack in which
     none does is counted by the core vocabulary (the recorded method, no grade bands, years

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from spedrules.core.engine.plugins import Registry
 from spedrules.core.errors import InputError
-from spedrules.core.plugins import Registry
 
 PYPROJECT = """\
 [build-system]

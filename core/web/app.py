@@ -31,9 +31,9 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from spedrules.core import api
 from spedrules.core.api import District
-from spedrules.core.case import case_from_dict
 from spedrules.core.errors import InputError, SpedrulesError
-from spedrules.core.store import ImportSummary, Store
+from spedrules.core.model.case import case_from_dict
+from spedrules.core.store.database import ImportSummary, Store
 from spedrules.core.web import data as stored
 from spedrules.core.web.results import (
     Catalogue,
@@ -227,7 +227,7 @@ def fill_form(
 
 
 def form_response(district: District, filled, fmt: str) -> Response[bytes]:
-    from spedrules.core import form_render
+    from spedrules.core.forms import render as form_render
 
     if fmt == "html":
         body, media = form_render.to_html(filled).encode("utf-8"), "text/html"
@@ -256,9 +256,9 @@ def stamp_headers(district: District, filled=None) -> dict[str, str]:
 @lru_cache(maxsize=1)
 def installed_rules() -> tuple[RuleInfo, ...]:
     """Every installed plugin's rules, each id with its dated versions."""
-    from spedrules.core.layering import resolve_options
-    from spedrules.core.plugins import HookContext, Registry
-    from spedrules.core.rules import RULE_HOOKS
+    from spedrules.core.engine.layering import resolve_options
+    from spedrules.core.engine.plugins import HookContext, Registry
+    from spedrules.core.model.rules import RULE_HOOKS
 
     registry = Registry.discover()
     found: dict[str, list] = {}

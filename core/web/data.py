@@ -11,16 +11,16 @@ from typing import Any
 
 from spedrules.core.api import District
 from spedrules.core.errors import InputError
-from spedrules.core.store import ImportSummary, Store
+from spedrules.core.store.database import ImportSummary, Store
+from spedrules.core.store.worklist import WorkItem
 from spedrules.core.web.results import Run, RunError
-from spedrules.core.worklist import WorkItem
 
 OPEN_STATUSES = ("overdue", "open", "undetermined")  # what a work list shows by default
 
 
 def district(store: Store, district_id: str) -> District | None:
     """The stored district rebuilt from the store, or None when there is no such district."""
-    from spedrules.core.sweep import district_from_store
+    from spedrules.core.store.sweep import district_from_store
 
     if store.district(district_id) is None:
         return None
@@ -82,7 +82,7 @@ def student_evaluation(store: Store, district: District, student_id: str):
     """The student's obligations with explanations, from the stored case as of the latest
     completed run (with a warning when the rules changed since), or as of today before any."""
     from spedrules.core import api
-    from spedrules.core.sweep import stored_evaluation
+    from spedrules.core.store.sweep import stored_evaluation
 
     district_id = district.config.id
     run = latest_run(store, district_id)
@@ -106,7 +106,7 @@ def worklist(
     run and the stored rows it came from (for the stamp). ``school="unassigned"`` lists the
     students without a school, as the dashboard counts them. A filter naming nothing in the run
     is an InputError listing the known values."""
-    from spedrules.core.worklist import worklist as build
+    from spedrules.core.store.worklist import worklist as build
 
     run = latest_run(store, district_id)
     if run is None:
@@ -131,7 +131,7 @@ def _dated_rows(store: Store, district_id: str, run: dict[str, Any], rules: set[
     """The stored rows the stamp needs to name each rule's version: one per rule whose only
     version is that one, the rows themselves only for rules with several dated versions (the
     version is the one in force on each trigger day), so a work list is read once."""
-    from spedrules.core.sweep import district_from_store
+    from spedrules.core.store.sweep import district_from_store
 
     entries = district_from_store(store.url, district_id).ruleset.entries
     dated = {r for r in rules if r in entries and len(entries[r].versions) > 1}
@@ -144,7 +144,7 @@ def _dated_rows(store: Store, district_id: str, run: dict[str, Any], rules: set[
 def dashboard(store: Store, district_id: str) -> dict[str, Any] | None:
     """The compliance dashboard of the latest completed run (core.sweep.dashboard), or None
     before the first."""
-    from spedrules.core.sweep import dashboard as board
+    from spedrules.core.store.sweep import dashboard as board
 
     if latest_run(store, district_id) is None:
         return None
@@ -170,8 +170,8 @@ def restraint_trend(store: Store, district: District, goal: int | None = None):
 def _restraint(url: str, district_id: str, run_pk: int, as_of: str, goal: int | None):
     """Cached per run: a run's cases do not change (imports after it show in the next run)."""
     from spedrules.core.api import as_case, restraint_definition
-    from spedrules.core.restraint_report import restraint_report, school_year
-    from spedrules.core.sweep import district_from_store, partitions
+    from spedrules.core.engine.restraint_report import restraint_report, school_year
+    from spedrules.core.store.sweep import district_from_store, partitions
 
     store = Store(url)
     district = district_from_store(url, district_id)

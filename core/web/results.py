@@ -15,7 +15,7 @@ from attrs import field, frozen
 
 from spedrules.core.api import District, Evaluation
 from spedrules.core.model import Obligation, Student
-from spedrules.core.worklist import WorkItem
+from spedrules.core.store.worklist import WorkItem
 
 
 @frozen

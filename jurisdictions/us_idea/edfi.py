@@ -35,7 +35,7 @@ DESCRIPTORS = {
         "scheduling": "Scheduling",
         "other": "Other",
     },
-    # student_exited reasons (core/vocabulary.py EXIT_REASONS)
+    # student_exited reasons (core/model/vocabulary.py EXIT_REASONS)
     "SpecialEducationExitReason": {
         "moved": "Transferred out",
         "graduated": "Graduated with Diploma",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from spedrules.core.store import Store
+from spedrules.core.store.database import Store
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DataError, InvalidRequestError, OperationalError
 
-from spedrules.core import dberrors
-from spedrules.core.store import Store
+from spedrules.core.store import dberrors
+from spedrules.core.store.database import Store
 
 
 def sweep(run_cli, db):

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spedrules.cli.main import cli
-from spedrules.core.store import Store
-from spedrules.core.vocabulary import EVENT_TYPES
+from spedrules.core.model.vocabulary import EVENT_TYPES
+from spedrules.core.store.database import Store
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 FUZZ = settings(

@@ -1,12 +1,13 @@
-"""The widths checked at input time (core/limits.py) are the widths of the store's columns, and
+"""The widths checked at input time (core/model/limits.py) are the widths of the store's
+columns, and
 every String(n) column is either checked or filled by spedrules itself."""
 
 from __future__ import annotations
 
 from sqlalchemy import String
 
-from spedrules.core import limits
-from spedrules.core.store import Base
+from spedrules.core.model import limits
+from spedrules.core.store.database import Base
 
 CHECKED = {
     "districts.id": limits.DISTRICT_ID,

@@ -17,7 +17,7 @@ BUNDLED = [
 
 US_XX = """
 from spedrules import hookimpl
-from spedrules.core.rules import (EventMatch, JurisdictionInfo, Period, SourceDocument,
+from spedrules.core.model.rules import (EventMatch, JurisdictionInfo, Period, SourceDocument,
                                   TimelineRule, Trigger)
 
 @hookimpl
@@ -39,7 +39,7 @@ BROKEN = {
     "bad_import": "raise ImportError('missing dependency frobnicate')\n",
     "bad_raises": """
 from spedrules import hookimpl
-from spedrules.core.rules import JurisdictionInfo
+from spedrules.core.model.rules import JurisdictionInfo
 
 @hookimpl
 def spedrules_jurisdiction():
@@ -51,7 +51,7 @@ def spedrules_timeline_rules(ctx):
 """,
     "bad_replace": """
 from spedrules import hookimpl
-from spedrules.core.rules import EventMatch, JurisdictionInfo, Period, TimelineRule, Trigger
+from spedrules.core.model.rules import EventMatch, JurisdictionInfo, Period, TimelineRule, Trigger
 
 @hookimpl
 def spedrules_jurisdiction():

@@ -189,7 +189,7 @@ def _bars(ax):
 def test_the_chart_shows_the_whole_school_year_in_whole_incidents(tmp_path, examples):
     import matplotlib.pyplot as plt
 
-    from spedrules.core.restraint_report import figure
+    from spedrules.core.engine.restraint_report import figure
 
     fig = figure(_report(tmp_path, examples, "2015-16", goal=10))
     ax = fig.axes[0]
@@ -220,7 +220,7 @@ def test_the_chart_shows_the_whole_school_year_in_whole_incidents(tmp_path, exam
 def test_a_year_without_incidents_is_an_empty_chart_that_says_so(tmp_path, examples, run_cli):
     import matplotlib.pyplot as plt
 
-    from spedrules.core.restraint_report import figure
+    from spedrules.core.engine.restraint_report import figure
 
     fig = figure(_report(tmp_path, examples, "2016-17"))
     ax = fig.axes[0]

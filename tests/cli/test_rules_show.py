@@ -18,7 +18,7 @@ EXAMPLES = ROOT / "examples"
 ADDON = """
 from attrs import frozen
 from spedrules import hookimpl
-from spedrules.core.rules import EventMatch, JurisdictionInfo, Period, TimelineRule, Trigger
+from spedrules.core.model.rules import EventMatch, JurisdictionInfo, Period, TimelineRule, Trigger
 
 @frozen(kw_only=True)
 class FromYaml(TimelineRule):  # what a rule loaded from YAML carries: where it is written

@@ -17,10 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import spedrules
-from spedrules.core import counting
-from spedrules.core.calendar import SchoolCalendar
+from spedrules.core.calendar import SchoolCalendar, counting
 from spedrules.core.errors import CalendarError
-from spedrules.core.ics import write_ics
+from spedrules.core.store.ics import write_ics
 
 ROOT = Path(__file__).parents[2]
 PLAIN = yaml.safe_load((ROOT / "examples" / "mesa-verde-2026-27.yaml").read_text())

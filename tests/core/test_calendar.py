@@ -9,7 +9,7 @@ import pytest
 
 from spedrules.core.calendar import SchoolCalendar
 from spedrules.core.errors import CalendarError
-from spedrules.core.ics import write_ics
+from spedrules.core.store.ics import write_ics
 
 DATA = Path(__file__).parent / "data"
 

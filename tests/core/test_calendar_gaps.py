@@ -10,9 +10,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from spedrules.core import counting
-from spedrules.core.calendar import Closure, CoverageError, SchoolCalendar, SchoolYear
-from spedrules.core.timeline import _after_next_year_start
+from spedrules.core.calendar import Closure, CoverageError, SchoolCalendar, SchoolYear, counting
+from spedrules.core.engine.timeline import _after_next_year_start
 
 FIRST = date(2026, 8, 19)
 

@@ -15,8 +15,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from spedrules.core import counting
-from spedrules.core.calendar import Closure, SchoolCalendar
+from spedrules.core.calendar import Closure, SchoolCalendar, counting
 from spedrules.core.errors import CalendarError
 
 DATA = Path(__file__).parent / "data"

@@ -10,10 +10,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spedrules.core import counting
-from spedrules.core.calendar import Closure, SchoolCalendar, SchoolYear, to_day64
+from spedrules.core.calendar import Closure, SchoolCalendar, SchoolYear, counting, to_day64
 from spedrules.core.errors import CalendarError
-from spedrules.core.ics import write_ics
+from spedrules.core.store.ics import write_ics
 
 FIRST = date(2026, 8, 19)
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from spedrules.core.sweep import dask_mapper, sweep
+from spedrules.core.store.sweep import dask_mapper, sweep
 from tests.core.test_store import AS_OF, db_url, published, store  # noqa: F401 (fixtures)
 
 distributed = pytest.importorskip("distributed")

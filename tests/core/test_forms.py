@@ -6,9 +6,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from spedrules.core.convert import structure_at
 from spedrules.core.errors import InputError
-from spedrules.core.form_data import form_data
 from spedrules.core.forms import (
     choose_language,
     fill,
@@ -16,8 +14,10 @@ from spedrules.core.forms import (
     load_forms,
     lookup,
 )
+from spedrules.core.forms.data import form_data
 from spedrules.core.model import Case, Contact, Event, Incident, Meeting, Obligation, Student
-from spedrules.core.rules import FormDefinition, Text
+from spedrules.core.model.convert import structure_at
+from spedrules.core.model.rules import FormDefinition, Text
 
 FORM = {
     "id": "xx.form.notice",
@@ -304,7 +304,7 @@ def test_incident_data_has_times_duration_and_contacts():
 
 
 def test_html_escapes_what_the_case_says():
-    from spedrules.core.form_render import to_html
+    from spedrules.core.forms.render import to_html
 
     c = Case(
         student=Student(id="S-1", name="<script>alert(1)</script>"),
@@ -412,7 +412,7 @@ def test_the_meetings_next_deadline_is_the_one_it_starts():
 
 
 def test_a_meeting_not_yet_recorded_is_held_on_its_day_for_its_deadlines():
-    from spedrules.core.form_data import as_held
+    from spedrules.core.forms.data import as_held
 
     c = case()
     held = as_held(c, c.meetings[0])
@@ -463,7 +463,7 @@ def test_the_forms_own_date_is_never_silent():
 def test_seed_lines_are_for_developers_only():
     import json
 
-    from spedrules.core.form_render import to_html
+    from spedrules.core.forms.render import to_html
 
     f = form(seed_lines="seed 001: L16556-16601")
     assert form_problems(f) == []  # the developer-only key may hold them

@@ -135,7 +135,7 @@ def prose_problems(text: str) -> list[str]:
 
 def units() -> tuple[str, ...]:
     """The counting units the code accepts (where the code keeps them)."""
-    from spedrules.core import counting
+    from spedrules.core.calendar import counting
 
     return tuple(counting.UNITS)
 

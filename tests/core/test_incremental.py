@@ -15,9 +15,9 @@ from sqlalchemy import select
 import spedrules
 from spedrules.cli.demo import district_population
 from spedrules.core.api import as_case
-from spedrules.core.programs import evaluate_programs
-from spedrules.core.store import ObligationRow, Store
-from spedrules.core.sweep import district_from_store, obligation_row, sweep
+from spedrules.core.engine.programs import evaluate_programs
+from spedrules.core.store.database import ObligationRow, Store
+from spedrules.core.store.sweep import district_from_store, obligation_row, sweep
 
 from .test_store import db_url  # noqa: F401  (SQLite and the real PostgreSQL server)
 
@@ -84,7 +84,7 @@ def test_stable_until_names_the_next_turn():
     assert date(2027, 1, 15) < result.stable_until <= date(2027, 3, 11)
 
 
-# what a sweep stores of an obligation (core/sweep.py obligation_row)
+# what a sweep stores of an obligation (core/store/sweep.py obligation_row)
 KEYS = (
     "student_pk", "rule", "kind", "status", "due", "due_day", "responsible", "subject",
     "trigger_day", "met_day", "delay_reason", "stopped_on", "sequence",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from spedrules.core.engine.layering import resolve
+from spedrules.core.engine.plugins import HookContext, Registry
 from spedrules.core.hookspecs import hookimpl
-from spedrules.core.layering import resolve
-from spedrules.core.plugins import HookContext, Registry
-from spedrules.core.rules import EventMatch, JurisdictionInfo, Period, TimelineRule, Trigger
+from spedrules.core.model.rules import EventMatch, JurisdictionInfo, Period, TimelineRule, Trigger
 
 
 def plugin(pid, parent, rules=(), level="state", raises=None):

@@ -14,7 +14,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 LOCAL = """
 from spedrules import hookimpl
-from spedrules.core.rules import (EventMatch, JurisdictionInfo, Period, TimelineRule, Trigger)
+from spedrules.core.model.rules import (EventMatch, JurisdictionInfo, Period, TimelineRule, Trigger)
 
 @hookimpl
 def spedrules_jurisdiction():
@@ -78,8 +78,8 @@ def test_broken_local_file_is_named(tmp_path, run_cli):
 def test_a_stored_district_sweeps_with_the_stored_add_on(tmp_path, db_url):  # noqa: F811
     from datetime import date
 
-    from spedrules.core.store import Store
-    from spedrules.core.sweep import dashboard, sweep
+    from spedrules.core.store.database import Store
+    from spedrules.core.store.sweep import dashboard, sweep
 
     store = Store(db_url)  # SQLite and PostgreSQL (the fixture of tests/core/test_store.py)
     store.init()
@@ -157,8 +157,8 @@ def test_a_rejected_stack_runs_none_of_the_district_code(tmp_path, run_cli):
 
 RAISING = """
 from spedrules import hookimpl
-from spedrules.core.counting import calendar_days
-from spedrules.core.rules import EventMatch, JurisdictionInfo, Period, TimelineRule, Trigger
+from spedrules.core.calendar.counting import calendar_days
+from spedrules.core.model.rules import EventMatch, JurisdictionInfo, Period, TimelineRule, Trigger
 
 @hookimpl
 def spedrules_jurisdiction():
@@ -181,7 +181,7 @@ def spedrules_timeline_rules():
 
 
 def test_a_plugin_raising_for_one_student_leaves_the_others_swept(tmp_path, run_cli):
-    from spedrules.core.store import Store
+    from spedrules.core.store.database import Store
 
     config = district(tmp_path, 3)
     (tmp_path / "our_practices.py").write_text(RAISING)

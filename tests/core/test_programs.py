@@ -6,10 +6,10 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from spedrules.core.calendar import SchoolCalendar
-from spedrules.core.layering import RuleEntry, RuleSet
+from spedrules.core.engine.layering import RuleEntry, RuleSet
+from spedrules.core.engine.programs import evaluate_programs
 from spedrules.core.model import Case, Event, Student
-from spedrules.core.programs import evaluate_programs
-from spedrules.core.rules import EventMatch, Period, ProgramRule
+from spedrules.core.model.rules import EventMatch, Period, ProgramRule
 
 RULE = ProgramRule(
     id="xx.review",

@@ -10,8 +10,8 @@ import pytest
 
 import spedrules
 from spedrules.core.errors import ConfigError
-from spedrules.core.store import Store
-from spedrules.core.sweep import dashboard, sweep
+from spedrules.core.store.database import Store
+from spedrules.core.store.sweep import dashboard, sweep
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from spedrules.core import api
-from spedrules.core.restraint_report import CORE_REPORT, school_months, school_year
+from spedrules.core.engine.restraint_report import CORE_REPORT, school_months, school_year
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -43,8 +43,8 @@ INCIDENTS = {
 
 STATE = """
 from spedrules import hookimpl
-from spedrules.core.restraint_report import RestraintReportDefinition
-from spedrules.core.rules import JurisdictionInfo
+from spedrules.core.engine.restraint_report import RestraintReportDefinition
+from spedrules.core.model.rules import JurisdictionInfo
 
 @hookimpl
 def spedrules_jurisdiction():

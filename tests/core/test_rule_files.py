@@ -1,4 +1,5 @@
-"""Rules as dated data (core/ruledata.py): the bundled rule files, and what a broken one says."""
+"""Rules as dated data (core/model/ruledata.py): the bundled rule files, and what a broken one
+says."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from spedrules.core.counting import UNITS
+from spedrules.core.calendar.counting import UNITS
+from spedrules.core.engine.layering import resolve, resolve_options
+from spedrules.core.engine.plugins import HookContext, Registry
 from spedrules.core.errors import InputError
-from spedrules.core.layering import resolve, resolve_options
-from spedrules.core.plugins import HookContext, Registry
-from spedrules.core.rules import BirthdayTrigger, IncidentProhibition, RuleBase, TimelineRule
+from spedrules.core.model.rules import BirthdayTrigger, IncidentProhibition, RuleBase, TimelineRule
 from spedrules.plugin import RuleFiles
 
 PACKAGE = Path(__file__).resolve().parents[2]
@@ -150,8 +151,8 @@ def test_an_incident_rule_of_no_type_is_refused():
 def test_bundled_rules_round_trip_through_data():
     """Every rule written out (with its type: tags) and read back is the same rule: the data is
     the rule, nothing is lost on the way (custom compute functions aside, which are code)."""
-    from spedrules.core.convert import converter
-    from spedrules.core.rules import EligibilityCategory, FormDefinition
+    from spedrules.core.model.convert import converter
+    from spedrules.core.model.rules import EligibilityCategory, FormDefinition
     from spedrules.plugin import IncidentRule
 
     checked = 0

@@ -20,8 +20,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
 from spedrules.core.errors import InputError
-from spedrules.core.store import Base, Store, SweepBusy
-from spedrules.core.sweep import dashboard, stored_evaluation, sweep
+from spedrules.core.store.database import Base, Store, SweepBusy
+from spedrules.core.store.sweep import dashboard, stored_evaluation, sweep
 from spedrules.core.synthetic import population
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -113,7 +113,7 @@ def test_sweeps_are_runs_independent_of_partitions(store, monkeypatch):
     (run,) = sweep(store, AS_OF)
     first = published(store)
     assert first and run.status == "completed" and run.counts["students"] == 60
-    monkeypatch.setattr("spedrules.core.sweep.PARTITION_SIZE", 7)
+    monkeypatch.setattr("spedrules.core.store.sweep.PARTITION_SIZE", 7)
     (again,) = sweep(store, AS_OF, workers=2, full=True)
     assert again.run > run.run and published(store) == first
     assert again.counts["evaluated"] == 60
@@ -150,7 +150,7 @@ def test_a_reimport_without_the_incident_keeps_it_and_a_change_is_a_new_version(
 
 
 def test_events_csv_with_ids_and_a_changed_fact(store, tmp_path):
-    from spedrules.core.imports import read_events
+    from spedrules.core.store.imports import read_events
 
     store.add_cases("mesa-verde", [{"student": {"id": "C-1"}}], who="test")
     csv = tmp_path / "events.csv"
@@ -215,7 +215,7 @@ def test_audit_verify_names_the_first_row_edited_outside_spedrules(store):
 
 
 def test_a_failing_student_is_recorded_and_the_others_are_swept(store, monkeypatch):
-    import spedrules.core.sweep as sweep_module
+    import spedrules.core.store.sweep as sweep_module
 
     store.add_cases("mesa-verde", cases(), who="test")
     real = sweep_module.evaluate
@@ -364,7 +364,7 @@ def test_cli_end_to_end_and_ics_export(tmp_path, run_cli):
 
 
 def test_a_run_with_errors_exits_3_and_a_busy_district_4(tmp_path, run_cli, monkeypatch):
-    import spedrules.core.sweep as sweep_module
+    import spedrules.core.store.sweep as sweep_module
 
     db = str(tmp_path / "x.sqlite")
     run_cli("district", "add", EXAMPLES / "mesa-verde.toml", "--db", db)
@@ -424,8 +424,8 @@ def test_csv_imports_all_or_nothing_skip_bad_and_idempotent(tmp_path, run_cli):
 
 def test_a_district_with_an_ics_calendar_is_stored_complete(tmp_path):
     from spedrules.core.calendar import SchoolCalendar
-    from spedrules.core.ics import write_ics
-    from spedrules.core.sweep import district_from_store
+    from spedrules.core.store.ics import write_ics
+    from spedrules.core.store.sweep import district_from_store
 
     calendar = SchoolCalendar.load(EXAMPLES / "mesa-verde-2026-27.yaml")
     write_ics(calendar, tmp_path / "mv.ics")

@@ -13,10 +13,10 @@ import pytest
 
 import spedrules
 from spedrules.cli.demo import DISTRICTS, district_population
-from spedrules.core.case import case_from_dict
-from spedrules.core.programs import evaluate_programs
+from spedrules.core.engine.programs import evaluate_programs
+from spedrules.core.model.case import case_from_dict
+from spedrules.core.model.vocabulary import is_namespaced
 from spedrules.core.synthetic import DISABILITY_COUNTS, FollowUp, population
-from spedrules.core.vocabulary import is_namespaced
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 AS_OF = date(2027, 1, 15)

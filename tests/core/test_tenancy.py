@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from spedrules.core.store import Store
-from spedrules.core.sweep import dashboard, stored_evaluation
+from spedrules.core.store.database import Store
+from spedrules.core.store.sweep import dashboard, stored_evaluation
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 POSTGRES = os.environ.get("SPEDRULES_TEST_POSTGRES_URL")

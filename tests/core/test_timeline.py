@@ -10,10 +10,10 @@ from types import SimpleNamespace
 import pytest
 
 import spedrules
-from spedrules.core.config import DistrictConfig
+from spedrules.core.engine.plugins import Registry
 from spedrules.core.hookspecs import hookimpl
-from spedrules.core.plugins import Registry
-from spedrules.core.rules import (
+from spedrules.core.model.config import DistrictConfig
+from spedrules.core.model.rules import (
     Condition,
     EventMatch,
     JurisdictionInfo,

@@ -11,9 +11,9 @@ import icalendar
 import pytest
 
 from spedrules.core.errors import InputError
-from spedrules.core.store import Store
-from spedrules.core.sweep import sweep
-from spedrules.core.worklist import worklist
+from spedrules.core.store.database import Store
+from spedrules.core.store.sweep import sweep
+from spedrules.core.store.worklist import worklist
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -177,8 +177,8 @@ def test_a_due_date_that_moves_raises_the_sequence(store, run_cli, tmp_path):
 
 
 def test_a_due_date_on_a_closed_day_says_so(store):
-    from spedrules.core.export import closed_note
-    from spedrules.core.sweep import district_from_store
+    from spedrules.core.store.export import closed_note
+    from spedrules.core.store.sweep import district_from_store
 
     calendar = district_from_store(store.url, "mesa-verde").calendar
     assert "Winter Break" in closed_note(calendar, date(2026, 12, 23))

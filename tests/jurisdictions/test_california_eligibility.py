@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from spedrules.core.eligibility import determine
+from spedrules.core.engine.eligibility import determine
 from spedrules.core.model import Student
 from spedrules.jurisdictions.california.eligibility import eligibility_categories
 

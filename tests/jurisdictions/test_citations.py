@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from spedrules.core.layering import resolve, resolve_options
-from spedrules.core.plugins import HookContext, Registry
-from spedrules.core.rules import EligibilityCategory, FormDefinition
+from spedrules.core.engine.layering import resolve, resolve_options
+from spedrules.core.engine.plugins import HookContext, Registry
+from spedrules.core.model.rules import EligibilityCategory, FormDefinition
 
 DEVELOPER_ONLY = re.compile(r"\bL\d{1,5}\b|seed|shared/seeds|\.txt\b")
 

@@ -342,7 +342,7 @@ def test_2010_report_contents_are_the_2010_list(fl):
 
 
 def test_exceptionality_codes_map_to_idea():
-    from spedrules.core.vocabulary import DISABILITY_CODES
+    from spedrules.core.model.vocabulary import DISABILITY_CODES
     from spedrules.jurisdictions.florida.codes import EXCEPTIONALITIES, IDEA_TO_FLORIDA, to_idea
 
     assert to_idea("EBD") == "ED" and to_idea("ASD") == "AUT" and to_idea("InD") == "ID"

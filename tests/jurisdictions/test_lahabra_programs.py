@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 import spedrules.core.api as api
-from spedrules.core.store import Store
-from spedrules.core.sweep import dashboard, sweep
+from spedrules.core.store.database import Store
+from spedrules.core.store.sweep import dashboard, sweep
 
 
 def roster(tmp_path, walnut: int, vista: int = 0, events=()):

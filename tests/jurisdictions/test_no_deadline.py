@@ -12,7 +12,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 LOCAL = """
 from spedrules import hookimpl
-from spedrules.core.rules import EventMatch, JurisdictionInfo, Period, TimelineRule, Trigger
+from spedrules.core.model.rules import EventMatch, JurisdictionInfo, Period, TimelineRule, Trigger
 
 @hookimpl
 def spedrules_jurisdiction():

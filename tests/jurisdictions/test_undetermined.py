@@ -13,9 +13,9 @@ from click.testing import CliRunner
 import spedrules
 from spedrules.cli.main import cli
 from spedrules.cli.render import evaluation_table
+from spedrules.core.engine.timeline import _beside_legal
 from spedrules.core.model import Obligation
-from spedrules.core.rules import EventMatch, Period, TimelineRule, Trigger
-from spedrules.core.timeline import _beside_legal
+from spedrules.core.model.rules import EventMatch, Period, TimelineRule, Trigger
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 MESA = EXAMPLES / "mesa-verde.toml"  # us-idea + california + lahabra; calendar 2026-27 only

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import spedrules
-from spedrules.core.lawtests import (
+from spedrules.core.engine.lawtests import (
     Mutation,
     Runner,
     find_files,
@@ -18,9 +18,9 @@ from spedrules.core.lawtests import (
     load_file,
     ruleset_mutations,
 )
-from spedrules.core.layering import resolve_options
-from spedrules.core.plugins import HookContext, Registry
-from spedrules.core.rules import RULE_HOOKS
+from spedrules.core.engine.layering import resolve_options
+from spedrules.core.engine.plugins import HookContext, Registry
+from spedrules.core.model.rules import RULE_HOOKS
 
 PACKAGE = Path(spedrules.__file__).resolve().parent
 CASE_DIRS = sorted(

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from spedrules.core.store import Store
-from spedrules.core.sweep import sweep
+from spedrules.core.store.database import Store
+from spedrules.core.store.sweep import sweep
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 AS_OF = date(2027, 3, 1)

@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from spedrules.cli.main import cli
-from spedrules.core import edfi
-from spedrules.core.config import config_from_dict
 from spedrules.core.errors import ConfigError, InputError
+from spedrules.core.model.config import config_from_dict
+from spedrules.core.store import edfi
 
 HERE = Path(__file__).parent
 
@@ -180,7 +180,7 @@ def test_an_unmapped_value_is_an_error_naming_it(district_store, tmp_path):
         ],
         who="t",
     )
-    from spedrules.core.sweep import sweep
+    from spedrules.core.store.sweep import sweep
 
     sweep(district_store, date(2027, 3, 1))
     with pytest.raises(InputError, match=r"student P11: disability.*DD"):
@@ -231,7 +231,7 @@ def test_cli_writes_three_files_and_lists_what_is_not_held(district_store, tmp_p
 
 
 def test_a_district_without_edfi_identities_is_told_which_one(tmp_path):
-    from spedrules.core.store import Store
+    from spedrules.core.store.database import Store
 
     examples = Path(__file__).resolve().parents[2] / "examples"
     store = Store(str(tmp_path / "g.sqlite"))
@@ -241,7 +241,7 @@ def test_a_district_without_edfi_identities_is_told_which_one(tmp_path):
     args = ["export", "edfi", "--district", "gulf-shore", "--out", str(tmp_path / "o")]
     unswept = runner.invoke(cli, [*args, "--db", store.url])
     assert unswept.exit_code == 2 and "completed sweep" in unswept.output
-    from spedrules.core.sweep import sweep
+    from spedrules.core.store.sweep import sweep
 
     sweep(store, date(2027, 1, 15))
     res = runner.invoke(cli, [*args, "--db", store.url])

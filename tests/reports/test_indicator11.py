@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from spedrules.cli.main import cli
 from spedrules.core.errors import InputError
-from spedrules.core.indicator11 import chart, explain, indicator11, reporting_period
+from spedrules.core.store.indicator11 import chart, explain, indicator11, reporting_period
 
 
 def test_counts_percent_and_the_children_not_in_b(district_store):
@@ -111,8 +111,8 @@ def test_californias_tolled_timeline_and_a_state_exemption_apart(tmp_path):
     counting a vacation of more than five school days (EC 56043(f)(1), 56344(a))."""
     from pathlib import Path
 
-    from spedrules.core.store import Store
-    from spedrules.core.sweep import sweep
+    from spedrules.core.store.database import Store
+    from spedrules.core.store.sweep import sweep
 
     examples = Path(__file__).resolve().parents[2] / "examples"
     store = Store(str(tmp_path / "ca.sqlite"))

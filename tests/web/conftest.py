@@ -15,8 +15,8 @@ pytest.importorskip("litestar", reason="the web extra (litestar) is not installe
 
 from litestar.testing import TestClient  # noqa: E402
 
-from spedrules.core.store import Store  # noqa: E402
-from spedrules.core.sweep import sweep  # noqa: E402
+from spedrules.core.store.database import Store  # noqa: E402
+from spedrules.core.store.sweep import sweep  # noqa: E402
 from spedrules.core.synthetic import population  # noqa: E402
 from spedrules.core.web import create_app  # noqa: E402
 from spedrules.core.web.tokens import create_token  # noqa: E402
@@ -58,7 +58,7 @@ def web_store(request, tmp_path_factory) -> dict:
             pytest.skip("SPEDRULES_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)")
         from sqlalchemy import create_engine, text
 
-        from spedrules.core.store import Base
+        from spedrules.core.store.database import Base
 
         with create_engine(url).begin() as connection:  # a clean database for the session
             Base.metadata.drop_all(connection)

@@ -8,7 +8,7 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from spedrules.core.store import Store
+from spedrules.core.store.database import Store
 from spedrules.core.web.tokens import api_tokens, create_token
 from tests.web.conftest import case_json
 

@@ -28,8 +28,8 @@ EXAMPLES_PER_OPERATION = 20
 @pytest.fixture
 def fuzz_app(tmp_path):
     """A store of its own (the fuzzer imports cases), with one swept district."""
-    from spedrules.core.store import Store
-    from spedrules.core.sweep import sweep
+    from spedrules.core.store.database import Store
+    from spedrules.core.store.sweep import sweep
     from spedrules.core.synthetic import population
     from spedrules.core.web import create_app
     from spedrules.core.web.tokens import create_token

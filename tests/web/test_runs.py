@@ -7,8 +7,8 @@ from datetime import date
 
 from litestar.testing import TestClient
 
-from spedrules.core.store import Store
-from spedrules.core.sweep import sweep
+from spedrules.core.store.database import Store
+from spedrules.core.store.sweep import sweep
 from spedrules.core.synthetic import population
 from spedrules.core.web import create_app
 from spedrules.core.web.tokens import create_token
@@ -16,7 +16,7 @@ from tests.web.conftest import EXAMPLES
 
 
 def test_run_errors_and_the_run_shown_are_the_latest_completed_runs(tmp_path, monkeypatch):
-    import spedrules.core.sweep as sweep_module
+    import spedrules.core.store.sweep as sweep_module
 
     url = f"sqlite:///{tmp_path / 'r.sqlite'}"
     store = Store(url)

@@ -1,0 +1,180 @@
+"""Incident rules: the notices, reports and prohibitions a restraint or seclusion triggers.
+
+Deadlines are counted with the same units and explained the same way as timeline rules (the
+incident's moment is day 0); prohibitions and missing report contents become violations naming
+the incident, the rule and its citation.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from attrs import evolve
+
+from spedrules.core.calendar.counting import day_name
+from spedrules.core.engine.duties import no_deadline
+from spedrules.core.engine.layering import RuleSet
+from spedrules.core.engine.timeline import Context, Occurrence, as_timeline, obligation
+from spedrules.core.model import Event, EventRef, Incident, Obligation, Student, Violation
+from spedrules.core.model.rules import (
+    IncidentDuty,
+    IncidentProhibition,
+    IncidentRule,
+    ReportContents,
+    Trigger,
+)
+
+
+def evaluate_incidents(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation], list[Violation]]:
+    obligations: list[Obligation] = []
+    violations: list[Violation] = []
+    if not ctx.case.incidents:
+        return obligations, violations
+    events = list(ctx.known_events())
+    for incident in ctx.case.incidents:
+        if not ctx.reached(incident.started_at.date()):
+            continue
+        for entry in ruleset.of_type(IncidentRule):
+            rule = entry.version_on(incident.started_at.date())
+            if not isinstance(rule, IncidentRule) or not applies(rule, incident, ctx.case.student):
+                continue
+            if isinstance(rule, IncidentProhibition):
+                violations.extend(_prohibited(rule, incident))
+            elif isinstance(rule, ReportContents):
+                if _report_completed(incident, events):
+                    violations.extend(_missing(rule, incident, ctx.case.student))
+            elif isinstance(rule, IncidentDuty):
+                duty = _duty_of(entry, rule, incident, ctx, events)
+                if duty is not None:
+                    obligations.append(duty)
+    return obligations, violations
+
+
+def _duty_of(entry, rule: IncidentDuty, incident: Incident, ctx: Context, events):
+    if rule.unverified and (rule.period is not None or rule.met_by):
+        return _unverified(rule, incident)
+    if rule.period is not None:
+        return _duty(entry, rule, incident, ctx, events)
+    if rule.met_by:
+        return _standing_duty(rule, incident, events)
+    return None
+
+
+def value_of(incident: Incident, name: str) -> Any:
+    if name in incident.details:
+        return incident.details[name]
+    return getattr(incident, name, None)
+
+
+def applies(rule: IncidentRule, incident: Incident, student: Student) -> bool:
+    if incident.type not in rule.applies_to:
+        return False
+    if not all(getattr(student, k, None) in allowed for k, allowed in rule.student_when.items()):
+        return False
+    return all(value_of(incident, k) in allowed for k, allowed in rule.when.items())
+
+
+def _prohibited(rule: IncidentProhibition, incident: Incident) -> list[Violation]:
+    found = []
+    for name, forbidden in rule.prohibits.items():
+        value = value_of(incident, name)
+        values = value if isinstance(value, list | tuple) else [value]
+        for hit in [v for v in values if v in forbidden]:
+            found.append(
+                Violation.of(rule, incident.id, f"prohibited: {rule.title} ({name}: {hit})")
+            )
+    return found
+
+
+def _missing(rule: ReportContents, incident: Incident, student: Student) -> list[Violation]:
+    def value(name: str) -> Any:
+        if name.startswith("student."):
+            return getattr(student, name.removeprefix("student."), None)
+        return value_of(incident, name)
+
+    return [
+        Violation.of(rule, incident.id, f"the report lacks {label}")
+        for name, label in rule.required.items()
+        if value(name) in (None, "", [], (), {})
+    ]
+
+
+def _duty(entry, rule: IncidentDuty, incident: Incident, ctx: Context, events) -> Obligation:
+    moment: datetime = getattr(incident, rule.counted_from) or incident.started_at
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ctx.tz)
+    what = "release from" if rule.counted_from == "released_at" else "start of"
+    occ = Occurrence(
+        day=moment.date(),
+        at=moment,
+        ref=EventRef(incident.type, moment.date()),
+        event=None,
+        steps=(
+            f"{what} the {incident.type} {incident.id} at {day_name(moment.date())} "
+            f"{moment:%H:%M} (day 0)",
+        ),
+    )
+    linked = [e for e in events if _about(e, incident, moment)]
+    # the version's own dates, so that the explanation names the interval in force
+    timeline = evolve(
+        as_timeline(rule, Trigger()),
+        effective_from=rule.effective_from,
+        effective_to=rule.effective_to,
+    )
+    ob = obligation(entry, timeline, occ, ctx, linked)
+    return evolve(ob, subject=incident.id)
+
+
+def _standing_duty(rule: IncidentDuty, incident: Incident, events: list[Event]) -> Obligation:
+    """A duty with no deadline in the source: open until done, never overdue, said so."""
+    linked = [e for e in events if _about(e, incident, incident.started_at)]
+    return no_deadline(
+        rule,
+        steps=[f"{incident.type} {incident.id} on {day_name(incident.started_at.date())}"],
+        trigger=EventRef(incident.type, incident.started_at.date()),
+        done=next((e for e in linked if any(m.matches(e) for m in rule.met_by)), None),
+        attempts=[e for e in linked if rule.attempt and rule.attempt.matches(e)],
+        attempts_required=rule.attempts_required,
+        subject=incident.id,
+    )
+
+
+def _unverified(rule: IncidentDuty, incident: Incident) -> Obligation:
+    """A version known to be in force whose text was not verified: undetermined, never guessed."""
+    day = incident.started_at.date()
+    return Obligation.of(
+        rule,
+        status="undetermined",
+        due=None,
+        steps=[
+            f"{incident.type} {incident.id} on {day_name(day)}",
+            f"version in force on {day_name(day)}: {rule.interval()} ({rule.citation})",
+            f"warning: {rule.unverified}",
+            "status undetermined until the text of this version is verified",
+        ],
+        trigger=EventRef(incident.type, day),
+        subject=incident.id,
+    )
+
+
+def _report_completed(incident: Incident, events: list[Event]) -> bool:
+    """Report contents are checked once the report is recorded as completed: before that an empty
+    field is work to do (the report obligation shows it), not a violation."""
+    return any(
+        e.type == "incident_report_completed" and _about(e, incident, incident.started_at)
+        for e in events
+    )
+
+
+def about_incident(event: Event, incident: Incident) -> bool:
+    """Whether an event of the case belongs to this incident (see ``_about``)."""
+    return _about(event, incident, incident.started_at)
+
+
+def _about(event: Event, incident: Incident, moment: datetime) -> bool:
+    """An event belongs to an incident if it names it, or names none and comes after it."""
+    named = event.get("incident")
+    if named is not None:
+        return named == incident.id
+    return event.day >= incident.started_at.date()

@@ -1,0 +1,237 @@
+"""One cattrs converter for the whole model: YAML/JSON in, YAML/JSON out.
+
+Dates are ISO ``YYYY-MM-DD``; moments are ISO 8601 datetimes (naive ones are in the district's
+timezone). Events, incidents, meetings and attendees keep keys core does not know in ``details``
+and write them back flat, so a case file round-trips unchanged. Structuring errors become one
+:class:`~spedrules.core.errors.InputError` naming the file, the field path and what was expected.
+"""
+
+from __future__ import annotations
+
+import typing
+from datetime import date, datetime, time
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.errors import ForbiddenExtraKeysError, IterableValidationNote
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from spedrules.core.errors import InputError
+from spedrules.core.model import Attendee, Event, Incident, Meeting
+from spedrules.core.model.rules import Criterion, Text, TimelineRule
+
+
+class Expected(ValueError):
+    """Raised by structure hooks: carries what was expected and what came instead."""
+
+    def __init__(self, expected: str, got: Any):
+        self.expected = expected
+        self.got = got
+        super().__init__(f"expected {expected}, got {got!r}")
+
+
+def parse_date(value: Any, _: type = date) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise Expected("a date YYYY-MM-DD", value)
+
+
+def _datetime(value: Any, _: type) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise Expected("a date and time YYYY-MM-DDTHH:MM[:SS]", value)
+
+
+def parse_day_or_moment(value: Any, _: type = date) -> date | datetime | None:
+    """A date (``2026-12-01``) or a moment (``2026-12-01T14:30``) for the meeting's sent fields:
+    a rule that counts hours needs the moment; a date alone is still accepted."""
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise Expected("a date YYYY-MM-DD or a date and time YYYY-MM-DDTHH:MM", value)
+
+
+def _is_day_or_moment(tp: Any) -> bool:
+    return set(typing.get_args(tp)) == {date, datetime, type(None)}
+
+
+def parse_time(value: Any, _: type = time) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, int) and 0 <= value < 24 * 3600:  # YAML 1.1 reads 08:00 as sexagesimal
+        return time(value // 3600, value % 3600 // 60)
+    if isinstance(value, str):
+        try:
+            return time.fromisoformat(value)
+        except ValueError:
+            pass
+    raise Expected("a time HH:MM", value)
+
+
+def _str(value: Any, _: type) -> str:
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return str(value)
+    raise Expected("a text value", value)
+
+
+def _bool(value: Any, _: type) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise Expected("true or false", value)
+
+
+def _int(value: Any, _: type) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise Expected("a whole number", value)
+
+
+def _text(value: Any, _: type) -> Text:
+    """A form's printed words: ``"Student"`` or ``{en: Student, es: Alumno}``."""
+    if isinstance(value, Text):
+        return value
+    if isinstance(value, str):
+        return Text(value)
+    if isinstance(value, dict) and isinstance(value.get("en"), str):
+        other = {k: v for k, v in value.items() if k != "en"}
+        if all(isinstance(k, str) and isinstance(v, str) for k, v in other.items()):
+            return Text(value["en"], other)
+    raise Expected("a text, or a mapping of language codes to texts with an 'en' entry", value)
+
+
+def _text_out(text: Text) -> str | dict[str, str]:
+    return {"en": text.en, **text.other} if text.other else text.en
+
+
+def make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True)
+    conv.register_structure_hook(date, parse_date)
+    conv.register_structure_hook(datetime, _datetime)
+    conv.register_structure_hook(time, parse_time)
+    conv.register_structure_hook_func(_is_day_or_moment, parse_day_or_moment)
+    conv.register_structure_hook(str, _str)
+    conv.register_structure_hook(bool, _bool)
+    conv.register_structure_hook(int, _int)
+    conv.register_unstructure_hook(date, date.isoformat)
+    conv.register_unstructure_hook(datetime, datetime.isoformat)
+    conv.register_unstructure_hook(time, lambda t: t.strftime("%H:%M"))
+    conv.register_structure_hook(Text, _text)
+    conv.register_unstructure_hook(Text, _text_out)
+    for cls in (Event, Incident, Meeting, Attendee):
+        _keep_extra_in_details(conv, cls)
+    conv.register_structure_hook_func(_is_sequence_tuple, _sequence_hook(conv))
+    conv.register_unstructure_hook(
+        Criterion, make_dict_unstructure_fn(Criterion, conv, check=override(omit=True))
+    )
+    conv.register_unstructure_hook(
+        TimelineRule, make_dict_unstructure_fn(TimelineRule, conv, compute=override(omit=True))
+    )
+    return conv
+
+
+def _is_sequence_tuple(tp: Any) -> bool:
+    return typing.get_origin(tp) is tuple and typing.get_args(tp)[-1:] == (Ellipsis,)
+
+
+def _sequence_hook(conv: cattrs.Converter):
+    """``tuple[X, ...]`` from a list; a string or mapping there is an error, not a list of chars."""
+
+    def structure(value: Any, tp: Any) -> tuple:
+        if not isinstance(value, list | tuple):
+            raise Expected("a list", value)
+        list_type = list[typing.get_args(tp)[0]]  # type: ignore[valid-type]
+        return tuple(conv.get_structure_hook(list_type)(value, list_type))
+
+    return structure
+
+
+def _as_is(value: Any, _: type) -> Any:
+    return value
+
+
+def _keep_extra_in_details(conv: cattrs.Converter, cls: type) -> None:
+    """Unknown keys of ``cls`` go to ``details`` in, back to the top on the way out."""
+    names = {a.name for a in attrs.fields(cls)} - {"details"}
+    base = make_dict_structure_fn(cls, conv, details=override(struct_hook=_as_is))
+    base_out = make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True)
+
+    def structure(value: Any, _: type) -> Any:
+        if not isinstance(value, dict):
+            raise Expected(f"a mapping of {cls.__name__.lower()} fields", value)
+        known = {k: v for k, v in value.items() if k in names}
+        if len(known) < len(value):  # one pass for the common case of no extra keys
+            known["details"] = {k: v for k, v in value.items() if k not in names}
+        return base(known, cls)
+
+    def unstructure(obj: Any) -> dict[str, Any]:
+        out = base_out(obj)
+        out.pop("details", None)
+        out.update(obj.details)
+        return out
+
+    conv.register_structure_hook(cls, structure)
+    conv.register_unstructure_hook(cls, unstructure)
+
+
+converter = make_converter()
+
+
+def structure_at(data: Any, cls: type, file: str | None, path: str = "") -> Any:
+    """Structure ``data`` as ``cls``; any failure is an InputError naming file and field path."""
+    try:
+        return converter.structure(data, cls)
+    except Exception as exc:  # cattrs raises exception groups; find the first leaf
+        inner, leaf = _first_leaf(exc, "")
+        field = _join(path, inner)
+        if isinstance(leaf, Expected):
+            raise InputError(file, field, leaf.expected, leaf.got) from None
+        if isinstance(leaf, ForbiddenExtraKeysError):
+            allowed = ", ".join(sorted(a.name for a in attrs.fields(leaf.cl)))
+            raise InputError(
+                file, field, f"only the fields {allowed}", ", ".join(sorted(leaf.extra_fields))
+            ) from None
+        if isinstance(leaf, KeyError):
+            raise InputError(file, _join(field, str(leaf.args[0])), "a value (required)") from None
+        raise InputError(file, field, f"a valid {cls.__name__}", str(leaf)) from None
+
+
+def _first_leaf(exc: BaseException, path: str) -> tuple[str, BaseException]:
+    if isinstance(exc, BaseExceptionGroup) and hasattr(exc, "group_exceptions"):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            if isinstance(note, IterableValidationNote):
+                step = f"[{note.index}]"
+            else:
+                step = f".{note.name}"
+                if isinstance(sub, KeyError):  # a required field is missing
+                    return path, KeyError(note.name)
+            return _first_leaf(sub, _join(path, step))
+        for sub in without:
+            return _first_leaf(sub, path)
+    if isinstance(exc, BaseExceptionGroup):
+        return _first_leaf(exc.exceptions[0], path)
+    return path, exc
+
+
+def _join(path: str, step: str) -> str:
+    if not step:
+        return path
+    if step.startswith("["):
+        return path + step
+    step = step.lstrip(".")
+    return f"{path}.{step}" if path else step
