@@ -404,9 +404,6 @@ def programs(config: str, source: str, as_of: str | None, fmt: str) -> None:
         click.echo(render.program_duties(found))
 
 
-lawtests = _Lazy("spedrules.core.engine.lawtests")
-
-
 @cli.command("test")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
@@ -418,7 +415,7 @@ def law_test(paths: tuple[str, ...], plugins: tuple[str, ...], verbose: bool) ->
 
     Exit 0 when every case passes, 1 when one fails (each failure names the file, line, case and
     rule with expected against got), 2 on a bad file. Format: docs/law-tests.md."""
-    report = lawtests.Report.of(paths, plugins)
+    report = api.law_tests(paths, plugins)
     for line in report.lines(verbose):
         click.echo(line)
     if report.failed:
@@ -436,9 +433,17 @@ def law_test(paths: tuple[str, ...], plugins: tuple[str, ...], verbose: bool) ->
     type=click.Path(file_okay=False),
     help="Where to write the package folder.",
 )
-def new_plugin(name: str, parent: str, folder: str) -> None:
-    """Write a ready-to-edit plugin package (entry point, one rule, a passing test)."""
-    target = api.new_plugin(name, parent, folder)
+@click.option(
+    "--level",
+    default="local",
+    show_default=True,
+    type=click.Choice(["state", "region", "district", "local"]),
+    help="The plugin's layer: its rules' default layer (statutory for a state, regional, local).",
+)
+def new_plugin(name: str, parent: str, folder: str, level: str) -> None:
+    """Write a ready-to-edit plugin package (entry point, one YAML rule, one YAML law case,
+    a passing test)."""
+    target = api.new_plugin(name, parent, folder, level)
     click.echo(f"wrote {target}: cd {target} && pip install -e '.[test]' && pytest")
 
 

@@ -12,6 +12,7 @@ District; ``case`` arguments accept a path to a case file, a mapping or a Case.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -589,8 +590,16 @@ def write_form(filled, out: str | Path) -> None:
         write_output(out, json.dumps(filled.to_dict(), indent=2, ensure_ascii=False) + "\n")
 
 
-def new_plugin(name: str, parent: str, folder: str | Path = ".") -> Path:
-    """Write a ready-to-edit plugin package (entry point, one rule, a passing test)."""
+def new_plugin(name: str, parent: str, folder: str | Path = ".", level: str = "local") -> Path:
+    """Write a ready-to-edit plugin package (entry point, one rule, one law case, a test)."""
     from spedrules.core.scaffold import new_plugin as scaffold
 
-    return scaffold(name, parent, folder)
+    return scaffold(name, parent, folder, level=level)
+
+
+def law_tests(paths: Iterable[str | Path] = (), plugins: Iterable[str] = ()):
+    """Run law tests (docs/law-tests.md): the YAML cases of ``paths`` (files or folders) and
+    those the installed ``plugins`` ship; the report names every failing case and rule."""
+    from spedrules.core.engine.lawtests import Report
+
+    return Report.of(paths, plugins)

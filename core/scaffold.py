@@ -1,9 +1,10 @@
 """``spedrules new-plugin``: a ready-to-edit plugin package that passes its own tests.
 
 The package has one hook module answering from its rule files (rules/*.yaml: the plugin and one
-example rule), the entry-point line that registers it, and a test that evaluates a case in the
-YAML format against a district whose stack ends with the new plugin, so a developer starts from
-something that works and changes it.
+example rule), one law case (cases/*.yaml: a case, a calendar, the due date worked out by hand,
+docs/law-tests.md), the entry-point line that registers it, and a test that runs the law case
+and evaluates a case file against a district whose stack ends with the new plugin, so a
+developer starts from something that works and changes it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from spedrules.core.engine.plugins import Registry
 from spedrules.core.errors import InputError
+from spedrules.core.model.vocabulary import PLUGIN_LEVELS
 
 PYPROJECT = """\
 [build-system]
@@ -36,7 +38,7 @@ test = ["pytest"]
 packages = ["{module}"]
 
 [tool.setuptools.package-data]
-{module} = ["rules/*.yaml"]
+{module} = ["rules/*.yaml", "cases/*.yaml"]
 """
 
 MODULE = '''\
@@ -79,6 +81,28 @@ timeline_rules:
       - period: {{amount: 5, unit: calendar_days}}
 """
 
+CASES_YAML = """\
+# Law tests of {name} (spedrules' docs/law-tests.md): run with `spedrules test {module}/cases`.
+# Dates worked out by hand from the source, never copied from the engine's output.
+
+- name: IEP summary within 5 calendar days of the meeting (Our negotiated practices, section 1)
+  stack: {stack}
+  calendar:
+    name: Example USD
+    timezone: America/Los_Angeles
+    school_day: {{start: "08:00", end: "15:00"}}
+    years:
+      - {{name: 2026-27, first_day: 2026-08-19, last_day: 2027-06-10, closures: []}}
+  as_of: 2026-10-08
+  case:
+    student: {{id: S-1, birth_date: 2016-04-02}}
+    events:
+      - {{type: iep_meeting_held, date: 2026-10-07, meeting_type: annual}}
+  expect:
+    # meeting Wed 2026-10-07 (day 0) + 5 calendar days = Mon 2026-10-12; not sent by 10-08: open
+    {ns}.iep_summary: {{due: 2026-10-12, status: open}}
+"""
+
 TEST = '''\
 """The example rule, evaluated on a case in the YAML format of spedrules' docs/file-formats.md."""
 
@@ -115,6 +139,11 @@ def test_plugin_is_sound():
     assert spedrules.check_plugins() == []
 
 
+def test_the_law_cases_pass():
+    report = spedrules.law_tests(plugins=["{name}"])
+    assert report.results and not report.failed, "\\n".join(report.lines())
+
+
 def test_iep_summary_due_five_days_after_the_meeting(tmp_path):
     (tmp_path / "calendar.yaml").write_text(CALENDAR)
     (tmp_path / "district.toml").write_text(CONFIG)
@@ -134,13 +163,21 @@ README = """\
     pip install -e '.[test]' && pytest
 
 Edit `{module}/rules/*.yaml`: every rule needs a stable id, a kind, a citation, a trigger and,
-in its dated `versions`, a period. Then add `"{name}"` at the end of a district's `stack` and
-run `spedrules plugins check`.
+in its dated `versions`, a period. Give each rule a law case in `{module}/cases/*.yaml` with the
+due date worked out by hand (`spedrules test {module}/cases`). Then add `"{name}"` at the end of
+a district's `stack` and run `spedrules plugins check`.
 """
 
 
-def new_plugin(name: str, parent: str, folder: str | Path, registry: Registry | None = None):
-    """Write the package for plugin ``name`` (layered on ``parent``) into ``folder/NAME``."""
+def new_plugin(
+    name: str,
+    parent: str,
+    folder: str | Path,
+    registry: Registry | None = None,
+    level: str = "local",
+):
+    """Write the package for plugin ``name`` (layered on ``parent``, at ``level``) into
+    ``folder/NAME``. A plugin is never more general than its parent (a state on a district)."""
     if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", name):
         raise InputError(None, "NAME", "a lower-case id such as oakview-practices", name)
     registry = registry or Registry.discover()
@@ -149,6 +186,12 @@ def new_plugin(name: str, parent: str, folder: str | Path, registry: Registry | 
         raise InputError(None, "--parent", f"an installed plugin id ({known})", parent)
     if name in registry.plugins:
         raise InputError(None, "NAME", "an id no installed plugin uses", name)
+    above = registry.plugins[parent].level
+    allowed = PLUGIN_LEVELS[PLUGIN_LEVELS.index(above) :] if above in PLUGIN_LEVELS else ()
+    if level not in allowed:
+        raise InputError(
+            None, "--level", f"a level as specific as {parent}'s ({', '.join(allowed)})", level
+        )
     stack = [*registry.ancestry(parent), name]
     ns = name.replace("-", "_")
     module = f"spedrules_{ns}"
@@ -162,13 +205,14 @@ def new_plugin(name: str, parent: str, folder: str | Path, registry: Registry | 
         "ns": ns,
         "title": name.replace("-", " ").title(),
         "stack": str(stack).replace("'", '"'),
-        "level": "local",
+        "level": level,
     }
     files = {
         "pyproject.toml": PYPROJECT,
         f"{module}/__init__.py": MODULE,
         f"{module}/rules/plugin.yaml": PLUGIN_YAML,
         f"{module}/rules/timeline_rules.yaml": RULES_YAML,
+        f"{module}/cases/iep_summary.yaml": CASES_YAML,
         "tests/test_plugin.py": TEST,
         "README.md": README,
     }
