@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import spedrules
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-TEAM = [
-    {"name": "P", "role": "parent"},
-    {"name": "S", "role": "special_education_teacher"},
-    {"name": "A", "role": "lea_representative"},
-    {"name": "G", "role": "general_education_teacher"},
-]
+from .team import EXAMPLES, TEAM
+
 # a meeting on Thu 2026-11-19: the 10th of the month before is Sat 2026-10-10; two weeks
 # before is Thu 11-05; the agenda window is Sat 11-14 (5 days) to Mon 11-16 (3 days)
 MEETING = {

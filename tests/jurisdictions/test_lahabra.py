@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import spedrules
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-ATTENDEES = [
-    {"name": "P", "role": "parent"},
-    {"name": "S", "role": "special_education_teacher"},
-    {"name": "A", "role": "lea_representative"},
-    {"name": "G", "role": "general_education_teacher"},
-]
+from .team import EXAMPLES
+from .team import TEAM as ATTENDEES
 
 
 def violations(config: str, meeting: dict) -> list:

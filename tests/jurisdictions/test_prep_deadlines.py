@@ -13,15 +13,10 @@ import pytest
 import spedrules
 from spedrules.core.errors import InputError
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+from .team import EXAMPLES, TEAM
+
 DATA = Path(__file__).parent / "data"
 PST = timezone(timedelta(hours=-8))
-TEAM = [
-    {"name": "P", "role": "parent"},
-    {"name": "S", "role": "special_education_teacher"},
-    {"name": "A", "role": "lea_representative"},
-    {"name": "G", "role": "general_education_teacher"},
-]
 PREP = {"meeting_notice", "meeting_agenda", "draft_iep_to_parent"}
 
 
