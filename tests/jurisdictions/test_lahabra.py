@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import spedrules
+from tests.districts import mesa_with
 
 from .team import EXAMPLES
 from .team import TEAM as ATTENDEES
@@ -29,13 +30,7 @@ def meeting(**changes):
 
 
 def plain_california(tmp_path):
-    text = (EXAMPLES / "mesa-verde.toml").read_text().split("\n# Who acts")[0]  # no roles
-    text = text.replace(', "lahabra-best-practices"', "")
-    (tmp_path / "plain.toml").write_text(text)
-    (tmp_path / "mesa-verde-2026-27.yaml").write_text(
-        (EXAMPLES / "mesa-verde-2026-27.yaml").read_text()
-    )
-    return str(tmp_path / "plain.toml")
+    return str(mesa_with(tmp_path, "", "plain.toml", old=', "lahabra-best-practices"'))
 
 
 def test_late_and_long_meeting_flagged_twice_locally_not_under_the_law(tmp_path):
