@@ -345,24 +345,18 @@ def test_exceptionality_codes_map_to_idea():
 
 
 def test_acknowledgements_signed_or_two_attempts(fl):
+    def attempt(day: str):
+        return ("parent_contact_attempted", day, {"purpose": "report_acknowledgement"})
+
     incident = restraint("2026-10-14T09:00:00", "2026-10-14T09:05:00")
-    _, obs = run(
-        fl,
-        "2026-10-20",
-        incident,
-        ("parent_acknowledgement_received", "2026-10-15T08:00:00", {"of": "notice"}),
-        ("parent_contact_attempted", "2026-10-16T10:00:00", {"purpose": "report_acknowledgement"}),
-    )
+    signed = ("parent_acknowledgement_received", "2026-10-15T08:00:00", {"of": "notice"})
+    _, obs = run(fl, "2026-10-20", incident, signed, attempt("2026-10-16T10:00:00"))
     notice, report = obs["fl.rs.notice_acknowledgement"], obs["fl.rs.report_acknowledgement"]
     assert (notice.status, notice.due) == ("met", None)
     assert (report.status, report.due) == ("open", None)  # one attempt: two are needed
     assert "the source states no deadline" in report.explanation[1]
     _, obs = run(
-        fl,
-        "2026-10-22",
-        incident,
-        ("parent_contact_attempted", "2026-10-16T10:00:00", {"purpose": "report_acknowledgement"}),
-        ("parent_contact_attempted", "2026-10-21T10:00:00", {"purpose": "report_acknowledgement"}),
+        fl, "2026-10-22", incident, attempt("2026-10-16T10:00:00"), attempt("2026-10-21T10:00:00")
     )
     report = obs["fl.rs.report_acknowledgement"]
     assert report.status == "met" and "2 attempts documented" in report.explanation[-1]
