@@ -13,20 +13,19 @@ PAIRS = [
 ]
 
 
+def evaluate_json(run_console, examples, config, case):
+    """`spedrules evaluate` of an example case on 2027-01-15, its JSON read once it exits 0."""
+    proc = run_console(
+        "evaluate", "--config", examples / config, examples / case,
+        "--as-of", "2027-01-15", "--format", "json",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
 @pytest.mark.parametrize("config, case", PAIRS)
 def test_examples_follow_the_json_contract(run_console, examples, config, case):
-    proc = run_console(
-        "evaluate",
-        "--config",
-        examples / config,
-        examples / case,
-        "--as-of",
-        "2027-01-15",
-        "--format",
-        "json",
-    )
-    assert proc.returncode == 0, proc.stderr
-    data = json.loads(proc.stdout)
+    data = evaluate_json(run_console, examples, config, case)
     need = {"rule", "kind", "due", "status", "citation", "layer", "source", "explanation"}
     assert all(need <= set(o) and o["citation"] for o in data["obligations"])
     assert data["warnings"] == []
@@ -38,17 +37,8 @@ def test_initial_referral_under_california(run_console, examples):
     # Mesa Verde's winter break Fri Dec 18 - Mon Jan 4 holds 12 school days, so the clock stops
     # and recommences Tue 2027-01-05 (day 4); Jan 31 is day 30, Feb 28 day 58 (the Lincoln/
     # Presidents weekend, 2 school days, counts), Tue 2027-03-02 day 60.
-    proc = run_console(
-        "evaluate",
-        "--config",
-        examples / "mesa-verde.toml",
-        examples / "case-initial-referral.yaml",
-        "--as-of",
-        "2027-01-15",
-        "--format",
-        "json",
-    )
-    obs = {o["rule"]: o for o in json.loads(proc.stdout)["obligations"]}
+    data = evaluate_json(run_console, examples, "mesa-verde.toml", "case-initial-referral.yaml")
+    obs = {o["rule"]: o for o in data["obligations"]}
     ob = obs["ca.initial_evaluation"]
     assert (ob["due"], ob["status"], ob["source"]) == ("2027-03-02", "open", "california")
     assert "idea.initial_evaluation" not in obs
@@ -62,17 +52,7 @@ def test_initial_referral_under_california(run_console, examples):
 def test_annual_meeting_example(run_console, examples):
     # last annual IEP Wed 2025-12-03 -> next due Thu 2026-12-03; the meeting of 2026-12-02 is in
     # `meetings`, not yet recorded as held, so on 2027-01-15 the review is overdue by 43 days.
-    proc = run_console(
-        "evaluate",
-        "--config",
-        examples / "mesa-verde.toml",
-        examples / "case-annual-meeting.yaml",
-        "--as-of",
-        "2027-01-15",
-        "--format",
-        "json",
-    )
-    data = json.loads(proc.stdout)
+    data = evaluate_json(run_console, examples, "mesa-verde.toml", "case-annual-meeting.yaml")
     obs = {o["rule"]: o for o in data["obligations"]}
     ob = obs["ca.annual_review"]
     assert (ob["due"], ob["status"]) == ("2026-12-03", "overdue")

@@ -93,25 +93,26 @@ def test_bad_student(district, run_cli, student, field):
     assert f"bad.yaml: {field}:" in result.stderr
 
 
-def test_case_without_student(district, run_cli):
-    case = _write(district, "bad.yaml", "events: []\n")
+@pytest.mark.parametrize(
+    "name, text, expected",
+    [
+        ("bad.yaml", "events: []\n", ["bad.yaml: student: expected"]),
+        # invalid YAML names the line
+        ("bad.yaml", "student: {id: S-1\nevents: [\n", ["bad.yaml: line", "valid YAML"]),
+        # a JSON case is validated too
+        (
+            "bad.json",
+            '{"student": {"id": "S-1"}, "events": [{"type": 3}]}',
+            ["bad.json: events[0]"],
+        ),
+    ],
+    ids=["case_without_student", "invalid_yaml_names_the_line", "json_case_is_validated_too"],
+)
+def test_bad_case_file(district, run_cli, name, text, expected):
+    case = _write(district, name, text)
     result = run_cli("evaluate", "--config", district / "d.toml", case)
     assert result.exit_code == 2
-    assert "bad.yaml: student: expected" in result.stderr
-
-
-def test_invalid_yaml_names_the_line(district, run_cli):
-    case = _write(district, "bad.yaml", "student: {id: S-1\nevents: [\n")
-    result = run_cli("evaluate", "--config", district / "d.toml", case)
-    assert result.exit_code == 2
-    assert "bad.yaml: line" in result.stderr and "valid YAML" in result.stderr
-
-
-def test_json_case_is_validated_too(district, run_cli):
-    case = _write(district, "bad.json", '{"student": {"id": "S-1"}, "events": [{"type": 3}]}')
-    result = run_cli("evaluate", "--config", district / "d.toml", case)
-    assert result.exit_code == 2
-    assert "bad.json: events[0]" in result.stderr
+    assert all(e in result.stderr for e in expected), result.stderr
 
 
 def test_missing_case_file(district, run_cli):

@@ -89,26 +89,20 @@ def case(cid, disability, race, grade, method, position, start):
     }
 
 
+def restraint(run_cli, examples, year, source, *options):
+    """`spedrules report restraint` for Gulf Shore's config: the one call every test here makes."""
+    return run_cli(
+        "report", "restraint", "--config", examples / "gulf-shore.toml", "--year", year,
+        "--from", source, *options,
+    )  # fmt: skip
+
+
 def test_st_lucie_figures(tmp_path, run_cli, examples):
     source = fixture(tmp_path / "incidents.yaml")
-    result = run_cli(
-        "report",
-        "restraint",
-        "--config",
-        examples / "gulf-shore.toml",
-        "--year",
-        "2015-16",
-        "--from",
-        source,
-        "--goal",
-        "10",
-        "--next-goal",
-        "10",
-        "--format",
-        "json",
-        "--chart",
-        tmp_path / "chart.png",
-    )
+    result = restraint(
+        run_cli, examples, "2015-16", source, "--goal", "10", "--next-goal", "10",
+        "--format", "json", "--chart", tmp_path / "chart.png",
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     r = json.loads(result.stdout)
     assert (r["previous_incidents"], r["incidents"], r["change_percent"]) == (186, 164, -12)
@@ -132,18 +126,7 @@ def test_st_lucie_figures(tmp_path, run_cli, examples):
     assert shares["ethnicity"] == {"white": "48", "black": "46", "mixed": "6"}
     assert shares["grade_band"]["PK-3"] == "52"
     assert (tmp_path / "chart.png").read_bytes()[:4] == b"\x89PNG"
-    table = run_cli(
-        "report",
-        "restraint",
-        "--config",
-        examples / "gulf-shore.toml",
-        "--year",
-        "2015-16",
-        "--from",
-        source,
-        "--goal",
-        "10",
-    ).stdout
+    table = restraint(run_cli, examples, "2015-16", source, "--goal", "10").stdout
     assert "Change: 12% decrease" in table and "met, exceeded by 2 point(s)" in table
     # the type table names positions as those of a physical restraint (103 of 164 standing)
     assert "Physical, standing position           103" in table and "Mechanical " in table
@@ -151,28 +134,10 @@ def test_st_lucie_figures(tmp_path, run_cli, examples):
 
 def test_bad_report_input(tmp_path, run_cli, examples):
     (tmp_path / "bad.yaml").write_text("cases:\n  - {student: {id: X}, incidents: [{id: I}]}\n")
-    result = run_cli(
-        "report",
-        "restraint",
-        "--config",
-        examples / "gulf-shore.toml",
-        "--year",
-        "2015-16",
-        "--from",
-        tmp_path / "bad.yaml",
-    )
+    result = restraint(run_cli, examples, "2015-16", tmp_path / "bad.yaml")
     assert result.exit_code == 2
     assert "bad.yaml: cases[0].incidents[0].type: expected a value" in result.stderr
-    result = run_cli(
-        "report",
-        "restraint",
-        "--config",
-        examples / "gulf-shore.toml",
-        "--year",
-        "2015",
-        "--from",
-        tmp_path / "bad.yaml",
-    )
+    result = restraint(run_cli, examples, "2015", tmp_path / "bad.yaml")
     assert result.exit_code == 2 and "--year: expected a school year" in result.stderr
 
 
@@ -241,8 +206,5 @@ def test_a_year_without_incidents_is_an_empty_chart_that_says_so(tmp_path, examp
     fig.savefig(ARTIFACTS / "restraint-2013-14-no-base.png")
     plt.close(fig)
     out = tmp_path / "empty.svg"
-    result = run_cli(
-        "report", "restraint", "--config", examples / "gulf-shore.toml", "--year", "2016-17",
-        "--from", tmp_path / "i.yaml", "--chart", out,
-    )  # fmt: skip
+    result = restraint(run_cli, examples, "2016-17", tmp_path / "i.yaml", "--chart", out)
     assert result.exit_code == 0 and out.read_text().lstrip().startswith("<?xml")

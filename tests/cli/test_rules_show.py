@@ -4,13 +4,13 @@ stack, with the file and line it is written in (docs/writing-a-plugin.md)."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 import spedrules
 from spedrules.core.errors import InputError
+from tests.districts import LOCAL_STACK, mesa_with
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -52,16 +52,10 @@ def spedrules_timeline_rules():
 def district(tmp_path) -> Path:
     """Mesa Verde with a local add-on that tightens the federal records rule (which California
     replaces: the tightening follows the replacement)."""
-    shutil.copy(EXAMPLES / "mesa-verde-2026-27.yaml", tmp_path)
     (tmp_path / "our_practices.py").write_text(ADDON)
-    config = (
-        (EXAMPLES / "mesa-verde.toml")
-        .read_text()
-        .split("\n# Who acts")[0]
-        .replace('"lahabra-best-practices"]', '"mesa-local"]\nlocal_plugins = ["our_practices.py"]')
-    )
-    (tmp_path / "d.toml").write_text(config + '\n[responsible]\nrecords_access = "Registrar"\n')
-    return tmp_path / "d.toml"
+    config = mesa_with(tmp_path, LOCAL_STACK, "d.toml")
+    config.write_text(config.read_text() + '\n[responsible]\nrecords_access = "Registrar"\n')
+    return config
 
 
 def _line(defined_at: str) -> str:

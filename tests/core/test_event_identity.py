@@ -36,6 +36,10 @@ def annual(result, triggered="2025-10-06"):
     return ob
 
 
+def student_case(*events: dict) -> dict:
+    return {"student": STUDENT, "events": list(events)}
+
+
 def write(tmp_path, events) -> Path:
     path = tmp_path / "case.yaml"
     path.write_text(yaml.safe_dump({"student": STUDENT, "events": events}, sort_keys=False))
@@ -61,13 +65,10 @@ def test_two_different_meetings_on_one_day_are_one_trigger_and_do_not_review_eac
     # an initial and an annual IEP meeting both Mon 2025-10-06 (different facts: both kept):
     # one occurrence of the trigger, due Tue 2026-10-06; the annual one held that same day is
     # not a review of the other, so as of 2026-11-01 the review is overdue by 26 days
-    case = {
-        "student": STUDENT,
-        "events": [
-            {"type": "iep_meeting_held", "date": "2025-10-06", "meeting_type": "initial"},
-            {"type": "iep_meeting_held", "date": "2025-10-06", "meeting_type": "annual"},
-        ],
-    }
+    case = student_case(
+        {"type": "iep_meeting_held", "date": "2025-10-06", "meeting_type": "initial"},
+        {"type": "iep_meeting_held", "date": "2025-10-06", "meeting_type": "annual"},
+    )
     result = spedrules.evaluate(district, case, "2026-11-01")
     assert not result.warnings
     ob = annual(result)
@@ -88,26 +89,20 @@ def test_two_different_meetings_on_one_day_are_one_trigger_and_do_not_review_eac
 def test_an_event_of_another_type_may_meet_on_the_trigger_day(district):
     # eligible Mon 2026-10-26 and the IEP meeting held that same day: the initial IEP meeting
     # (34 CFR 300.323(c)(1), 30 days) is met on day 0
-    case = {
-        "student": STUDENT,
-        "events": [
-            {"type": "eligibility_determined", "date": "2026-10-26", "eligible": True},
-            {"type": "iep_meeting_held", "date": "2026-10-26", "meeting_type": "initial"},
-        ],
-    }
+    case = student_case(
+        {"type": "eligibility_determined", "date": "2026-10-26", "eligible": True},
+        {"type": "iep_meeting_held", "date": "2026-10-26", "meeting_type": "initial"},
+    )
     result = spedrules.evaluate(district, case, "2026-11-01")
     (ob,) = [o for o in result.obligations if o.rule == "idea.initial_iep_meeting"]
     assert (ob.due.isoformat(), ob.status) == ("2026-11-25", "met")
 
 
 def test_one_id_for_two_different_facts_is_an_error_naming_both(district):
-    case = {
-        "student": STUDENT,
-        "events": [
-            {"id": "E-7", "type": "referral_received", "date": "2026-10-01"},
-            {"id": "E-7", "type": "referral_received", "date": "2026-10-02"},
-        ],
-    }
+    case = student_case(
+        {"id": "E-7", "type": "referral_received", "date": "2026-10-01"},
+        {"id": "E-7", "type": "referral_received", "date": "2026-10-02"},
+    )
     with pytest.raises(
         InputError,
         match=r"events\[1\].id: expected an id not used by another "
@@ -186,7 +181,7 @@ def test_a_review_is_met_only_by_a_meeting_on_a_later_day(district, days, copies
         }
         for d, t in zip(days, types, strict=False)
     ]
-    case = {"student": STUDENT, "events": [m for m in meetings for _ in range(copies)]}
+    case = student_case(*(m for m in meetings for _ in range(copies)))
     result = spedrules.evaluate(district, case, "2027-06-01")
     for ob in (o for o in result.obligations if o.rule == "idea.annual_review"):
         later = sorted(

@@ -18,6 +18,7 @@ from spedrules.core.forms.data import form_data
 from spedrules.core.model import Case, Contact, Event, Incident, Meeting, Obligation, Student
 from spedrules.core.model.convert import structure_at
 from spedrules.core.model.rules import FormDefinition, Text
+from tests.factories import obligation
 
 FORM = {
     "id": "xx.form.notice",
@@ -137,17 +138,7 @@ def test_fill_reads_the_case_and_reports_what_is_missing():
 
 
 def test_the_first_alternative_with_a_value_wins():
-    ob = Obligation(
-        rule="xx.rule.one",
-        kind="k",
-        title="t",
-        due=date(2026, 12, 1),
-        status="open",
-        citation="c",
-        layer="statutory",
-        source="xx",
-        explanation=(),
-    )
+    ob = obligation("xx.rule.one", due=date(2026, 12, 1))
     filled = fill(form(), data(case(), obligations=[ob]))
     assert filled.values["due"] == date(2026, 12, 1)
 
@@ -332,16 +323,12 @@ def _form_file(code: str) -> FormDefinition:
 def _annual(trigger: date, due: date) -> Obligation:
     from spedrules.core.model import EventRef
 
-    return Obligation(
-        rule="ca.annual_review",
+    return obligation(
+        "ca.annual_review",
         kind="annual_iep_review",
-        title="t",
         due=due,
-        status="open",
         citation="EC 56343(d)",
-        layer="statutory",
         source="california",
-        explanation=(),
         trigger=EventRef("iep_meeting_held", trigger),
     )
 

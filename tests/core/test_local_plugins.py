@@ -4,11 +4,11 @@ published plugin (DESIGN.md section 3)."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import spedrules
 from tests.core.test_store import db_url  # noqa: F401 (a fixture: SQLite and PostgreSQL)
+from tests.districts import LOCAL_STACK, mesa_with
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -32,16 +32,8 @@ def spedrules_timeline_rules():
 
 
 def district(tmp_path, days: int) -> Path:
-    shutil.copy(EXAMPLES / "mesa-verde-2026-27.yaml", tmp_path)
     (tmp_path / "our_practices.py").write_text(LOCAL.replace("{days}", str(days)))
-    config = (
-        (EXAMPLES / "mesa-verde.toml")
-        .read_text()
-        .split("\n# Who acts")[0]  # the example's [responsible] names La Habra's kinds
-        .replace('"lahabra-best-practices"]', '"mesa-local"]\nlocal_plugins = ["our_practices.py"]')
-    )
-    (tmp_path / "d.toml").write_text(config)
-    return tmp_path / "d.toml"
+    return mesa_with(tmp_path, LOCAL_STACK, "d.toml")
 
 
 def test_local_add_on_tightens_the_state_rule(tmp_path):

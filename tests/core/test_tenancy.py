@@ -4,7 +4,6 @@ event of one ever reaches the other (DESIGN.md section 8), on SQLite and Postgre
 from __future__ import annotations
 
 import json
-import os
 from datetime import date
 from pathlib import Path
 
@@ -12,9 +11,9 @@ import pytest
 
 from spedrules.core.store.database import Store
 from spedrules.core.store.sweep import dashboard, stored_evaluation
+from tests.core.test_store import db_url  # noqa: F401 (a fixture: SQLite and PostgreSQL)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-POSTGRES = os.environ.get("SPEDRULES_TEST_POSTGRES_URL")
 
 
 def case(sid: str, referral: str, school="Lincoln Elementary") -> dict:
@@ -27,23 +26,11 @@ def case(sid: str, referral: str, school="Lincoln Elementary") -> dict:
     }
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request, tmp_path):
-    if request.param == "sqlite":
-        return str(tmp_path / "two.sqlite")
-    if not POSTGRES:
-        pytest.skip("SPEDRULES_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)")
-    from tests.core.test_store import clean_postgres
-
-    clean_postgres(POSTGRES)
-    return POSTGRES
-
-
 @pytest.fixture
-def two(db, run_cli):
+def two(db_url, run_cli):  # noqa: F811 (the fixture imported above)
     for config in ("mesa-verde.toml", "gulf-shore.toml"):
-        assert run_cli("district", "add", EXAMPLES / config, "--db", db).exit_code == 0
-    store = Store(db)
+        assert run_cli("district", "add", EXAMPLES / config, "--db", db_url).exit_code == 0
+    store = Store(db_url)
     # the same ids and school names in both districts; mesa-verde has one more student
     store.add_cases("mesa-verde", [case("S-1", "2027-01-04"), case("S-2", "2027-01-05")], "t")
     store.add_cases("gulf-shore", [case("S-1", "2026-09-01")], "t")

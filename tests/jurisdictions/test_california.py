@@ -14,6 +14,8 @@ import pytest
 
 import spedrules
 
+from .team import TEAM
+
 DATA = Path(__file__).parent / "data"
 
 
@@ -231,11 +233,7 @@ MEETING = {
     "type": "annual",
     "start": "2026-12-02T15:10:00",
     "end": "2026-12-02T16:05:00",
-    "attendees": [
-        {"name": "P", "role": "parent"},
-        {"name": "S", "role": "special_education_teacher"},
-        {"name": "A", "role": "lea_representative"},
-    ],
+    "attendees": TEAM[:3],  # parent, special education teacher, LEA representative
 }
 
 

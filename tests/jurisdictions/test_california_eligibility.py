@@ -306,16 +306,24 @@ def test_worked_examples_via_cli(run_cli, case, code):
     assert all(c["status"] == "met" and c["reasons"] and c["citation"] for c in data["criteria"])
 
 
-def test_unknown_category(run_cli):
+@pytest.mark.parametrize(
+    "category, expected",
+    [
+        ("XYZ", "--category: expected a category code"),
+        ("DD", "ca.eligibility.early_start"),  # an ambiguous code asks for the id
+    ],
+    ids=["unknown_category", "ambiguous_code_asks_for_the_id"],
+)
+def test_a_category_that_names_no_one_rule(run_cli, category, expected):
     result = run_cli(
         "eligibility",
         "--config",
         EXAMPLES / "mesa-verde.toml",
         EXAMPLES / "case-eligibility-sld.yaml",
         "--category",
-        "XYZ",
+        category,
     )
-    assert result.exit_code == 2 and "--category: expected a category code" in result.stderr
+    assert result.exit_code == 2 and expected in result.stderr
 
 
 def test_preschool_established_medical_disability():
@@ -343,15 +351,3 @@ def test_preschool_established_medical_disability():
     )
     es["early_start"]["age_equivalents"]["communication"] = 17
     assert determine(early_start, es, toddler).status == "not_met"
-
-
-def test_ambiguous_code_asks_for_the_id(run_cli):
-    result = run_cli(
-        "eligibility",
-        "--config",
-        EXAMPLES / "mesa-verde.toml",
-        EXAMPLES / "case-eligibility-sld.yaml",
-        "--category",
-        "DD",
-    )
-    assert result.exit_code == 2 and "ca.eligibility.early_start" in result.stderr

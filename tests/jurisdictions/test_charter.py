@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import spedrules
+from tests.districts import mesa_with
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-TEAM = [
-    {"name": "P", "role": "parent"},
-    {"name": "S", "role": "special_education_teacher"},
-    {"name": "A", "role": "lea_representative"},
-    {"name": "G", "role": "general_education_teacher"},
-]
+from .team import TEAM
+
 # a meeting on Thu 2026-11-19: the 10th of the month before is Sat 2026-10-10; two weeks
 # before is Thu 11-05; the agenda window is Sat 11-14 (5 days) to Mon 11-16 (3 days)
 MEETING = {
@@ -33,18 +27,9 @@ MEETING = {
 
 
 def violations(tmp_path, meeting):
-    text = (
-        (EXAMPLES / "mesa-verde.toml")
-        .read_text()
-        .split("\n# Who acts")[0]  # the example's [responsible] names La Habra's kinds
-        .replace('"lahabra-best-practices"', '"charter-independent-study"')
-    )
-    (tmp_path / "c.toml").write_text(text)
-    (tmp_path / "mesa-verde-2026-27.yaml").write_text(
-        (EXAMPLES / "mesa-verde-2026-27.yaml").read_text()
-    )
+    config = mesa_with(tmp_path, '"charter-independent-study"')
     case = {"student": {"id": "C-1", "birth_date": "2014-02-02"}, "meetings": [meeting]}
-    return list(spedrules.evaluate(tmp_path / "c.toml", case, "2026-11-20").violations)
+    return list(spedrules.evaluate(config, case, "2026-11-20").violations)
 
 
 def test_on_time_meeting_passes(tmp_path):

@@ -156,19 +156,24 @@ def test_fdoe_restraint_types():
     assert kind("physical", "supine") == "immobilization"
 
 
+def initial_evaluation(fl, case, as_of):
+    """The one initial-evaluation obligation of a Florida case."""
+    (ob,) = [
+        o for o in spedrules.evaluate(fl, case, as_of).obligations if o.kind == "initial_evaluation"
+    ]
+    return ob
+
+
+def consent(date_: str) -> dict:
+    return {"student": STUDENT, "events": [{"type": "evaluation_consent_received", "date": date_}]}
+
+
 def test_initial_evaluation_current_rule(fl):
     # consent Mon 2026-11-02: Nov 3-22 are days 1-20, Thanksgiving Break (23-27) does not count,
     # Nov 28 day 21 ... Dec 20 day 43, Winter Break (Dec 21 - Jan 5) does not count, Jan 6 day 44
     # ... Jan 17 day 55, MLK Day Jan 18 does not count, Jan 19 day 56 ... Sat 2027-01-23 day 60.
-    case = {
-        "student": STUDENT,
-        "events": [{"type": "evaluation_consent_received", "date": "2026-11-02"}],
-    }
-    (ob,) = [
-        o
-        for o in spedrules.evaluate(fl, case, "2026-11-03").obligations
-        if o.kind == "initial_evaluation"
-    ]
+    case = consent("2026-11-02")
+    ob = initial_evaluation(fl, case, "2026-11-03")
     assert (ob.rule, ob.due, ob.replaces) == (
         "fl.initial_evaluation",
         date(2027, 1, 23),
@@ -189,25 +194,14 @@ def test_initial_evaluation_current_rule(fl):
         "2026-11-17",
     ]
     case["events"] += [{"type": "absence", "date": d} for d in absent]
-    (ob,) = [
-        o
-        for o in spedrules.evaluate(fl, case, "2026-11-20").obligations
-        if o.kind == "initial_evaluation"
-    ]
+    ob = initial_evaluation(fl, case, "2026-11-20")
     assert ob.due == date(2027, 1, 25)
     assert any("absent 10 school day(s)" in s for s in ob.explanation)
 
 
 def test_a_consent_between_known_versions_is_undetermined(fl):
-    case = {
-        "student": STUDENT,
-        "events": [{"type": "evaluation_consent_received", "date": "2015-03-02"}],
-    }
-    (ob,) = [
-        o
-        for o in spedrules.evaluate(fl, case, "2015-03-03").obligations
-        if o.kind == "initial_evaluation"
-    ]
+    case = consent("2015-03-02")
+    ob = initial_evaluation(fl, case, "2015-03-03")
     assert ob.status == "undetermined" and ob.due is None
     assert "no version of fl.initial_evaluation is known to be in force" in ob.explanation[-1]
 
@@ -351,24 +345,18 @@ def test_exceptionality_codes_map_to_idea():
 
 
 def test_acknowledgements_signed_or_two_attempts(fl):
+    def attempt(day: str):
+        return ("parent_contact_attempted", day, {"purpose": "report_acknowledgement"})
+
     incident = restraint("2026-10-14T09:00:00", "2026-10-14T09:05:00")
-    _, obs = run(
-        fl,
-        "2026-10-20",
-        incident,
-        ("parent_acknowledgement_received", "2026-10-15T08:00:00", {"of": "notice"}),
-        ("parent_contact_attempted", "2026-10-16T10:00:00", {"purpose": "report_acknowledgement"}),
-    )
+    signed = ("parent_acknowledgement_received", "2026-10-15T08:00:00", {"of": "notice"})
+    _, obs = run(fl, "2026-10-20", incident, signed, attempt("2026-10-16T10:00:00"))
     notice, report = obs["fl.rs.notice_acknowledgement"], obs["fl.rs.report_acknowledgement"]
     assert (notice.status, notice.due) == ("met", None)
     assert (report.status, report.due) == ("open", None)  # one attempt: two are needed
     assert "the source states no deadline" in report.explanation[1]
     _, obs = run(
-        fl,
-        "2026-10-22",
-        incident,
-        ("parent_contact_attempted", "2026-10-16T10:00:00", {"purpose": "report_acknowledgement"}),
-        ("parent_contact_attempted", "2026-10-21T10:00:00", {"purpose": "report_acknowledgement"}),
+        fl, "2026-10-22", incident, attempt("2026-10-16T10:00:00"), attempt("2026-10-21T10:00:00")
     )
     report = obs["fl.rs.report_acknowledgement"]
     assert report.status == "met" and "2 attempts documented" in report.explanation[-1]

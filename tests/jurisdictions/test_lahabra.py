@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import spedrules
+from tests.districts import mesa_with
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-ATTENDEES = [
-    {"name": "P", "role": "parent"},
-    {"name": "S", "role": "special_education_teacher"},
-    {"name": "A", "role": "lea_representative"},
-    {"name": "G", "role": "general_education_teacher"},
-]
+from .team import EXAMPLES
+from .team import TEAM as ATTENDEES
 
 
 def violations(config: str, meeting: dict) -> list:
@@ -36,13 +30,7 @@ def meeting(**changes):
 
 
 def plain_california(tmp_path):
-    text = (EXAMPLES / "mesa-verde.toml").read_text().split("\n# Who acts")[0]  # no roles
-    text = text.replace(', "lahabra-best-practices"', "")
-    (tmp_path / "plain.toml").write_text(text)
-    (tmp_path / "mesa-verde-2026-27.yaml").write_text(
-        (EXAMPLES / "mesa-verde-2026-27.yaml").read_text()
-    )
-    return str(tmp_path / "plain.toml")
+    return str(mesa_with(tmp_path, "", "plain.toml", old=', "lahabra-best-practices"'))
 
 
 def test_late_and_long_meeting_flagged_twice_locally_not_under_the_law(tmp_path):
@@ -79,13 +67,19 @@ def test_lead_times():
     assert "notice sent Mon 2026-11-30 is 2 day(s) before" in messages[1]
 
 
-def test_iep_at_a_glance_within_5_days():
+def after_annual_meeting(held: str, as_of: str, rule: str):
+    """The one obligation `rule` of a Mesa Verde student whose annual IEP meeting was `held`."""
     case = {
         "student": {"id": "MV-1", "birth_date": "2016-03-01"},
-        "events": [{"type": "iep_meeting_held", "date": "2026-12-02", "meeting_type": "annual"}],
+        "events": [{"type": "iep_meeting_held", "date": held, "meeting_type": "annual"}],
     }
-    result = spedrules.evaluate(EXAMPLES / "mesa-verde.toml", case, "2026-12-08")
-    (ob,) = [o for o in result.obligations if o.rule == "lahabra.iep_at_a_glance"]
+    result = spedrules.evaluate(EXAMPLES / "mesa-verde.toml", case, as_of)
+    (ob,) = [o for o in result.obligations if o.rule == rule]
+    return ob
+
+
+def test_iep_at_a_glance_within_5_days():
+    ob = after_annual_meeting("2026-12-02", "2026-12-08", "lahabra.iep_at_a_glance")
     # Wed 2026-12-02 + 5 (unit not stated: calendar days) = Mon 2026-12-07: overdue on the 8th
     assert (ob.due.isoformat(), ob.status, ob.layer) == ("2026-12-07", "overdue", "local")
 
@@ -114,11 +108,6 @@ def test_meeting_in_the_school_day_is_flagged_for_coverage():
 
 
 def test_roundtable_within_two_weeks_of_the_first_day():
-    case = {
-        "student": {"id": "MV-1", "birth_date": "2016-03-01"},
-        "events": [{"type": "iep_meeting_held", "date": "2026-05-02", "meeting_type": "annual"}],
-    }
-    result = spedrules.evaluate(EXAMPLES / "mesa-verde.toml", case, "2026-09-10")
-    (ob,) = [o for o in result.obligations if o.rule == "lahabra.roundtable"]
+    ob = after_annual_meeting("2026-05-02", "2026-09-10", "lahabra.roundtable")
     # first day Wed 2026-08-19 + 14 = Wed 2026-09-02: overdue on the 10th
     assert (ob.due.isoformat(), ob.status) == ("2026-09-02", "overdue")

@@ -102,37 +102,20 @@ def test_plain_california_has_no_program_rule(examples, tmp_path):
 
 
 def test_programs_command(run_cli, examples, tmp_path):
+    def programs(source, *options):
+        return run_cli(
+            "programs", "--config", examples / "mesa-verde.toml", "--from", source, *options
+        )
+
     path = roster(tmp_path, walnut=6)
-    result = run_cli(
-        "programs",
-        "--config",
-        examples / "mesa-verde.toml",
-        "--from",
-        path,
-        "--as-of",
-        "2026-09-01",
-    )
+    result = programs(path, "--as-of", "2026-09-01")
     assert result.exit_code == 0
     assert (
         "[lahabra.inclusion_staffing_review, local, from lahabra-best-practices]" in result.output
     )
-    rows = json.loads(
-        run_cli(
-            "programs",
-            "--config",
-            examples / "mesa-verde.toml",
-            "--from",
-            path,
-            "--as-of",
-            "2026-09-01",
-            "--format",
-            "json",
-        ).output
-    )
+    rows = json.loads(programs(path, "--as-of", "2026-09-01", "--format", "json").output)
     assert [r["subject"] for r in rows] == ["inclusion program, Walnut Elementary"]
-    bad = run_cli(
-        "programs", "--config", examples / "mesa-verde.toml", "--from", tmp_path / "none.yaml"
-    )
+    bad = programs(tmp_path / "none.yaml")
     assert bad.exit_code == 2 and "none.yaml: expected an existing file" in bad.stderr
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import spedrules
+from tests.districts import mesa_with
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -35,17 +36,7 @@ def charter(tmp_path, local: bool = False) -> Path:
     if local:
         stack += ', "charter-local"]\nlocal_plugins = ["ours.py"'
         (tmp_path / "ours.py").write_text(LOCAL)
-    text = (
-        (EXAMPLES / "mesa-verde.toml")
-        .read_text()
-        .split("\n# Who acts")[0]
-        .replace('"lahabra-best-practices"', stack)
-    )
-    (tmp_path / "c.toml").write_text(text)
-    (tmp_path / "mesa-verde-2026-27.yaml").write_text(
-        (EXAMPLES / "mesa-verde-2026-27.yaml").read_text()
-    )
-    return tmp_path / "c.toml"
+    return mesa_with(tmp_path, stack)
 
 
 def glance(config, as_of, *events):

@@ -12,16 +12,12 @@ import pytest
 
 import spedrules
 from spedrules.core.errors import InputError
+from tests.districts import mesa_with
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+from .team import EXAMPLES, TEAM
+
 DATA = Path(__file__).parent / "data"
 PST = timezone(timedelta(hours=-8))
-TEAM = [
-    {"name": "P", "role": "parent"},
-    {"name": "S", "role": "special_education_teacher"},
-    {"name": "A", "role": "lea_representative"},
-    {"name": "G", "role": "general_education_teacher"},
-]
 PREP = {"meeting_notice", "meeting_agenda", "draft_iep_to_parent"}
 
 
@@ -120,19 +116,10 @@ def test_a_meeting_recorded_as_scheduled_stays_on_the_calendar():
 
 
 def charter(tmp_path, as_of, **meeting):
-    text = (
-        (EXAMPLES / "mesa-verde.toml")
-        .read_text()
-        .split("\n# Who acts")[0]
-        .replace('"lahabra-best-practices"', '"charter-independent-study"')
-    )
-    (tmp_path / "c.toml").write_text(text)
-    (tmp_path / "mesa-verde-2026-27.yaml").write_text(
-        (EXAMPLES / "mesa-verde-2026-27.yaml").read_text()
-    )
+    config = mesa_with(tmp_path, '"charter-independent-study"')
     m = {"id": "M-1", "type": "annual", "attendees": TEAM, "draft_requested": True, **meeting}
     case = {"student": {"id": "C-1", "birth_date": "2014-02-02"}, "meetings": [m]}
-    return spedrules.evaluate(tmp_path / "c.toml", case, as_of)
+    return spedrules.evaluate(config, case, as_of)
 
 
 def test_charter_meeting_ahead(tmp_path):

@@ -14,8 +14,8 @@ import spedrules
 from spedrules.cli.main import cli
 from spedrules.cli.render import evaluation_table
 from spedrules.core.engine.timeline import _beside_legal
-from spedrules.core.model import Obligation
 from spedrules.core.model.rules import EventMatch, Period, TimelineRule, Trigger
+from tests.factories import obligation
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 MESA = EXAMPLES / "mesa-verde.toml"  # us-idea + california + lahabra; calendar 2026-27 only
@@ -80,23 +80,18 @@ def test_a_local_target_beside_an_undetermined_legal_deadline_says_they_cannot_b
         trigger=Trigger(events=(EventMatch("referral_received"),)),
         period=Period(5, "calendar_days"),
     )
-    legal = Obligation(
-        rule="ca.plan",
+    legal = obligation(
+        "ca.plan",
         kind="assessment_plan",
-        title="t",
-        due=None,
         status="undetermined",
         citation="EC 56321(a)",
-        layer="statutory",
         source="california",
         explanation=("x",),
     )
-    local = Obligation(
-        rule="local.plan",
+    local = obligation(
+        "local.plan",
         kind="assessment_plan",
-        title="t",
         due=date(2027, 6, 6),
-        status="open",
         citation="local",
         layer="local",
         source="d",

@@ -73,33 +73,27 @@ def test_each_expectation_is_checked(tmp_path):
     assert any("the student is 15 (invite from 14)" in m for m in messages)
 
 
-def test_paperwork_and_progress_monitoring(tmp_path):
+def annual_meeting_obligations(config) -> dict:
+    """By rule id, the duties on Tue 2026-11-17 of an annual IEP meeting held Mon 2026-11-16."""
     case = {
         "student": {"id": "W", "birth_date": "2011-06-01"},
         "events": [{"type": "iep_meeting_held", "date": "2026-11-16", "meeting_type": "annual"}],
     }
-    obs = {
-        o.rule: o for o in spedrules.evaluate(district(tmp_path), case, "2026-11-17").obligations
-    }
+    return {o.rule: o for o in spedrules.evaluate(config, case, "2026-11-17").obligations}
+
+
+def test_paperwork_and_progress_monitoring(tmp_path):
+    obs = annual_meeting_obligations(district(tmp_path))
     # Mon 11-16 + 10 school days: Nov 17-20 (4), Thanksgiving week closed, Nov 30 (5),
     # Dec 1-4 (9), Mon 2026-12-07 (10)
     assert obs["wyandotte.paperwork"].due == date(2026, 12, 7)
     assert obs["wyandotte.progress_monitoring"].due == date(2026, 11, 30)  # every two weeks
-    weekly = {
-        o.rule: o
-        for o in spedrules.evaluate(district(tmp_path, "weekly"), case, "2026-11-17").obligations
-    }
+    weekly = annual_meeting_obligations(district(tmp_path, "weekly"))
     assert weekly["wyandotte.progress_monitoring"].due == date(2026, 11, 23)
 
 
 def test_planning_and_progress_reports(tmp_path):
-    case = {
-        "student": {"id": "W", "birth_date": "2011-06-01"},
-        "events": [{"type": "iep_meeting_held", "date": "2026-11-16", "meeting_type": "annual"}],
-    }
-    obs = {
-        o.rule: o for o in spedrules.evaluate(district(tmp_path), case, "2026-11-17").obligations
-    }
+    obs = annual_meeting_obligations(district(tmp_path))
     # IEP due again Tue 2027-11-16: planned by Tue 2027-11-02; progress report every 9 weeks
     # (the default): Mon 2026-11-16 + 63 days = Mon 2027-01-18
     assert obs["wyandotte.plan_meeting"].due == date(2027, 11, 2)
