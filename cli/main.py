@@ -55,6 +55,19 @@ AS_OF = click.option(
     help="Evaluate as of this date (default: today in the district's timezone).",
 )
 
+DB = click.option(
+    "--db",
+    help="Database URL or SQLite file (default: SPEDRULES_DATABASE_URL, else ./spedrules.sqlite).",
+)
+ACTOR = click.option(
+    "--actor",
+    envvar="SPEDRULES_ACTOR",
+    help="Who makes this change, recorded in the audit trail (default: SPEDRULES_ACTOR).",
+)
+STORE_DISTRICT = click.option(
+    "--district", "district_id", help="The district (required when the store holds several)."
+)
+
 
 PERCENT = click.IntRange(0, 100)
 
@@ -68,6 +81,23 @@ def _format(*choices: str, default: str = "table"):
         show_default=True,
         help="Output format.",
     )
+
+
+def _at_least_one(name: str, default: int, help: str):
+    """A whole-number option of at least 1 with its default shown (workers, sizes)."""
+    return click.option(
+        name, default=default, show_default=True, type=click.IntRange(min=1), help=help
+    )
+
+
+def _port(help: str):
+    return click.option(
+        "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help=help
+    )
+
+
+def _chart(help: str):
+    return click.option("--chart", "chart_path", type=click.Path(dir_okay=False), help=help)
 
 
 class Shell(click.Group):
@@ -228,12 +258,6 @@ def eligibility(config: str, case: str, category: str, fmt: str) -> None:
         click.echo(render.eligibility(result))
 
 
-DB_OPTION = click.option(
-    "--db",
-    help="Database URL or SQLite file (default: SPEDRULES_DATABASE_URL, else ./spedrules.sqlite).",
-)
-
-
 @cli.group("report", cls=Shell)
 def report() -> None:
     """District reports over many cases."""
@@ -245,12 +269,7 @@ def report() -> None:
 @CASES_FROM
 @click.option("--goal", type=PERCENT, help="The reduction goal for the year, in percent (0-100).")
 @click.option("--next-goal", type=PERCENT, help="Next year's reduction goal, in percent (0-100).")
-@click.option(
-    "--chart",
-    "chart_path",
-    type=click.Path(dir_okay=False),
-    help="Write incidents by month and type as a chart (.png or .svg).",
-)
+@_chart("Write incidents by month and type as a chart (.png or .svg).")
 @_format("table", "json")
 def report_restraint(config, year, source, goal, next_goal, chart_path, fmt) -> None:
     """Restraint-reduction figures: year against year, goal, breakdowns (SP&P A.6)."""
@@ -268,18 +287,11 @@ def report_restraint(config, year, source, goal, next_goal, chart_path, fmt) -> 
 
 
 @report.command("indicator-11")
-@click.option(
-    "--district", "district_id", help="The district (required when the store holds several)."
-)
+@STORE_DISTRICT
 @click.option("--year", required=True, metavar="YYYY-YY", help="Reporting year (July 1 - June 30).")
-@click.option(
-    "--chart",
-    "chart_path",
-    type=click.Path(dir_okay=False),
-    help="Write the on-time share by month of consent as a chart (.png or .svg).",
-)
+@_chart("Write the on-time share by month of consent as a chart (.png or .svg).")
 @click.option("--explain", "student", help="Explain this child's evaluation timeline instead.")
-@DB_OPTION
+@DB
 @_format("table", "csv", "json")
 def report_indicator11(district_id, year, chart_path, student, db, fmt) -> None:
     """SPP/APR Indicator 11 (child find) from the district's latest completed sweep: (a)
@@ -445,17 +457,6 @@ def new_plugin(name: str, parent: str, folder: str, level: str) -> None:
     a passing test)."""
     target = api.new_plugin(name, parent, folder, level)
     click.echo(f"wrote {target}: cd {target} && pip install -e '.[test]' && pytest")
-
-
-DB = click.option(
-    "--db",
-    help="Database URL or SQLite file (default: SPEDRULES_DATABASE_URL, else ./spedrules.sqlite).",
-)
-ACTOR = click.option(
-    "--actor",
-    envvar="SPEDRULES_ACTOR",
-    help="Who makes this change, recorded in the audit trail (default: SPEDRULES_ACTOR).",
-)
 
 
 def _actor(actor: str | None) -> str:
@@ -648,24 +649,10 @@ ALL_DISTRICTS = click.option(
 
 @cli.command("sweep")
 @AS_OF
-@click.option(
-    "--district", "district_id", help="The district (required when the store holds several)."
-)
+@STORE_DISTRICT
 @ALL_DISTRICTS
-@click.option(
-    "--workers",
-    default=1,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Parallel processes.",
-)
-@click.option(
-    "--partition-size",
-    default=500,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Students per partition (the unit of work of a worker).",
-)
+@_at_least_one("--workers", 1, "Parallel processes.")
+@_at_least_one("--partition-size", 500, "Students per partition (the unit of work of a worker).")
 @click.option(
     "--dask",
     "dask_address",
@@ -746,9 +733,7 @@ def sweep_command(
 
 
 @cli.command("worklist")
-@click.option(
-    "--district", "district_id", help="The district (required when the store holds several)."
-)
+@STORE_DISTRICT
 @click.option("--school", help="Only this school's items.")
 @click.option("--role", help="Only items of this responsible role.")
 @click.option("--person", help="Only the students of this case manager.")
@@ -821,9 +806,7 @@ def export() -> None:
 
 @export.command("ics")
 @AS_OF
-@click.option(
-    "--district", "district_id", help="The district (required when the store holds several)."
-)
+@STORE_DISTRICT
 @click.option("--student", help="Only this student's deadlines.")
 @click.option("--role", help="Only deadlines of this responsible role.")
 @click.option("--person", help="Only the deadlines of this case manager's students.")
@@ -842,9 +825,7 @@ def export_ics(as_of, district_id, student, role, person, out, db) -> None:
 
 
 @export.command("edfi")
-@click.option(
-    "--district", "district_id", help="The district (required when the store holds several)."
-)
+@STORE_DISTRICT
 @click.option(
     "--out", required=True, type=click.Path(file_okay=False), help="Folder for the .jsonl files."
 )
@@ -878,28 +859,10 @@ def _stderr_console():
 
 
 @cli.command("demo")
-@click.option(
-    "--students",
-    default=500,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Synthetic students per district.",
-)
-@click.option(
-    "--workers",
-    default=2,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Parallel processes for the sweep.",
-)
+@_at_least_one("--students", 500, "Synthetic students per district.")
+@_at_least_one("--workers", 2, "Parallel processes for the sweep.")
 @click.option("--serve", is_flag=True, help="Then serve the dashboard on the demo store.")
-@click.option(
-    "--port",
-    default=8000,
-    show_default=True,
-    type=click.IntRange(1, 65535),
-    help="Port for --serve.",
-)
+@_port("Port for --serve.")
 def demo(students: int, workers: int, serve: bool, port: int) -> None:
     """The main job on a fresh SQLite store: two districts, a synthetic population, a sweep."""
     from spedrules.cli.demo import run_demo
@@ -919,13 +882,7 @@ def demo(students: int, workers: int, serve: bool, port: int) -> None:
     show_default=True,
     help="Address to listen on (only this machine by default).",
 )
-@click.option(
-    "--port",
-    default=8000,
-    show_default=True,
-    type=click.IntRange(1, 65535),
-    help="Port to listen on.",
-)
+@_port("Port to listen on.")
 def serve(db: str | None, host: str, port: int) -> None:
     """Serve the HTTP API (/v1/, OpenAPI at /v1/openapi.json) and the dashboard."""
     from spedrules.cli.serving import run_server
