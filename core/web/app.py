@@ -155,17 +155,25 @@ DEPENDENCIES = {
 }
 
 
+def _district_post(path: str, **kwargs: Any):
+    """A stateless POST on one district's configuration: 200, its problems, the token."""
+    return post(
+        path,
+        status_code=200,
+        sync_to_thread=True,
+        responses=DISTRICT_POST,
+        security=SECURITY,
+        **kwargs,
+    )
+
+
 # ---- stateless evaluation ------------------------------------------------------------------
 def _case(district: District, mapping: dict[str, Any], where: str = "case"):
     return case_from_dict(mapping, where, district.event_types)
 
 
-@post(
+@_district_post(
     "/v1/districts/{district_id:str}/evaluate",
-    status_code=200,
-    sync_to_thread=True,
-    responses=DISTRICT_POST,
-    security=SECURITY,
     tags=["evaluation"],
 )
 def evaluate(district: NamedDependency[District], data: JSONBody[CaseRequest]) -> EvaluationResult:
@@ -182,12 +190,8 @@ def evaluate(district: NamedDependency[District], data: JSONBody[CaseRequest]) -
     )
 
 
-@post(
+@_district_post(
     "/v1/districts/{district_id:str}/explain",
-    status_code=200,
-    sync_to_thread=True,
-    responses=DISTRICT_POST,
-    security=SECURITY,
     tags=["evaluation"],
 )
 def explain(district: NamedDependency[District], data: JSONBody[ExplainRequest]) -> ExplainResult:
@@ -198,12 +202,8 @@ def explain(district: NamedDependency[District], data: JSONBody[ExplainRequest])
     return ExplainResult(case.student.id, day, data.rule, tuple(found), stamp(district, found))
 
 
-@post(
+@_district_post(
     "/v1/districts/{district_id:str}/forms/{code:str}",
-    status_code=200,
-    sync_to_thread=True,
-    responses=DISTRICT_POST,
-    security=SECURITY,
     media_type="application/pdf",
     tags=["forms"],
 )
