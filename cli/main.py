@@ -11,6 +11,7 @@ import importlib
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,20 @@ def _format(*choices: str, default: str = "table"):
     )
 
 
+def _emit(fmt: str, data: Any, table: Callable[[], str], **dump: Any) -> None:
+    """``data`` as JSON for --format json, else the table ``table()`` renders (a function, so
+    JSON output never imports the renderer)."""
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, **dump))
+    else:
+        click.echo(table())
+
+
+def _config(help: str):
+    """An optional --config: the commands that read a district's stack only when given one."""
+    return click.option("--config", "config", type=click.Path(dir_okay=False), help=help)
+
+
 def _at_least_one(name: str, default: int, help: str):
     """A whole-number option of at least 1 with its default shown (workers, sizes)."""
     return click.option(
@@ -149,19 +164,11 @@ def plugins(ctx: click.Context, fmt: str) -> None:
     if ctx.invoked_subcommand is not None:
         return
     rows = api.plugin_summaries()
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
-    else:
-        click.echo(render.plugins_table(rows))
+    _emit(fmt, rows, lambda: render.plugins_table(rows))
 
 
 @plugins.command("check")
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(dir_okay=False),
-    help="Check this district's stack instead of every plugin on its own ancestry.",
-)
+@_config("Check this district's stack instead of every plugin on its own ancestry.")
 def plugins_check(config: str | None) -> None:
     """Validate plugins: rule ids, replaces/tightens targets, citations, kinds, crashes."""
     problems = api.check_plugins(config)
@@ -174,12 +181,7 @@ def plugins_check(config: str | None) -> None:
 
 
 @cli.group("rules", cls=Shell, invoke_without_command=True)
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(dir_okay=False),
-    help="District configuration (TOML, docs/file-formats.md).  [required]",
-)
+@_config("District configuration (TOML, docs/file-formats.md).  [required]")
 @click.option("--kind", help="Only rules of this kind.")
 @_format("table", "json")
 @click.pass_context
@@ -191,20 +193,14 @@ def rules(ctx: click.Context, config: str | None, kind: str | None, fmt: str) ->
     if config is None:
         raise click.UsageError("Missing option '--config'.", ctx)
     rows = api.rule_summaries(config, kind)
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
-    else:
-        click.echo(render.rules_table(rows))
+    _emit(fmt, rows, lambda: render.rules_table(rows))
 
 
 @rules.command("show")
 @click.argument("rule_id")
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(dir_okay=False),
-    help="Read the rule in this district's stack (its options and local add-ons) instead of "
-    "the installed plugins.",
+@_config(
+    "Read the rule in this district's stack (its options and local add-ons) instead of "
+    "the installed plugins."
 )
 @_format("text", "json", default="text")
 def rules_show(rule_id: str, config: str | None, fmt: str) -> None:
@@ -252,10 +248,7 @@ def explain(config: str, case: str, rule_or_kind: str, as_of: str | None) -> Non
 def eligibility(config: str, case: str, category: str, fmt: str) -> None:
     """Decide one eligibility category: met / not_met / insufficient_data, with each criterion."""
     result = api.eligibility(config, case, category)
-    if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2))
-    else:
-        click.echo(render.eligibility(result))
+    _emit(fmt, result.to_dict(), lambda: render.eligibility(result))
 
 
 @cli.group("report", cls=Shell)
@@ -280,10 +273,7 @@ def report_restraint(config, year, source, goal, next_goal, chart_path, fmt) -> 
         click.echo(f"spedrules: warning: {result.definition.title}", err=True)
     if chart_path:
         api.write_chart(result, chart_path)
-    if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2))
-    else:
-        click.echo(render.restraint_report(result))
+    _emit(fmt, result.to_dict(), lambda: render.restraint_report(result))
 
 
 @report.command("indicator-11")
@@ -343,20 +333,12 @@ def forms() -> None:
 
 
 @forms.command("list")
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(dir_okay=False),
-    help="Only the forms of this district's stack (default: every installed plugin's).",
-)
+@_config("Only the forms of this district's stack (default: every installed plugin's).")
 @_format("table", "json")
 def forms_list(config: str | None, fmt: str) -> None:
     """List forms: code, revision, title, what one form is about and its languages."""
     rows = api.form_summaries(config)
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-    else:
-        click.echo(render.forms_table(rows))
+    _emit(fmt, rows, lambda: render.forms_table(rows), ensure_ascii=False)
 
 
 @forms.command("fill")
@@ -693,10 +675,7 @@ def sweep_command(
 
     if history:
         runs = api.run_history(db, district_id, all_districts)
-        if fmt == "json":
-            click.echo(json.dumps(runs, indent=2))
-        else:
-            click.echo(render.runs_table(runs))
+        _emit(fmt, runs, lambda: render.runs_table(runs))
         return
     who = _actor(actor)
     # the bar goes to stderr and only on a terminal, so JSON and CSV output stay clean
