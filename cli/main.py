@@ -11,6 +11,7 @@ import importlib
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,19 @@ AS_OF = click.option(
     help="Evaluate as of this date (default: today in the district's timezone).",
 )
 
+DB = click.option(
+    "--db",
+    help="Database URL or SQLite file (default: SPEDRULES_DATABASE_URL, else ./spedrules.sqlite).",
+)
+ACTOR = click.option(
+    "--actor",
+    envvar="SPEDRULES_ACTOR",
+    help="Who makes this change, recorded in the audit trail (default: SPEDRULES_ACTOR).",
+)
+STORE_DISTRICT = click.option(
+    "--district", "district_id", help="The district (required when the store holds several)."
+)
+
 
 PERCENT = click.IntRange(0, 100)
 
@@ -68,6 +82,37 @@ def _format(*choices: str, default: str = "table"):
         show_default=True,
         help="Output format.",
     )
+
+
+def _emit(fmt: str, data: Any, table: Callable[[], str], **dump: Any) -> None:
+    """``data`` as JSON for --format json, else the table ``table()`` renders (a function, so
+    JSON output never imports the renderer)."""
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, **dump))
+    else:
+        click.echo(table())
+
+
+def _config(help: str):
+    """An optional --config: the commands that read a district's stack only when given one."""
+    return click.option("--config", "config", type=click.Path(dir_okay=False), help=help)
+
+
+def _at_least_one(name: str, default: int, help: str):
+    """A whole-number option of at least 1 with its default shown (workers, sizes)."""
+    return click.option(
+        name, default=default, show_default=True, type=click.IntRange(min=1), help=help
+    )
+
+
+def _port(help: str):
+    return click.option(
+        "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help=help
+    )
+
+
+def _chart(help: str):
+    return click.option("--chart", "chart_path", type=click.Path(dir_okay=False), help=help)
 
 
 class Shell(click.Group):
@@ -119,19 +164,11 @@ def plugins(ctx: click.Context, fmt: str) -> None:
     if ctx.invoked_subcommand is not None:
         return
     rows = api.plugin_summaries()
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
-    else:
-        click.echo(render.plugins_table(rows))
+    _emit(fmt, rows, lambda: render.plugins_table(rows))
 
 
 @plugins.command("check")
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(dir_okay=False),
-    help="Check this district's stack instead of every plugin on its own ancestry.",
-)
+@_config("Check this district's stack instead of every plugin on its own ancestry.")
 def plugins_check(config: str | None) -> None:
     """Validate plugins: rule ids, replaces/tightens targets, citations, kinds, crashes."""
     problems = api.check_plugins(config)
@@ -144,12 +181,7 @@ def plugins_check(config: str | None) -> None:
 
 
 @cli.group("rules", cls=Shell, invoke_without_command=True)
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(dir_okay=False),
-    help="District configuration (TOML, docs/file-formats.md).  [required]",
-)
+@_config("District configuration (TOML, docs/file-formats.md).  [required]")
 @click.option("--kind", help="Only rules of this kind.")
 @_format("table", "json")
 @click.pass_context
@@ -161,20 +193,14 @@ def rules(ctx: click.Context, config: str | None, kind: str | None, fmt: str) ->
     if config is None:
         raise click.UsageError("Missing option '--config'.", ctx)
     rows = api.rule_summaries(config, kind)
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
-    else:
-        click.echo(render.rules_table(rows))
+    _emit(fmt, rows, lambda: render.rules_table(rows))
 
 
 @rules.command("show")
 @click.argument("rule_id")
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(dir_okay=False),
-    help="Read the rule in this district's stack (its options and local add-ons) instead of "
-    "the installed plugins.",
+@_config(
+    "Read the rule in this district's stack (its options and local add-ons) instead of "
+    "the installed plugins."
 )
 @_format("text", "json", default="text")
 def rules_show(rule_id: str, config: str | None, fmt: str) -> None:
@@ -222,16 +248,7 @@ def explain(config: str, case: str, rule_or_kind: str, as_of: str | None) -> Non
 def eligibility(config: str, case: str, category: str, fmt: str) -> None:
     """Decide one eligibility category: met / not_met / insufficient_data, with each criterion."""
     result = api.eligibility(config, case, category)
-    if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2))
-    else:
-        click.echo(render.eligibility(result))
-
-
-DB_OPTION = click.option(
-    "--db",
-    help="Database URL or SQLite file (default: SPEDRULES_DATABASE_URL, else ./spedrules.sqlite).",
-)
+    _emit(fmt, result.to_dict(), lambda: render.eligibility(result))
 
 
 @cli.group("report", cls=Shell)
@@ -245,12 +262,7 @@ def report() -> None:
 @CASES_FROM
 @click.option("--goal", type=PERCENT, help="The reduction goal for the year, in percent (0-100).")
 @click.option("--next-goal", type=PERCENT, help="Next year's reduction goal, in percent (0-100).")
-@click.option(
-    "--chart",
-    "chart_path",
-    type=click.Path(dir_okay=False),
-    help="Write incidents by month and type as a chart (.png or .svg).",
-)
+@_chart("Write incidents by month and type as a chart (.png or .svg).")
 @_format("table", "json")
 def report_restraint(config, year, source, goal, next_goal, chart_path, fmt) -> None:
     """Restraint-reduction figures: year against year, goal, breakdowns (SP&P A.6)."""
@@ -261,25 +273,15 @@ def report_restraint(config, year, source, goal, next_goal, chart_path, fmt) -> 
         click.echo(f"spedrules: warning: {result.definition.title}", err=True)
     if chart_path:
         api.write_chart(result, chart_path)
-    if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2))
-    else:
-        click.echo(render.restraint_report(result))
+    _emit(fmt, result.to_dict(), lambda: render.restraint_report(result))
 
 
 @report.command("indicator-11")
-@click.option(
-    "--district", "district_id", help="The district (required when the store holds several)."
-)
+@STORE_DISTRICT
 @click.option("--year", required=True, metavar="YYYY-YY", help="Reporting year (July 1 - June 30).")
-@click.option(
-    "--chart",
-    "chart_path",
-    type=click.Path(dir_okay=False),
-    help="Write the on-time share by month of consent as a chart (.png or .svg).",
-)
+@_chart("Write the on-time share by month of consent as a chart (.png or .svg).")
 @click.option("--explain", "student", help="Explain this child's evaluation timeline instead.")
-@DB_OPTION
+@DB
 @_format("table", "csv", "json")
 def report_indicator11(district_id, year, chart_path, student, db, fmt) -> None:
     """SPP/APR Indicator 11 (child find) from the district's latest completed sweep: (a)
@@ -331,20 +333,12 @@ def forms() -> None:
 
 
 @forms.command("list")
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(dir_okay=False),
-    help="Only the forms of this district's stack (default: every installed plugin's).",
-)
+@_config("Only the forms of this district's stack (default: every installed plugin's).")
 @_format("table", "json")
 def forms_list(config: str | None, fmt: str) -> None:
     """List forms: code, revision, title, what one form is about and its languages."""
     rows = api.form_summaries(config)
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-    else:
-        click.echo(render.forms_table(rows))
+    _emit(fmt, rows, lambda: render.forms_table(rows), ensure_ascii=False)
 
 
 @forms.command("fill")
@@ -445,17 +439,6 @@ def new_plugin(name: str, parent: str, folder: str, level: str) -> None:
     a passing test)."""
     target = api.new_plugin(name, parent, folder, level)
     click.echo(f"wrote {target}: cd {target} && pip install -e '.[test]' && pytest")
-
-
-DB = click.option(
-    "--db",
-    help="Database URL or SQLite file (default: SPEDRULES_DATABASE_URL, else ./spedrules.sqlite).",
-)
-ACTOR = click.option(
-    "--actor",
-    envvar="SPEDRULES_ACTOR",
-    help="Who makes this change, recorded in the audit trail (default: SPEDRULES_ACTOR).",
-)
 
 
 def _actor(actor: str | None) -> str:
@@ -648,24 +631,10 @@ ALL_DISTRICTS = click.option(
 
 @cli.command("sweep")
 @AS_OF
-@click.option(
-    "--district", "district_id", help="The district (required when the store holds several)."
-)
+@STORE_DISTRICT
 @ALL_DISTRICTS
-@click.option(
-    "--workers",
-    default=1,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Parallel processes.",
-)
-@click.option(
-    "--partition-size",
-    default=500,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Students per partition (the unit of work of a worker).",
-)
+@_at_least_one("--workers", 1, "Parallel processes.")
+@_at_least_one("--partition-size", 500, "Students per partition (the unit of work of a worker).")
 @click.option(
     "--dask",
     "dask_address",
@@ -706,10 +675,7 @@ def sweep_command(
 
     if history:
         runs = api.run_history(db, district_id, all_districts)
-        if fmt == "json":
-            click.echo(json.dumps(runs, indent=2))
-        else:
-            click.echo(render.runs_table(runs))
+        _emit(fmt, runs, lambda: render.runs_table(runs))
         return
     who = _actor(actor)
     # the bar goes to stderr and only on a terminal, so JSON and CSV output stay clean
@@ -746,9 +712,7 @@ def sweep_command(
 
 
 @cli.command("worklist")
-@click.option(
-    "--district", "district_id", help="The district (required when the store holds several)."
-)
+@STORE_DISTRICT
 @click.option("--school", help="Only this school's items.")
 @click.option("--role", help="Only items of this responsible role.")
 @click.option("--person", help="Only the students of this case manager.")
@@ -821,9 +785,7 @@ def export() -> None:
 
 @export.command("ics")
 @AS_OF
-@click.option(
-    "--district", "district_id", help="The district (required when the store holds several)."
-)
+@STORE_DISTRICT
 @click.option("--student", help="Only this student's deadlines.")
 @click.option("--role", help="Only deadlines of this responsible role.")
 @click.option("--person", help="Only the deadlines of this case manager's students.")
@@ -842,9 +804,7 @@ def export_ics(as_of, district_id, student, role, person, out, db) -> None:
 
 
 @export.command("edfi")
-@click.option(
-    "--district", "district_id", help="The district (required when the store holds several)."
-)
+@STORE_DISTRICT
 @click.option(
     "--out", required=True, type=click.Path(file_okay=False), help="Folder for the .jsonl files."
 )
@@ -878,28 +838,10 @@ def _stderr_console():
 
 
 @cli.command("demo")
-@click.option(
-    "--students",
-    default=500,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Synthetic students per district.",
-)
-@click.option(
-    "--workers",
-    default=2,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Parallel processes for the sweep.",
-)
+@_at_least_one("--students", 500, "Synthetic students per district.")
+@_at_least_one("--workers", 2, "Parallel processes for the sweep.")
 @click.option("--serve", is_flag=True, help="Then serve the dashboard on the demo store.")
-@click.option(
-    "--port",
-    default=8000,
-    show_default=True,
-    type=click.IntRange(1, 65535),
-    help="Port for --serve.",
-)
+@_port("Port for --serve.")
 def demo(students: int, workers: int, serve: bool, port: int) -> None:
     """The main job on a fresh SQLite store: two districts, a synthetic population, a sweep."""
     from spedrules.cli.demo import run_demo
@@ -919,13 +861,7 @@ def demo(students: int, workers: int, serve: bool, port: int) -> None:
     show_default=True,
     help="Address to listen on (only this machine by default).",
 )
-@click.option(
-    "--port",
-    default=8000,
-    show_default=True,
-    type=click.IntRange(1, 65535),
-    help="Port to listen on.",
-)
+@_port("Port to listen on.")
 def serve(db: str | None, host: str, port: int) -> None:
     """Serve the HTTP API (/v1/, OpenAPI at /v1/openapi.json) and the dashboard."""
     from spedrules.cli.serving import run_server

@@ -9,6 +9,7 @@ and write them back flat, so a case file round-trips unchanged. Structuring erro
 from __future__ import annotations
 
 import typing
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
@@ -31,26 +32,26 @@ class Expected(ValueError):
         super().__init__(f"expected {expected}, got {got!r}")
 
 
+def _from_text(value: Any, parse: Callable[[str], Any], expected: str) -> Any:
+    """A text value read by ``parse``; anything else, or text it refuses, is ``expected``."""
+    if isinstance(value, str):
+        try:
+            return parse(value)
+        except ValueError:
+            pass
+    raise Expected(expected, value)
+
+
 def parse_date(value: Any, _: type = date) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise Expected("a date YYYY-MM-DD", value)
+    return _from_text(value, date.fromisoformat, "a date YYYY-MM-DD")
 
 
 def _datetime(value: Any, _: type) -> datetime:
     if isinstance(value, datetime):
         return value
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            pass
-    raise Expected("a date and time YYYY-MM-DDTHH:MM[:SS]", value)
+    return _from_text(value, datetime.fromisoformat, "a date and time YYYY-MM-DDTHH:MM[:SS]")
 
 
 def parse_day_or_moment(value: Any, _: type = date) -> date | datetime | None:
@@ -58,12 +59,11 @@ def parse_day_or_moment(value: Any, _: type = date) -> date | datetime | None:
     a rule that counts hours needs the moment; a date alone is still accepted."""
     if value is None or isinstance(value, date):
         return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
-        except ValueError:
-            pass
-    raise Expected("a date YYYY-MM-DD or a date and time YYYY-MM-DDTHH:MM", value)
+    return _from_text(
+        value,
+        lambda v: date.fromisoformat(v) if len(v) == 10 else datetime.fromisoformat(v),
+        "a date YYYY-MM-DD or a date and time YYYY-MM-DDTHH:MM",
+    )
 
 
 def _is_day_or_moment(tp: Any) -> bool:
@@ -75,12 +75,7 @@ def parse_time(value: Any, _: type = time) -> time:
         return value
     if isinstance(value, int) and 0 <= value < 24 * 3600:  # YAML 1.1 reads 08:00 as sexagesimal
         return time(value // 3600, value % 3600 // 60)
-    if isinstance(value, str):
-        try:
-            return time.fromisoformat(value)
-        except ValueError:
-            pass
-    raise Expected("a time HH:MM", value)
+    return _from_text(value, time.fromisoformat, "a time HH:MM")
 
 
 def _str(value: Any, _: type) -> str:

@@ -141,15 +141,22 @@ class RuleFiles:
             raise InputError(_relative(self.folder), "jurisdiction", "a jurisdiction: in a file")
         return info
 
+    def forms(self) -> list[Any]:
+        """The plugin's forms: ``forms/`` beside its ``rules/`` folder, read as data."""
+        from spedrules.core.forms import load_forms
+
+        return load_forms(self.folder.parent / "forms")
+
     def hooks(self, *names: str) -> tuple[Callable[..., Any], ...]:
         """Hook implementations answering from these files, one per name (``jurisdiction``,
-        ``options``, ``timeline_rules``, ...): ``a, b = RULES.hooks("jurisdiction", "options")``."""
+        ``options``, ``forms`` (the ``forms/`` folder beside ``rules/``), ``timeline_rules``,
+        ...): ``a, b = RULES.hooks("jurisdiction", "options")``."""
         return tuple(self.hook(name) for name in names)
 
     def hook(self, name: str) -> Callable[..., Any]:
         """The hook implementation of one name, for a plugin module to bind:
         ``spedrules_timeline_rules = RULES.hook("timeline_rules")``."""
-        if name in ("jurisdiction", "options"):
+        if name in ("jurisdiction", "options", "forms"):
             method = getattr(self, name)
 
             def answer() -> Any:

@@ -155,17 +155,31 @@ DEPENDENCIES = {
 }
 
 
+def _district_get(path: str, tags: list[str], bad_input: bool = False):
+    """A GET of one district's data: its problems (and 400 where a query can be bad), the token."""
+    responses = {**DISTRICT_READ, 400: BAD_INPUT} if bad_input else DISTRICT_READ
+    return get(path, sync_to_thread=True, responses=responses, security=SECURITY, tags=tags)
+
+
+def _district_post(path: str, **kwargs: Any):
+    """A stateless POST on one district's configuration: 200, its problems, the token."""
+    return post(
+        path,
+        status_code=200,
+        sync_to_thread=True,
+        responses=DISTRICT_POST,
+        security=SECURITY,
+        **kwargs,
+    )
+
+
 # ---- stateless evaluation ------------------------------------------------------------------
 def _case(district: District, mapping: dict[str, Any], where: str = "case"):
     return case_from_dict(mapping, where, district.event_types)
 
 
-@post(
+@_district_post(
     "/v1/districts/{district_id:str}/evaluate",
-    status_code=200,
-    sync_to_thread=True,
-    responses=DISTRICT_POST,
-    security=SECURITY,
     tags=["evaluation"],
 )
 def evaluate(district: NamedDependency[District], data: JSONBody[CaseRequest]) -> EvaluationResult:
@@ -182,12 +196,8 @@ def evaluate(district: NamedDependency[District], data: JSONBody[CaseRequest]) -
     )
 
 
-@post(
+@_district_post(
     "/v1/districts/{district_id:str}/explain",
-    status_code=200,
-    sync_to_thread=True,
-    responses=DISTRICT_POST,
-    security=SECURITY,
     tags=["evaluation"],
 )
 def explain(district: NamedDependency[District], data: JSONBody[ExplainRequest]) -> ExplainResult:
@@ -198,12 +208,8 @@ def explain(district: NamedDependency[District], data: JSONBody[ExplainRequest])
     return ExplainResult(case.student.id, day, data.rule, tuple(found), stamp(district, found))
 
 
-@post(
+@_district_post(
     "/v1/districts/{district_id:str}/forms/{code:str}",
-    status_code=200,
-    sync_to_thread=True,
-    responses=DISTRICT_POST,
-    security=SECURITY,
     media_type="application/pdf",
     tags=["forms"],
 )
@@ -328,13 +334,7 @@ def plugins() -> Catalogue:
     return Catalogue(_version(), plugins=tuple(rows))
 
 
-@get(
-    "/v1/districts/{district_id:str}/rules",
-    sync_to_thread=True,
-    responses=DISTRICT_READ,
-    security=SECURITY,
-    tags=["rules"],
-)
+@_district_get("/v1/districts/{district_id:str}/rules", ["rules"])
 def district_rules(district: NamedDependency[District]) -> Catalogue:
     """The district's effective rules after layering (what replaced or tightens what)."""
     rows = [
@@ -345,13 +345,7 @@ def district_rules(district: NamedDependency[District]) -> Catalogue:
 
 
 # ---- the store: work list, dashboard, students, runs ---------------------------------------
-@get(
-    "/v1/districts/{district_id:str}/worklist",
-    sync_to_thread=True,
-    responses={**DISTRICT_READ, 400: BAD_INPUT},
-    security=SECURITY,
-    tags=["store"],
-)
+@_district_get("/v1/districts/{district_id:str}/worklist", ["store"], bad_input=True)
 def worklist(
     request: Request,
     district: NamedDependency[District],
@@ -382,13 +376,7 @@ def worklist(
     )
 
 
-@get(
-    "/v1/districts/{district_id:str}/dashboard",
-    sync_to_thread=True,
-    responses=DISTRICT_READ,
-    security=SECURITY,
-    tags=["store"],
-)
+@_district_get("/v1/districts/{district_id:str}/dashboard", ["store"])
 def dashboard(request: Request, district: NamedDependency[District]) -> Dashboard:
     """The compliance dashboard of the latest completed run: counts by status, school and role,
     the students it could not evaluate."""
@@ -426,13 +414,7 @@ def dashboard_of(store: Store, district: District) -> Dashboard:
     )
 
 
-@get(
-    "/v1/districts/{district_id:str}/students/{student_id:str}",
-    sync_to_thread=True,
-    responses=DISTRICT_READ,
-    security=SECURITY,
-    tags=["store"],
-)
+@_district_get("/v1/districts/{district_id:str}/students/{student_id:str}", ["store"])
 def student(
     request: Request, district: NamedDependency[District], student_id: FromPath[str]
 ) -> StudentResult:
@@ -460,13 +442,7 @@ def student_of(store: Store, district: District, student_id: str) -> StudentResu
     )
 
 
-@get(
-    "/v1/districts/{district_id:str}/runs",
-    sync_to_thread=True,
-    responses=DISTRICT_READ,
-    security=SECURITY,
-    tags=["store"],
-)
+@_district_get("/v1/districts/{district_id:str}/runs", ["store"])
 def runs(request: Request, district: NamedDependency[District]) -> Runs:
     """The district's sweeps, newest first: completed, failed, running or pruned, each with the
     students it could not evaluate."""

@@ -17,7 +17,6 @@ from spedrules.plugin import (
     RuleFiles,
     TimelineRule,
     hookimpl,
-    load_forms,
 )
 
 from .age import age_22_exit
@@ -54,14 +53,12 @@ RULES = RuleFiles(
     spedrules_timeline_rules,
     spedrules_incident_rules,
     spedrules_meeting_rules,
-) = RULES.hooks("jurisdiction", "options", "timeline_rules", "incident_rules", "meeting_rules")
+    spedrules_forms,
+) = RULES.hooks(
+    "jurisdiction", "options", "timeline_rules", "incident_rules", "meeting_rules", "forms"
+)
 
 
 @hookimpl
 def spedrules_eligibility_categories():
     return [*eligibility_categories(), *early_childhood()]
-
-
-@hookimpl
-def spedrules_forms():
-    return load_forms(Path(__file__).parent / "forms")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spedrules.plugin import RuleFiles, hookimpl, load_forms
+from spedrules.plugin import RuleFiles
 
 from .report import spedrules_restraint_report  # noqa: F401 (a hook implementation)
 from .timelines import fape_end_policy
@@ -26,9 +26,5 @@ RULES = RuleFiles(Path(__file__).parent / "rules", {"fape_end_policy": fape_end_
     spedrules_options,
     spedrules_timeline_rules,
     spedrules_incident_rules,
-) = RULES.hooks("jurisdiction", "options", "timeline_rules", "incident_rules")
-
-
-@hookimpl
-def spedrules_forms():
-    return load_forms(Path(__file__).parent / "forms")
+    spedrules_forms,
+) = RULES.hooks("jurisdiction", "options", "timeline_rules", "incident_rules", "forms")

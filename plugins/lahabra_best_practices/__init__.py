@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spedrules.plugin import RuleFiles, hookimpl, load_forms
+from spedrules.plugin import RuleFiles
 
 RULES = RuleFiles(Path(__file__).parent / "rules")
 (
@@ -20,9 +20,5 @@ RULES = RuleFiles(Path(__file__).parent / "rules")
     spedrules_meeting_rules,
     spedrules_timeline_rules,
     spedrules_program_rules,
-) = RULES.hooks("jurisdiction", "meeting_rules", "timeline_rules", "program_rules")
-
-
-@hookimpl
-def spedrules_forms():
-    return load_forms(Path(__file__).parent / "forms")
+    spedrules_forms,
+) = RULES.hooks("jurisdiction", "meeting_rules", "timeline_rules", "program_rules", "forms")
