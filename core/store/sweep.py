@@ -141,7 +141,7 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-_NOT_CODE = ("tests", "benchmarks", "docs", "examples")
+_NOT_CODE = ("tests", "benchmarks", "docs", "examples", "build", "dist")  # not the installed code
 
 
 def _shipped(folder: str) -> bool:

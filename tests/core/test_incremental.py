@@ -192,3 +192,28 @@ def test_a_changed_stack_evaluates_everyone(db_url, tmp_path):  # noqa: F811
     store.add_district(config, who="test", replace=True)
     (after,) = sweep(store, date(2027, 1, 15), ["mesa-verde"], who="test")
     assert after.counts["evaluated"] == 20
+
+
+def test_an_upgrade_of_the_code_evaluates_everyone(tmp_path):
+    """The fingerprint holds a digest of the installed code: a run made by other code (an
+    upgrade that kept the version number) is never carried forward from."""
+    import json as _json
+
+    from sqlalchemy import text
+
+    from spedrules.core.store.sweep import code_digest
+
+    store = Store(str(tmp_path / "t.sqlite"))
+    store.init()
+    d = district("mesa-verde.toml")
+    store.add_district(EXAMPLES / "mesa-verde.toml", who="test")
+    people = list(district_population(d, "mesa-verde.toml", "UP", 10, date(2027, 1, 15)))
+    store.add_cases("mesa-verde", people, who="test")
+    (first,) = sweep(store, date(2027, 1, 15), ["mesa-verde"], who="test")
+    assert len(code_digest()) == 64 and first.counts["evaluated"] == 10
+    with store.engine.begin() as c:  # as if an older spedrules had published that run
+        stored = _json.loads(c.scalar(text("SELECT fingerprint FROM runs")))
+        stored["code_sha256"] = "0" * 64
+        c.execute(text("UPDATE runs SET fingerprint = :f"), {"f": _json.dumps(stored)})
+    (after,) = sweep(store, date(2027, 1, 15), ["mesa-verde"], who="test")
+    assert after.counts["evaluated"] == 10 and "carried_from_run" not in after.counts
