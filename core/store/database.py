@@ -831,16 +831,10 @@ class Store:
         """Copy into ``run_pk`` the states and obligations of the students of ``previous``
         whose evaluation there still holds on ``as_of``: same revision now, and ``as_of``
         before the first day it may change. One transaction: what is copied is consistent."""
-        states = RunStudentRow.__table__
+        states, rows = RunStudentRow.__table__, ObligationRow.__table__
+        state_columns = [c for c in states.c if c.name != "run_pk"]
         still = (
-            select(
-                literal(run_pk),
-                states.c.student_pk,
-                states.c.revision,
-                states.c.stable_until,
-                states.c.future_events,
-                states.c.roster,
-            )
+            select(literal(run_pk), *state_columns)
             .join(StudentRow.__table__, StudentRow.pk == states.c.student_pk)
             .where(
                 states.c.run_pk == previous,
@@ -849,17 +843,16 @@ class Store:
                 states.c.stable_until > as_of,
             )
         )
-        rows = ObligationRow.__table__
-        columns = [c for c in rows.c if c.name not in ("pk", "run_pk")]
+        row_columns = [c for c in rows.c if c.name not in ("pk", "run_pk")]
         copied = aliased(RunStudentRow)
         same = (
-            select(literal(run_pk), *columns)
+            select(literal(run_pk), *row_columns)
             .join(copied, (copied.student_pk == rows.c.student_pk) & (copied.run_pk == run_pk))
             .where(rows.c.run_pk == previous)
         )
         with self.transaction() as s:
-            s.execute(states.insert().from_select([c.name for c in states.c], still))
-            s.execute(rows.insert().from_select(["run_pk", *(c.name for c in columns)], same))
+            s.execute(states.insert().from_select(["run_pk", *_names(state_columns)], still))
+            s.execute(rows.insert().from_select(["run_pk", *_names(row_columns)], same))
 
     def run_states(self, run_pk: int) -> dict[str, Any]:
         """A run's students, their obligations and future events, and the program roster
@@ -1271,6 +1264,10 @@ def _digest(item: dict[str, Any]) -> str:
 
 def _brief(event: dict[str, Any]) -> str:
     return json.dumps(_plain(event), sort_keys=True, ensure_ascii=False)[:200]
+
+
+def _names(columns) -> list[str]:
+    return [c.name for c in columns]
 
 
 def _columns(row: Base, table: type) -> dict[str, Any]:

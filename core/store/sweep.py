@@ -6,8 +6,8 @@ only when every partition and the program duties are stored: readers see the lat
 run, so a failed or killed run is never read. One student whose evaluation raises is recorded on
 the run (student, plugin, message) and the sweep goes on.
 
-A partition is a plain function of (database URL, district, run, student key range, as-of date)
-with no shared state: run partitions in parallel processes (``--workers``), or hand the same
+A partition is a plain function of (database URL, district, run, student keys, as-of date) with
+no shared state: run partitions in parallel processes (``--workers``), or hand the same
 calls to Dask (``client.map(sweep_partition, ...)``). Results do not depend on how the work is
 split.
 """
@@ -306,11 +306,14 @@ def _msg(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:2000]
 
 
-def partitions(store: Store, district_id: str, size: int | None = None) -> list[tuple[int, int]]:
-    """Student key ranges of about ``size`` students (default PARTITION_SIZE)."""
+def partitions(
+    store: Store, district_id: str, size: int | None = None, without_state_in: int | None = None
+) -> list[list[int]]:
+    """The district's student keys in partitions of ``size`` (default PARTITION_SIZE); with
+    ``without_state_in``, only the students that run holds no state of yet (not carried)."""
     size = size or PARTITION_SIZE
-    keys = store.student_keys(district_id)
-    return [(keys[i], keys[min(i + size, len(keys)) - 1] + 1) for i in range(0, len(keys), size)]
+    keys = store.student_keys(district_id, without_state_in)
+    return [keys[i : i + size] for i in range(0, len(keys), size)]
 
 
 @frozen
@@ -370,11 +373,9 @@ def _sweep_district(
         try:
             if previous is not None:  # one statement decides and copies, consistently
                 store.carry_forward(previous, run, district_id, as_of)
-            keys = store.student_keys(district_id, without_state_in=run)
-            size = size or PARTITION_SIZE
-            chunks = [keys[i : i + size] for i in range(0, len(keys), size)]
+            chunks = partitions(store, district_id, size, without_state_in=run)
             if progress:  # the partitions all of whose students were carried forward
-                progress(-(-len(store.student_keys(district_id)) // size) - len(chunks))
+                progress(len(partitions(store, district_id, size)) - len(chunks))
             jobs = [(store.url, district_id, run, chunk, as_of) for chunk in chunks]
             results = list(_map(jobs, workers, progress, mapper))
             rules: dict[tuple[str, str], dict[str, Any]] = {}

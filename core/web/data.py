@@ -178,8 +178,8 @@ def _restraint(url: str, district_id: str, run_pk: int, as_of: str, goal: int | 
     day = date.fromisoformat(as_of)
     cases = (
         as_case(data, district)
-        for lo, hi in partitions(store, district_id)
-        for _, data in store.cases(district_id, lo, hi)
+        for keys in partitions(store, district_id)
+        for _, _, data in store.revised_cases(district_id, keys)
         if data.get("incidents")
     )
     definition = restraint_definition(district)
