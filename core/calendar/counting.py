@@ -4,9 +4,10 @@ Conventions (docs/rules-as-data.md, "Counting units"): day 0 is the day of the t
 due date is the Nth counted day after it; a due date is not moved off a weekend unless the unit
 says so; counting past the days a calendar covers is an error. Every function returns a
 :class:`Count`: the due moment and the sentences that explain it. Scalar counts bisect
-precomputed numpy arrays of days; the ``*_array`` forms answer many starts at once for sweeps
-and benchmarks. :data:`UNITS` is the registry rules count in: one :func:`unit` per way of
-counting, with its explanation.
+precomputed numpy arrays of days; a unit's array form (:func:`array_form`) answers many starts
+at once over the same arrays, for the batch engine (core/engine/batch.py) and the benchmarks, and
+gives NaT where the scalar count raises (the count cannot be decided). :data:`UNITS` is the
+registry rules count in: one :func:`unit` per way of counting, with its explanation.
 """
 
 from __future__ import annotations
@@ -353,6 +354,10 @@ class Unit:
     explanation: str
     count: Callable[[Any, Start], Count]
     needs_calendar: bool = True
+    # the same count for many starts at once: (period, starts, calendar, born, age) ->
+    # datetime64[D] due days, NaT where the count cannot be decided; None for a period it
+    # does not cover (the batch engine then calls ``count`` for each start)
+    array: Callable[..., np.ndarray | None] | None = None
 
 
 UNITS: dict[str, Unit] = {}
@@ -366,6 +371,29 @@ def unit(name: str, explanation: str, needs_calendar: bool = True):
         return fn
 
     return register
+
+
+def array_form(name: str):
+    """Register ``fn(period, starts, calendar, born, age)`` as the array form of unit ``name``:
+    the scalar count's days and rules (day 0, coverage, gaps) over many starts at once."""
+
+    def register(fn: Callable[..., np.ndarray | None]) -> Callable[..., np.ndarray | None]:
+        found = UNITS[name]
+        UNITS[name] = Unit(found.name, found.explanation, found.count, found.needs_calendar, fn)
+        return fn
+
+    return register
+
+
+def count_array(period: Any, starts: np.ndarray, cal, born=None, age: int = 0):
+    """Due days (datetime64[D], NaT: undetermined) of ``period`` from each of ``starts``, or None
+    when the unit has no array form for this period (count each start with :func:`count`)."""
+    found = UNITS.get(period.unit)
+    if found is None or found.array is None:
+        return None
+    if found.needs_calendar and cal is None:  # the scalar count raises CalendarError
+        return np.full(len(starts), np.datetime64("NaT"), dtype="datetime64[D]")
+    return found.array(period, starts.astype("datetime64[D]"), cal, born, age)
 
 
 def count(period: Any, start: Start) -> Count:
@@ -485,28 +513,92 @@ def after_next_year_start(cal: SchoolCalendar, day: date, n: int) -> Count:
     )
 
 
-def _array_nth(days: np.ndarray, starts: np.ndarray, n, cal: SchoolCalendar) -> np.ndarray:
-    if starts.size:
-        _covered(cal, from_day64(starts.astype("datetime64[D]").min()))
+def nth_after_array(days: np.ndarray, starts: np.ndarray, n: int, cal: SchoolCalendar):
+    """:func:`_nth_after` for many starts: the Nth of ``days`` after each start, NaT where the
+    scalar count raises (a start before the calendar, n < 1, past its end, across a gap)."""
     starts = starts.astype("datetime64[D]")
-    idx = np.searchsorted(days, starts, side="right") + np.asarray(n) - 1
-    if idx.size and (idx.max() >= len(days) or idx.min() < 0):
-        raise cal.end_error("a count")
-    due = days[idx]
-    for a, b in cal.gaps:  # the scalar rule, on every start at once
-        crossing = (starts < to_day64(b.first_day)) & (due > to_day64(a.last_day))
-        if crossing.any():
-            raise cal.gap_error((a, b), "a count")
+    nat = np.datetime64("NaT")
+    if n < 1 or not len(days):
+        return np.full(len(starts), nat, dtype="datetime64[D]")
+    idx = np.searchsorted(days, starts, side="right") + (n - 1)
+    ok = (starts >= to_day64(cal.coverage[0])) & (idx < len(days))
+    due = days[np.minimum(idx, len(days) - 1)]
+    for a, b in cal.gaps:  # the scalar rule (SchoolCalendar.gap_between), on every start at once
+        ok &= ~((starts < to_day64(b.first_day)) & (due > to_day64(a.last_day)))
+    return np.where(ok & ~np.isnat(starts), due, nat)
+
+
+def anniversary_array(starts: np.ndarray, years: int = 0, months: int = 0) -> np.ndarray:
+    """:func:`anniversary` for many starts: the same date, or the month's last day."""
+    starts = starts.astype("datetime64[D]")
+    month = starts.astype("datetime64[M]")
+    day = (starts - month.astype("datetime64[D]")).astype(np.int64)  # 0-based day of month
+    target = month + (12 * years + months)
+    first = target.astype("datetime64[D]")
+    length = ((target + 1).astype("datetime64[D]") - first).astype(np.int64)
+    return first + np.minimum(day, length - 1)
+
+
+def _strict(days: np.ndarray, starts: np.ndarray, n: int, cal: SchoolCalendar, what: str):
+    due = nth_after_array(days, starts, n, cal)
+    undecided = np.flatnonzero(np.isnat(due))
+    if undecided.size:  # the scalar count raises its own error (end, gap, before the calendar)
+        _nth_after(days, from_day64(starts.astype("datetime64[D]")[undecided[0]]), n, cal, what)
     return due
 
 
 def school_days_array(cal: SchoolCalendar, starts: np.ndarray, n) -> np.ndarray:
-    """Vectorised :func:`school_days`: due dates only, for many starts at once."""
-    return _array_nth(cal.instructional_days, starts, n, cal)
+    """Vectorised :func:`school_days`: due dates only, for many starts at once (raises as the
+    scalar count does; the batch engine uses :func:`count_array`, which gives NaT instead)."""
+    return _strict(cal.instructional_days, starts, n, cal, "school days")
 
 
 def tolled_days_array(
     cal: SchoolCalendar, starts: np.ndarray, n, max_vacation_school_days: int = 5
 ) -> np.ndarray:
     """Vectorised :func:`tolled_days`: due dates only, for many starts at once."""
-    return _array_nth(cal.tolled_countable_days(max_vacation_school_days), starts, n, cal)
+    days = cal.tolled_countable_days(max_vacation_school_days)
+    return _strict(days, starts, n, cal, "counted days")
+
+
+# ---- array forms: the units the batch engine counts for a whole partition at once ----------
+
+
+@array_form("calendar_days")
+def _calendar_days_array(period, starts, cal, born, age):
+    return starts + period.amount
+
+
+@array_form("school_days")
+def _school_days_array(period, starts, cal, born, age):
+    return nth_after_array(cal.instructional_days, starts, period.amount, cal)
+
+
+@array_form("business_days")
+def _business_days_array(period, starts, cal, born, age):
+    return nth_after_array(cal.business_days, starts, period.amount, cal)
+
+
+@array_form("tolled_days")
+def _tolled_days_array(period, starts, cal, born, age):
+    days = cal.tolled_countable_days(period.max_vacation_school_days)
+    return nth_after_array(days, starts, period.amount, cal)
+
+
+@array_form("calendar_days_in_session")
+def _in_session_array(period, starts, cal, born, age):
+    if period.absence_allowance is not None:
+        return None  # absences extend the count: each student's own, counted one by one
+    return nth_after_array(cal.session_days, starts, period.amount, cal)
+
+
+@array_form("months")
+def _months_array(period, starts, cal, born, age):
+    return anniversary_array(starts, months=period.amount)
+
+
+@array_form("years")
+def _years_array(period, starts, cal, born, age):
+    if born is not None:  # from a birthday: counted from the birth date (see _years)
+        return anniversary_array(born, years=age + period.amount)
+    return anniversary_array(starts, years=period.amount)

@@ -375,7 +375,7 @@ def obligation(
         steps.append(same_day)
     status, line = _status(due, met, cancelled, ctx)
     steps.append(line)
-    done = cancelled or met
+    done = cancelled if status == "not_applicable" else met  # what the status says ended it
     return Obligation.of(
         rule,
         status=status,

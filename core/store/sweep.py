@@ -30,6 +30,7 @@ from attrs import frozen
 
 from spedrules.core.api import District, as_case, evaluate, load_district
 from spedrules.core.calendar import SchoolCalendar
+from spedrules.core.engine.batch import obligation_row
 from spedrules.core.errors import ConfigError, InputError
 from spedrules.core.files import parse_yaml
 from spedrules.core.model import Obligation
@@ -227,25 +228,6 @@ def identity(row: dict[str, Any]) -> tuple:
     rule, kind, trigger day); a rule may give several kinds (La Habra's agenda and draft)."""
     day = None if row["subject"] else row["trigger_day"]
     return (row["student_pk"], row["rule"], row["kind"], day, row["subject"])
-
-
-def obligation_row(student_pk: int | None, ob: Obligation) -> dict[str, Any]:
-    due = ob.due
-    return {
-        "student_pk": student_pk,
-        "rule": ob.rule,
-        "kind": ob.kind,
-        "status": ob.status,
-        "due": due.isoformat() if due is not None else None,
-        "due_day": due.date() if hasattr(due, "date") else due,
-        "responsible": ob.responsible,
-        "subject": ob.subject,
-        "trigger_day": ob.trigger.date if ob.trigger else None,
-        "met_day": ob.met_by.date if ob.met_by else None,
-        "delay_reason": ob.delay_reason,
-        "stopped_on": ob.stopped_on,
-        "sequence": 0,
-    }
 
 
 def provenance(ob: Obligation) -> dict[str, Any]:

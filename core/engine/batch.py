@@ -1,0 +1,520 @@
+"""The batch engine: a partition's students evaluated rule by rule over numpy arrays.
+
+A sweep stores, per obligation, its rule, kind, trigger day, due day, status and the day of the
+event that met it, and per student how long the evaluation holds (``stable_until``); it stores
+no explanation (``explain``, the API and forms build one on demand with the per-case engine).
+So the batch computes only those, for every student of a partition at once:
+
+* per rule, every occurrence of its trigger (the first matching event of each day, a birthday,
+  a school year's start), on the same deduplicated, date-sorted known events as
+  :class:`~spedrules.core.engine.timeline.Context`;
+* the due day with the unit's array form (:func:`~spedrules.core.calendar.counting.count_array`:
+  the days the scalar count bisects, NaT where it cannot decide), or the unit's scalar count for
+  each occurrence where a unit has no array form (a rule's own compute function);
+* the first event meeting or cancelling it by one ``searchsorted`` over the partition's events,
+  with the per-case rule (:func:`~spedrules.core.engine.timeline._first_after`): never the
+  trigger itself, nor another occurrence of the trigger on its day;
+* the status and the day the evaluation may turn (an open due day passing, a birthday or a
+  school year's start coming, the first future event becoming known), with array comparisons.
+
+What the arrays do not cover goes to the per-case engine (:func:`spedrules.core.api.evaluate`)
+for that student, whole: an extension, exit or delay reason; an incident; a meeting still ahead;
+a rule tightening another, a removal series, a duty without a deadline, a count in hours or to
+the end of a school day; an exception whose condition holds; a trigger day no version of its rule
+covers. Every result is therefore what ``evaluate`` gives; tests/core/test_batch.py checks it for
+every bundled rule on random cases and calendars.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+from attrs import frozen
+
+from spedrules.core.calendar import counting, to_day64
+from spedrules.core.engine.adjustments import ADJUSTING
+from spedrules.core.engine.layering import RuleEntry, RuleSet
+from spedrules.core.model import Case, Obligation
+from spedrules.core.model.rules import (
+    BirthdayTrigger,
+    EventMatch,
+    SchoolYearStartTrigger,
+    TimelineRule,
+    Trigger,
+)
+
+NAT = np.datetime64("NaT", "D")
+NEVER = np.datetime64("9999-12-31", "D")  # stable_until when nothing can turn (date.max)
+MOMENT_UNITS = ("hours", "end_of_school_day", "within_school_days")  # due moments, not days
+
+
+@frozen
+class StudentResult:
+    """What the sweep stores of one student's evaluation (``rows`` as obligation_row gives)."""
+
+    rows: list[dict[str, Any]]
+    stable_until: date
+    future_events: int
+    per_case: bool  # evaluated by the per-case engine (the batch does not cover the case)
+    error: Exception | None = None  # what the per-case engine raised for this student
+
+
+DAY0 = 719_163  # days from 0001-01-01 to 1970-01-01: day numbers for keys are never negative
+SPAN = 4_000_000  # more day numbers than 0001-01-01 .. 9999-12-31: student * SPAN + day is unique
+
+
+@frozen
+class _Events:
+    """The partition's known events, one array per field, sorted by (student, day, order)."""
+
+    student: np.ndarray  # int64 index into the partition
+    day: np.ndarray  # datetime64[D]
+    type: np.ndarray  # int64 code of the event type (``codes``)
+    items: list  # the Event objects, for attribute matches
+    codes: dict[str, int]
+
+    def of_types(self, types) -> np.ndarray:
+        wanted = [self.codes[t] for t in types if t in self.codes]
+        return np.isin(self.type, wanted) if wanted else np.zeros(len(self.items), dtype=bool)
+
+    @classmethod
+    def of(cls, cases: Sequence[Case], as_of: date) -> tuple[_Events, np.ndarray, np.ndarray]:
+        """The events, and per student the first future event day and the future count."""
+        students, days, types, items = [], [], [], []
+        codes: dict[str, int] = {}
+        first_future = np.full(len(cases), NEVER)
+        future = np.zeros(len(cases), dtype=np.int64)
+        for s, case in enumerate(cases):
+            unique = dict.fromkeys(case.events)  # equal events are one fact, as in Context
+            known = []
+            for event in unique:
+                day = event.day
+                if day <= as_of:
+                    known.append((day, event))
+                else:
+                    future[s] += 1
+                    first_future[s] = min(first_future[s], to_day64(day))
+            known.sort(key=lambda pair: pair[0])  # stable: same-day events keep their order
+            for day, event in known:
+                students.append(s)
+                days.append(day)
+                types.append(codes.setdefault(event.type, len(codes)))
+                items.append(event)
+        events = cls(
+            np.array(students, dtype=np.int64),
+            np.array(days, dtype="datetime64[D]"),
+            np.array(types, dtype=np.int64),
+            items,
+            codes,
+        )
+        return events, first_future, future
+
+    def matching(self, matches: tuple[EventMatch, ...], memo: dict) -> np.ndarray:
+        """Which events match any of ``matches`` (type, then the attributes asked for)."""
+        key = tuple(matches)
+        found = memo.get(key)
+        if found is None:
+            found = np.zeros(len(self.items), dtype=bool)
+            for m in matches:
+                of_type = self.of_types((m.type,))
+                if m.where:
+                    for i in np.flatnonzero(of_type):
+                        of_type[i] = m.matches(self.items[i])
+                found |= of_type
+            memo[key] = found
+        return found
+
+
+@frozen
+class _Occurrences:
+    """Occurrences of one rule's trigger: student, day, and for birthdays the birth date and
+    age (a period in years counts from the birth date)."""
+
+    student: np.ndarray
+    day: np.ndarray
+    born: np.ndarray | None = None
+    age: int = 0
+
+    def take(self, keep: np.ndarray) -> _Occurrences:
+        born = self.born[keep] if self.born is not None else None
+        return _Occurrences(self.student[keep], self.day[keep], born, self.age)
+
+
+class _Batch:
+    """One partition's evaluation in progress: the arrays, and what each student gets."""
+
+    def __init__(self, district, cases: Sequence[Case], as_of: date, keys: Sequence[Any]):
+        self.ruleset: RuleSet = district.ruleset
+        self.calendar = district.calendar
+        self.tz = district.tz
+        self.cases = cases
+        self.keys = keys
+        self.as_of = as_of
+        self.as_of64 = to_day64(as_of)
+        self.events, self.turn, self.future = _Events.of(cases, as_of)
+        self.memo: dict = {}
+        self.per_case = np.zeros(len(cases), dtype=bool)
+        self.rows: list[list[dict[str, Any]]] = [[] for _ in cases]
+        self.has_iep = self._has_iep()
+
+    # -- students the arrays do not cover -----------------------------------------------------
+
+    def mark_uncovered(self) -> None:
+        """Students with a record the per-case engine alone handles (see the module docstring)."""
+        ev = self.events
+        adjusting = ev.of_types(ADJUSTING)
+        self.per_case[ev.student[adjusting]] = True
+        for s, case in enumerate(self.cases):
+            if case.incidents or any(self._ahead(m) for m in case.meetings):
+                self.per_case[s] = True
+
+    def _ahead(self, meeting) -> bool:
+        """A meeting on the calendar gives prep obligations (meetings.on_calendar)."""
+        return meeting.start.date() >= self.as_of or meeting.details.get("status") == "scheduled"
+
+    def _has_iep(self) -> np.ndarray:
+        ev = self.events
+        has = np.zeros(len(self.cases), dtype=bool)
+        held = ev.of_types(("iep_meeting_held",))
+        eligible = np.flatnonzero(ev.of_types(("eligibility_determined",)))
+        for i in eligible:
+            held[i] = bool(ev.items[i].get("eligible"))
+        has[ev.student[held]] = True
+        return has
+
+    # -- occurrences ----------------------------------------------------------------------------
+
+    def occurrences(self, entry: RuleEntry) -> _Occurrences | None:
+        """Each time the rule's trigger happened, or None when the batch does not count this
+        trigger (its students, if any can trigger it, are evaluated per case)."""
+        trigger = entry.latest.trigger
+        eligible = self.has_iep if entry.latest.requires_iep else None
+        if isinstance(trigger, BirthdayTrigger):
+            return self._birthdays(trigger.age, eligible)
+        if isinstance(trigger, SchoolYearStartTrigger):
+            return self._year_starts(eligible)
+        if not isinstance(trigger, Trigger):  # removals: a per-school-year running total
+            self._uncover_triggerable(trigger, eligible)
+            return None
+        ev = self.events
+        hit = self.trigger_mask(trigger)
+        if eligible is not None:
+            hit &= eligible[ev.student]
+        idx = np.flatnonzero(hit)
+        if not idx.size:
+            return _Occurrences(idx, ev.day[idx])
+        key = ev.student[idx] * SPAN + _number(ev.day[idx])  # the first of each student-day
+        _, first = np.unique(key, return_index=True)
+        idx = idx[first]
+        return _Occurrences(ev.student[idx], ev.day[idx])
+
+    def trigger_mask(self, trigger) -> np.ndarray:
+        if isinstance(trigger, Trigger):
+            return self.events.matching(trigger.events, self.memo).copy()
+        return np.zeros(len(self.events.items), dtype=bool)  # no event is a birthday
+
+    def _uncover_triggerable(self, trigger, eligible) -> None:
+        ev = self.events
+        needed = trigger.needed_types()
+        can = ev.of_types(needed) if needed else None
+        if can is None:
+            self.per_case[eligible if eligible is not None else slice(None)] = True
+            return
+        if eligible is not None:
+            can &= eligible[ev.student]
+        self.per_case[ev.student[can]] = True
+
+    def _birthdays(self, age: int, eligible) -> _Occurrences:
+        born = np.array([c.student.birth_date or NAT for c in self.cases], dtype="datetime64[D]")
+        students = np.arange(len(self.cases))
+        if eligible is not None:
+            students, born = students[eligible], born[eligible]
+        has = ~np.isnat(born)
+        students, born = students[has], born[has]
+        jan1 = (born.astype("datetime64[Y]") + age).astype("datetime64[D]")
+        day = counting.anniversary_array(born, years=age)
+        early = jan1 > self.as_of64  # not that old yet, whatever the day: turns on January 1
+        self.turn_at(students[early], jan1[early])
+        coming = ~early & (day > self.as_of64)
+        self.turn_at(students[coming], day[coming])
+        reached = ~early & ~coming
+        return _Occurrences(students[reached], day[reached], born[reached], age)
+
+    def _year_starts(self, eligible) -> _Occurrences:
+        students = np.arange(len(self.cases))
+        if eligible is not None:
+            students = students[eligible]
+        firsts = [to_day64(y.first_day) for y in (self.calendar.years if self.calendar else ())]
+        reached = [d for d in firsts if d <= self.as_of64]
+        later = [d for d in firsts if d > self.as_of64]
+        if later:
+            self.turn_at(students, np.full(len(students), min(later)))
+        days = np.array(reached, dtype="datetime64[D]")
+        return _Occurrences(np.repeat(students, len(days)), np.tile(days, len(students)))
+
+    def turn_at(self, students: np.ndarray, days: np.ndarray) -> None:
+        """The evaluation of these students may differ from these as-of dates on."""
+        if students.size:
+            np.minimum.at(self.turn, students, days)
+
+    # -- the first event after each occurrence --------------------------------------------------
+
+    def first_after(self, matches, occ: _Occurrences, trigger_hit: np.ndarray) -> np.ndarray:
+        """Per occurrence, the index of the first event matching ``matches`` on or after its
+        day that is not an occurrence of the trigger on that day (-1: none)."""
+        found = np.full(len(occ.day), -1, dtype=np.int64)
+        if not matches or not occ.day.size:
+            return found
+        ev = self.events
+        idx = np.flatnonzero(ev.matching(matches, self.memo))
+        if not idx.size:
+            return found
+        span = np.int64(2 * SPAN)
+        # per student and day, key 2*day for an event that may meet its trigger day's
+        # occurrence, 2*day+1 for one that is itself an occurrence of the trigger
+        keys = ev.student[idx] * span + 2 * _number(ev.day[idx]) + trigger_hit[idx]
+        order = np.argsort(keys, kind="stable")
+        keys, idx = keys[order], idx[order]
+        wanted = occ.student * span + 2 * _number(occ.day)
+        pos = np.searchsorted(keys, wanted, side="left")
+        at = np.minimum(pos, len(keys) - 1)
+        skip = (pos < len(keys)) & (keys[at] == wanted + 1)  # the trigger's own kind that day
+        pos = np.where(skip, np.searchsorted(keys, wanted + 2, side="left"), pos)
+        at = np.minimum(pos, len(keys) - 1)
+        same = (pos < len(keys)) & (keys[at] // span == occ.student)
+        return np.where(same, idx[at], -1)
+
+
+def _number(days: np.ndarray) -> np.ndarray:
+    return days.astype(np.int64) + DAY0
+
+
+def evaluate_batch(
+    district, cases: Sequence[Case], as_of: date, keys: Sequence[Any] | None = None
+) -> list[StudentResult]:
+    """Every student's stored results as of ``as_of``, equal to :func:`api.evaluate`'s; rows
+    carry ``keys[i]`` as their student key."""
+    keys = list(keys) if keys is not None else [None] * len(cases)
+    batch = _Batch(district, cases, as_of, keys)
+    batch.mark_uncovered()
+    for entry in _timeline_entries(batch.ruleset):
+        _evaluate_rule(batch, entry)
+    return _results(batch, district)
+
+
+def _timeline_entries(ruleset: RuleSet) -> list[RuleEntry]:
+    return [e for e in ruleset.of_type(TimelineRule)]
+
+
+def _evaluate_rule(batch: _Batch, entry: RuleEntry) -> None:
+    occ = batch.occurrences(entry)
+    if occ is None or not occ.day.size:
+        return
+    if entry.tightens or (entry.exception_to and entry.latest.applies_when is None):
+        batch.per_case[occ.student] = True  # needs the other rule's obligation: per case
+        return
+    for rule, part in _by_version(batch, entry, occ):
+        if rule.trigger != entry.latest.trigger:  # a version with its own trigger: per case
+            batch.per_case[part.student] = True
+            continue
+        if rule.applies_when is not None:
+            part = part.take(_condition_holds(batch, rule, part.day))
+            if entry.exception_to:  # an exception that applies displaces its base: per case
+                batch.per_case[part.student] = True
+                continue
+        if not part.day.size:
+            continue
+        if rule.period is None or rule.arises_after is not None or rule.period.unit in MOMENT_UNITS:
+            batch.per_case[part.student] = True  # duties without deadlines, due moments
+            continue
+        _obligations(batch, entry, rule, part)
+
+
+def _by_version(batch: _Batch, entry: RuleEntry, occ: _Occurrences):
+    """The occurrences under each version of the rule in force on their trigger day; a day
+    between versions that none covers goes per case (it says no version is known)."""
+    if len(entry.versions) == 1:
+        rule = entry.versions[0]
+        inside = _in_force(rule, occ.day)
+        if isinstance(rule, TimelineRule) and inside.all():
+            yield rule, occ
+            return
+    unique, inverse = np.unique(occ.day, return_inverse=True)
+    chosen = [entry.version_on(d) for d in unique.astype(object)]
+    span = _version_span(entry)
+    for i, rule in enumerate(chosen):
+        if rule is None and span[0] <= unique[i] <= span[1]:
+            batch.per_case[occ.student[inverse == i]] = True
+    for rule in {id(r): r for r in chosen if isinstance(r, TimelineRule)}.values():
+        pick = np.array([r is rule for r in chosen])[inverse]
+        yield rule, occ.take(pick)
+
+
+def _in_force(rule, days: np.ndarray) -> np.ndarray:
+    ok = np.ones(len(days), dtype=bool)
+    if rule.effective_from is not None:
+        ok &= days >= to_day64(rule.effective_from)
+    if rule.effective_to is not None:
+        ok &= days <= to_day64(rule.effective_to)
+    return ok
+
+
+def _version_span(entry: RuleEntry) -> tuple[np.datetime64, np.datetime64]:
+    starts = [v.effective_from or date.min for v in entry.versions]
+    ends = [v.effective_to or date.max for v in entry.versions]
+    return to_day64(min(starts)), to_day64(max(ends))
+
+
+def _condition_holds(batch: _Batch, rule: TimelineRule, days: np.ndarray) -> np.ndarray:
+    """timeline._condition_steps over many days: within N days of its school year's end."""
+    limit = rule.applies_when.days_before_year_end_at_most
+    holds = np.zeros(len(days), dtype=bool)
+    for year in batch.calendar.years if batch.calendar else ():
+        first, last = to_day64(year.first_day), to_day64(year.last_day)
+        inside = (days >= first) & (days <= last)
+        holds |= inside & ((last - days).astype(np.int64) <= limit)
+    return holds
+
+
+def _obligations(batch: _Batch, entry: RuleEntry, rule: TimelineRule, occ: _Occurrences):
+    """Due days, what met or cancelled each occurrence, statuses: the rows of one version."""
+    due = _due(batch, rule, occ)
+    hit = batch.trigger_mask(rule.trigger)
+    met = batch.first_after(rule.met_by, occ, hit)
+    cancelled = batch.first_after(rule.cancelled_by, occ, hit)
+    day = batch.events.day
+    met_day = np.where(met >= 0, day[np.maximum(met, 0)], NAT)
+    cancel_day = np.where(cancelled >= 0, day[np.maximum(cancelled, 0)], NAT)
+    has_met, has_cancel = met >= 0, cancelled >= 0
+    na = has_cancel & (~has_met | (cancel_day <= met_day))
+    undecided = ~na & np.isnat(due)
+    done = ~na & ~undecided & has_met
+    late = done & (met_day > due)
+    overdue = ~na & ~undecided & ~has_met & (due < batch.as_of64)
+    still_open = ~na & ~undecided & ~has_met & ~overdue
+    batch.turn_at(occ.student[still_open], due[still_open] + 1)
+    status = np.select(
+        [na, undecided, late, done, overdue],
+        ["not_applicable", "undetermined", "late", "met", "overdue"],
+        "open",
+    )
+    ended = np.where(na, cancel_day, met_day)
+    _rows(batch, rule, occ, due, status, ended)
+
+
+def _due(batch: _Batch, rule: TimelineRule, occ: _Occurrences) -> np.ndarray:
+    """The due days by the unit's array form, or its scalar count for each occurrence."""
+    due = counting.count_array(rule.period, occ.day, batch.calendar, occ.born, occ.age)
+    if due is not None:
+        return due
+    due = np.full(len(occ.day), NAT)
+    for i, (s, day) in enumerate(zip(occ.student.tolist(), occ.day.astype(object), strict=True)):
+        case = batch.cases[s]
+        start = counting.Start(
+            day=day,
+            at=None,
+            calendar=batch.calendar,
+            tz=batch.tz,
+            events=case.events,
+            born=occ.born[i].astype(object) if occ.born is not None else None,
+            age=occ.age,
+            birth_date=case.student.birth_date,
+            compute=rule.compute,
+        )
+        try:
+            value = counting.count(rule.period, start).due
+        except counting.CalendarError:
+            continue  # undetermined, as the per-case engine says
+        except Exception:  # the per-case engine raises it again and records it on the run
+            batch.per_case[s] = True
+            continue
+        if isinstance(value, datetime):
+            batch.per_case[s] = True  # a due moment: compared by the per-case engine
+            continue
+        due[i] = to_day64(value)
+    return due
+
+
+def _rows(batch: _Batch, rule: TimelineRule, occ: _Occurrences, due, status, ended) -> None:
+    responsible = rule.responsible or None
+    for s, day, d, st, e in zip(
+        occ.student.tolist(),
+        occ.day.astype(object).tolist(),
+        due.astype(object).tolist(),
+        status.tolist(),
+        ended.astype(object).tolist(),
+        strict=True,
+    ):
+        batch.rows[s].append(
+            stored_row(batch.keys[s], rule.id, rule.kind, st, d, responsible, None, day, e)
+        )
+
+
+def stored_row(
+    student_pk,
+    rule: str,
+    kind: str,
+    status: str,
+    due: date | datetime | None,
+    responsible: str | None = None,
+    subject: str | None = None,
+    trigger_day: date | None = None,
+    met_day: date | None = None,
+    delay_reason: str | None = None,
+    stopped_on: date | None = None,
+) -> dict[str, Any]:
+    """One obligation as the store keeps it (a run's ``obligations`` row)."""
+    return {
+        "student_pk": student_pk,
+        "rule": rule,
+        "kind": kind,
+        "status": status,
+        "due": due.isoformat() if due is not None else None,
+        "due_day": due.date() if isinstance(due, datetime) else due,
+        "responsible": responsible,
+        "subject": subject,
+        "trigger_day": trigger_day,
+        "met_day": met_day,
+        "delay_reason": delay_reason,
+        "stopped_on": stopped_on,
+        "sequence": 0,
+    }
+
+
+def obligation_row(student_pk, ob: Obligation) -> dict[str, Any]:
+    """The stored row of an obligation of the per-case engine."""
+    return stored_row(
+        student_pk,
+        ob.rule,
+        ob.kind,
+        ob.status,
+        ob.due,
+        ob.responsible,
+        ob.subject,
+        ob.trigger.date if ob.trigger else None,
+        ob.met_by.date if ob.met_by else None,
+        ob.delay_reason,
+        ob.stopped_on,
+    )
+
+
+def _results(batch: _Batch, district) -> list[StudentResult]:
+    from spedrules.core.api import evaluate  # the api module imports the engines
+
+    results = []
+    for s, (case, turn) in enumerate(zip(batch.cases, batch.turn.astype(object), strict=True)):
+        if not batch.per_case[s]:
+            future = int(batch.future[s])
+            results.append(StudentResult(batch.rows[s], turn, future, False))
+            continue
+        try:
+            result = evaluate(district, case, batch.as_of)
+        except Exception as exc:  # one student never ends a sweep: the caller records it
+            results.append(StudentResult([], date.max, 0, True, exc))
+            continue
+        rows = [obligation_row(batch.keys[s], ob) for ob in result.obligations]
+        results.append(StudentResult(rows, result.stable_until, result.future_events, True))
+    return results
