@@ -19,3 +19,26 @@ FILLER = {
 def obligation(rule: str, **fields) -> Obligation:
     """An Obligation of `rule`: `fields` as given, FILLER for the rest."""
     return Obligation(rule=rule, **{**FILLER, **fields})
+
+
+def fail_student(monkeypatch, student_id: str, exc: Exception) -> None:
+    """Make one student's evaluation raise ``exc`` (as a plugin raising for him would): the
+    batch hands him to the per-case engine, which raises; everyone else is swept as usual."""
+    import spedrules.core.api as api_module
+    import spedrules.core.engine.batch as batch_module
+
+    real_evaluate, real_uncovered = api_module.evaluate, batch_module._Batch.mark_uncovered
+
+    def uncovered(batch) -> None:
+        real_uncovered(batch)
+        for s, case in enumerate(batch.cases):
+            if case.student.id == student_id:
+                batch.per_case[s] = True
+
+    def evaluate(district, case, as_of=None):
+        if case.student.id == student_id:
+            raise exc
+        return real_evaluate(district, case, as_of)
+
+    monkeypatch.setattr(batch_module._Batch, "mark_uncovered", uncovered)
+    monkeypatch.setattr(api_module, "evaluate", evaluate)

@@ -41,6 +41,7 @@ from spedrules.core.model import Case, Obligation
 from spedrules.core.model.rules import (
     BirthdayTrigger,
     EventMatch,
+    RemovalsTrigger,
     SchoolYearStartTrigger,
     TimelineRule,
     Trigger,
@@ -62,7 +63,7 @@ class StudentResult:
     error: Exception | None = None  # what the per-case engine raised for this student
 
 
-DAY0 = 719_163  # days from 0001-01-01 to 1970-01-01: day numbers for keys are never negative
+DAY0 = 719_163  # date(1970, 1, 1).toordinal(): day numbers from it are never negative
 SPAN = 4_000_000  # more day numbers than 0001-01-01 .. 9999-12-31: student * SPAN + day is unique
 
 
@@ -83,48 +84,50 @@ class _Events:
     @classmethod
     def of(cls, cases: Sequence[Case], as_of: date) -> tuple[_Events, np.ndarray, np.ndarray]:
         """The events, and per student the first future event day and the future count."""
-        students, days, types, items = [], [], [], []
-        codes: dict[str, int] = {}
-        first_future = np.full(len(cases), NEVER)
-        future = np.zeros(len(cases), dtype=np.int64)
-        for s, case in enumerate(cases):
+        items: list = []
+        counts = []
+        for case in cases:
             unique = dict.fromkeys(case.events)  # equal events are one fact, as in Context
-            known = []
-            for event in unique:
-                day = event.day
-                if day <= as_of:
-                    known.append((day, event))
-                else:
-                    future[s] += 1
-                    first_future[s] = min(first_future[s], to_day64(day))
-            known.sort(key=lambda pair: pair[0])  # stable: same-day events keep their order
-            for day, event in known:
-                students.append(s)
-                days.append(day)
-                types.append(codes.setdefault(event.type, len(codes)))
-                items.append(event)
-        events = cls(
-            np.array(students, dtype=np.int64),
-            np.array(days, dtype="datetime64[D]"),
-            np.array(types, dtype=np.int64),
-            items,
-            codes,
-        )
+            items.extend(unique)
+            counts.append(len(unique))
+        n = len(items)
+        student = np.repeat(np.arange(len(cases), dtype=np.int64), counts)
+        codes: dict[str, int] = {}
+        kind = np.fromiter((codes.setdefault(e.type, len(codes)) for e in items), np.int64, n)
+        ordinal = np.fromiter((e.day.toordinal() for e in items), np.int64, n)
+        day = (ordinal - DAY0).astype("datetime64[D]")
+        known = day <= to_day64(as_of)
+        later = student[~known]
+        future = np.bincount(later, minlength=len(cases)).astype(np.int64)
+        first_future = np.full(len(cases), NEVER)
+        np.minimum.at(first_future, later, day[~known])
+        keep = np.flatnonzero(known)
+        keep = keep[np.lexsort((day[keep], student[keep]))]  # stable: same-day order is kept
+        events = cls(student[keep], day[keep], kind[keep], [items[i] for i in keep], codes)
         return events, first_future, future
 
     def matching(self, matches: tuple[EventMatch, ...], memo: dict) -> np.ndarray:
-        """Which events match any of ``matches`` (type, then the attributes asked for)."""
-        key = tuple(matches)
-        found = memo.get(key)
+        """Which events match any of ``matches`` (type, then the attributes asked for); each
+        match is tested once per partition, however many rules use it."""
+        found = np.zeros(len(self.items), dtype=bool)
+        for m in matches:
+            hit = memo.get(m)
+            if hit is None:
+                hit = self.of_types((m.type,))
+                for key, allowed in m.where.items():  # EventMatch.matches, a column at a time
+                    idx, values = self._column(m.type, key, memo)
+                    hit[idx] &= np.fromiter((v in allowed for v in values), bool, len(idx))
+                memo[m] = hit
+            found |= hit
+        return found
+
+    def _column(self, type_: str, key: str, memo: dict) -> tuple[np.ndarray, list]:
+        """The events of one type and their ``key`` detail (read once per partition)."""
+        found = memo.get((type_, key))
         if found is None:
-            found = np.zeros(len(self.items), dtype=bool)
-            for m in matches:
-                of_type = self.of_types((m.type,))
-                if m.where:
-                    for i in np.flatnonzero(of_type):
-                        of_type[i] = m.matches(self.items[i])
-                found |= of_type
-            memo[key] = found
+            idx = np.flatnonzero(self.of_types((type_,)))
+            found = idx, [self.items[i].details.get(key) for i in idx]
+            memo[(type_, key)] = found
         return found
 
 
@@ -137,10 +140,12 @@ class _Occurrences:
     day: np.ndarray
     born: np.ndarray | None = None
     age: int = 0
+    event: np.ndarray | None = None  # removals: the event that is the occurrence
 
     def take(self, keep: np.ndarray) -> _Occurrences:
         born = self.born[keep] if self.born is not None else None
-        return _Occurrences(self.student[keep], self.day[keep], born, self.age)
+        event = self.event[keep] if self.event is not None else None
+        return _Occurrences(self.student[keep], self.day[keep], born, self.age, event)
 
 
 class _Batch:
@@ -157,7 +162,7 @@ class _Batch:
         self.events, self.turn, self.future = _Events.of(cases, as_of)
         self.memo: dict = {}
         self.per_case = np.zeros(len(cases), dtype=bool)
-        self.rows: list[list[dict[str, Any]]] = [[] for _ in cases]
+        self.blocks: list[_Block] = []  # the obligations found, one block per rule version
         self.has_iep = self._has_iep()
 
     # -- students the arrays do not cover -----------------------------------------------------
@@ -196,11 +201,13 @@ class _Batch:
             return self._birthdays(trigger.age, eligible)
         if isinstance(trigger, SchoolYearStartTrigger):
             return self._year_starts(eligible)
-        if not isinstance(trigger, Trigger):  # removals: a per-school-year running total
+        if isinstance(trigger, RemovalsTrigger):
+            return self._removals(trigger.school_days, eligible)
+        if not isinstance(trigger, Trigger):  # a trigger type the batch does not know
             self._uncover_triggerable(trigger, eligible)
             return None
         ev = self.events
-        hit = self.trigger_mask(trigger)
+        hit = self.events.matching(trigger.events, self.memo)
         if eligible is not None:
             hit &= eligible[ev.student]
         idx = np.flatnonzero(hit)
@@ -211,10 +218,47 @@ class _Batch:
         idx = idx[first]
         return _Occurrences(ev.student[idx], ev.day[idx])
 
-    def trigger_mask(self, trigger) -> np.ndarray:
+    def trigger_mask(self, trigger, occ: _Occurrences) -> np.ndarray:
+        """Events that are an occurrence of the trigger (never meet one on its day)."""
         if isinstance(trigger, Trigger):
-            return self.events.matching(trigger.events, self.memo).copy()
-        return np.zeros(len(self.events.items), dtype=bool)  # no event is a birthday
+            return self.events.matching(trigger.events, self.memo)
+        hit = np.zeros(len(self.events.items), dtype=bool)  # no event is a birthday
+        if occ.event is not None:
+            hit[occ.event] = True  # a removal is its own occurrence only
+        return hit
+
+    def _removals(self, threshold: int, eligible) -> _Occurrences:
+        """timeline._removals over the partition: per student and school year (or calendar
+        year outside one), the removal whose running total of days first passes ``threshold``."""
+        ev = self.events
+        hit = ev.of_types(("disciplinary_removal",))
+        if eligible is not None:
+            hit &= eligible[ev.student]
+        idx = np.flatnonzero(hit)
+        try:
+            removed = np.array([int(ev.items[i].get("days", 1)) for i in idx], dtype=np.int64)
+        except (TypeError, ValueError):  # the per-case engine raises it for that student
+            self.per_case[ev.student[idx]] = True
+            return _Occurrences(idx[:0], ev.day[idx[:0]])
+        group = ev.student[idx] * 1_000_000 + self._year_keys(ev.day[idx])
+        order = np.argsort(group, kind="stable")  # per group, in the events' date order
+        idx, group, removed = idx[order], group[order], removed[order]
+        total = np.cumsum(removed)
+        starts = np.r_[True, group[1:] != group[:-1]] if group.size else group.astype(bool)
+        first = np.maximum.accumulate(np.where(starts, np.arange(len(group)), 0))
+        running = total - (total - removed)[first]
+        over = np.flatnonzero(running > threshold)
+        _, once = np.unique(group[over], return_index=True)
+        idx = idx[over[once]]
+        return _Occurrences(ev.student[idx], ev.day[idx], event=idx)
+
+    def _year_keys(self, days: np.ndarray) -> np.ndarray:
+        """The school year holding each day (its index), else 100000 + the calendar year."""
+        key = 100_000 + days.astype("datetime64[Y]").astype(np.int64)
+        for i, year in enumerate(self.calendar.years if self.calendar else ()):
+            inside = (days >= to_day64(year.first_day)) & (days <= to_day64(year.last_day))
+            key = np.where(inside & (key >= 100_000), i, key)  # the first year holding it
+        return key
 
     def _uncover_triggerable(self, trigger, eligible) -> None:
         ev = self.events
@@ -292,17 +336,27 @@ def _number(days: np.ndarray) -> np.ndarray:
     return days.astype(np.int64) + DAY0
 
 
-def evaluate_batch(
+def evaluate_partition(
     district, cases: Sequence[Case], as_of: date, keys: Sequence[Any] | None = None
-) -> list[StudentResult]:
-    """Every student's stored results as of ``as_of``, equal to :func:`api.evaluate`'s; rows
-    carry ``keys[i]`` as their student key."""
-    keys = list(keys) if keys is not None else [None] * len(cases)
+) -> BatchResult:
+    """The partition's results as of ``as_of``, equal to :func:`api.evaluate`'s for each
+    student (as columns; :meth:`BatchResult.rows` gives the store's rows with ``keys[i]`` as
+    each student's key)."""
+    keys = list(keys) if keys is not None else list(range(len(cases)))
     batch = _Batch(district, cases, as_of, keys)
     batch.mark_uncovered()
-    for entry in _timeline_entries(batch.ruleset):
-        _evaluate_rule(batch, entry)
-    return _results(batch, district)
+    try:
+        for entry in _timeline_entries(batch.ruleset):
+            _evaluate_rule(batch, entry)
+    except Exception:  # a case the arrays cannot take (a bug of ours): all per case, exactly
+        batch.per_case[:] = True
+        batch.blocks.clear()
+    return _result(batch, district)
+
+
+def evaluate_batch(district, cases: Sequence[Case], as_of: date) -> list[StudentResult]:
+    """Per student, what :func:`evaluate_partition` found (rows keyed by the case's index)."""
+    return evaluate_partition(district, cases, as_of).students()
 
 
 def _timeline_entries(ruleset: RuleSet) -> list[RuleEntry]:
@@ -382,7 +436,7 @@ def _condition_holds(batch: _Batch, rule: TimelineRule, days: np.ndarray) -> np.
 def _obligations(batch: _Batch, entry: RuleEntry, rule: TimelineRule, occ: _Occurrences):
     """Due days, what met or cancelled each occurrence, statuses: the rows of one version."""
     due = _due(batch, rule, occ)
-    hit = batch.trigger_mask(rule.trigger)
+    hit = batch.trigger_mask(rule.trigger, occ)
     met = batch.first_after(rule.met_by, occ, hit)
     cancelled = batch.first_after(rule.cancelled_by, occ, hit)
     day = batch.events.day
@@ -402,7 +456,7 @@ def _obligations(batch: _Batch, entry: RuleEntry, rule: TimelineRule, occ: _Occu
         "open",
     )
     ended = np.where(na, cancel_day, met_day)
-    _rows(batch, rule, occ, due, status, ended)
+    batch.blocks.append(_Block(rule, occ.student, occ.day, due, status, ended))
 
 
 def _due(batch: _Batch, rule: TimelineRule, occ: _Occurrences) -> np.ndarray:
@@ -436,21 +490,6 @@ def _due(batch: _Batch, rule: TimelineRule, occ: _Occurrences) -> np.ndarray:
             continue
         due[i] = to_day64(value)
     return due
-
-
-def _rows(batch: _Batch, rule: TimelineRule, occ: _Occurrences, due, status, ended) -> None:
-    responsible = rule.responsible or None
-    for s, day, d, st, e in zip(
-        occ.student.tolist(),
-        occ.day.astype(object).tolist(),
-        due.astype(object).tolist(),
-        status.tolist(),
-        ended.astype(object).tolist(),
-        strict=True,
-    ):
-        batch.rows[s].append(
-            stored_row(batch.keys[s], rule.id, rule.kind, st, d, responsible, None, day, e)
-        )
 
 
 def stored_row(
@@ -501,20 +540,130 @@ def obligation_row(student_pk, ob: Obligation) -> dict[str, Any]:
     )
 
 
-def _results(batch: _Batch, district) -> list[StudentResult]:
+@frozen
+class _Block:
+    """The obligations of one rule version for some students of a partition, as columns."""
+
+    rule: TimelineRule
+    student: np.ndarray
+    trigger_day: np.ndarray
+    due: np.ndarray  # datetime64[D], NaT: undetermined
+    status: np.ndarray
+    ended: np.ndarray  # the day of the event that met or cancelled it, NaT: none
+
+
+@frozen
+class BatchResult:
+    """A partition's evaluation: the batch's columns, the per-case engine's evaluations of the
+    students it does not cover, and per student when the evaluation may turn."""
+
+    keys: list
+    blocks: list[_Block]
+    per_case: dict[int, Any]  # student index -> Evaluation, or the exception it raised
+    stable_until: list[date]
+    future_events: list[int]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Every obligation as the store keeps it (obligation_row's format)."""
+        rows = []
+        for block in self.blocks:
+            rule = block.rule
+            responsible = rule.responsible or None
+            for s, day, due, status, ended in zip(
+                block.student.tolist(),
+                block.trigger_day.astype(object).tolist(),
+                block.due.astype(object).tolist(),
+                block.status.tolist(),
+                block.ended.astype(object).tolist(),
+                strict=True,
+            ):
+                if s not in self.per_case:
+                    key = self.keys[s]
+                    rows.append(
+                        stored_row(
+                            key, rule.id, rule.kind, status, due, responsible, None, day, ended
+                        )
+                    )
+        for s, result in self.per_case.items():
+            if not isinstance(result, Exception):
+                rows.extend(obligation_row(self.keys[s], ob) for ob in result.obligations)
+        return rows
+
+    def students(self) -> list[StudentResult]:
+        """The same per student (rows carry the keys the partition was given)."""
+        mine: dict[Any, list] = {key: [] for key in self.keys}
+        for row in self.rows():
+            mine[row["student_pk"]].append(row)
+        found = []
+        for s, key in enumerate(self.keys):
+            done = self.per_case.get(s)
+            if done is None:
+                found.append(
+                    StudentResult(mine[key], self.stable_until[s], self.future_events[s], False)
+                )
+            elif isinstance(done, Exception):
+                found.append(StudentResult([], date.max, 0, True, done))
+            else:
+                found.append(StudentResult(mine[key], done.stable_until, done.future_events, True))
+        return found
+
+    def provenance(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """(rule, kind) -> the provenance of every rule that gave an obligation."""
+        found = {}
+        for block in self.blocks:
+            if any(s not in self.per_case for s in block.student.tolist()):
+                found[(block.rule.id, block.rule.kind)] = _rule_provenance(block.rule)
+        for result in self.per_case.values():
+            for ob in () if isinstance(result, Exception) else result.obligations:
+                found.setdefault((ob.rule, ob.kind), provenance(ob))
+        return found
+
+    def error(self, s: int) -> Exception | None:
+        found = self.per_case.get(s)
+        return found if isinstance(found, Exception) else None
+
+
+def provenance(ob: Obligation) -> dict[str, Any]:
+    """What a run records of the rule behind an obligation (its provenance)."""
+    return {
+        "rule": ob.rule,
+        "kind": ob.kind,
+        "title": ob.title,
+        "citation": ob.citation,
+        "layer": ob.layer,
+        "source": ob.source,
+    }
+
+
+def _rule_provenance(rule: TimelineRule) -> dict[str, Any]:
+    """The same for a rule the batch evaluated (as Obligation.of stamps it)."""
+    return {
+        "rule": rule.id,
+        "kind": rule.kind,
+        "title": rule.title,
+        "citation": rule.citation,
+        "layer": rule.layer or "statutory",
+        "source": rule.source or "?",
+    }
+
+
+def _result(batch: _Batch, district) -> BatchResult:
     from spedrules.core.api import evaluate  # the api module imports the engines
 
-    results = []
-    for s, (case, turn) in enumerate(zip(batch.cases, batch.turn.astype(object), strict=True)):
-        if not batch.per_case[s]:
-            future = int(batch.future[s])
-            results.append(StudentResult(batch.rows[s], turn, future, False))
-            continue
+    per_case: dict[int, Any] = {}
+    for s in np.flatnonzero(batch.per_case).tolist():
         try:
-            result = evaluate(district, case, batch.as_of)
+            per_case[s] = evaluate(district, batch.cases[s], batch.as_of)
         except Exception as exc:  # one student never ends a sweep: the caller records it
-            results.append(StudentResult([], date.max, 0, True, exc))
-            continue
-        rows = [obligation_row(batch.keys[s], ob) for ob in result.obligations]
-        results.append(StudentResult(rows, result.stable_until, result.future_events, True))
-    return results
+            per_case[s] = exc
+    for s, result in per_case.items():
+        if not isinstance(result, Exception):
+            batch.turn[s] = to_day64(result.stable_until)
+            batch.future[s] = result.future_events
+    return BatchResult(
+        batch.keys,
+        batch.blocks,
+        per_case,
+        batch.turn.astype(object).tolist(),
+        batch.future.tolist(),
+    )

@@ -30,10 +30,9 @@ from attrs import frozen
 
 from spedrules.core.api import District, as_case, evaluate, load_district
 from spedrules.core.calendar import SchoolCalendar
-from spedrules.core.engine.batch import obligation_row
+from spedrules.core.engine.batch import evaluate_partition, obligation_row, provenance
 from spedrules.core.errors import ConfigError, InputError
 from spedrules.core.files import parse_yaml
-from spedrules.core.model import Obligation
 from spedrules.core.model.config import LocalAddon, config_from_dict
 from spedrules.core.store.database import Store
 
@@ -172,32 +171,31 @@ def sweep_partition(
     store = _partition_store(url, os.getpid())
     district = district_from_store(url, district_id)
     programs = _program_needs(district)
-    rows: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     states: list[dict[str, Any]] = []
-    rules: dict[tuple[str, str], dict[str, Any]] = {}
+    parsed = []
     for pk, revision, case_data in store.revised_cases(district_id, keys):
-        sid = str(case_data["student"].get("id"))
         state = {"student_pk": pk, "revision": revision, "stable_until": None, "roster": None}
         try:
-            case = as_case(case_data, district)
-            result = evaluate(district, case, as_of)
+            parsed.append((state, case_data, as_case(case_data, district)))
         except Exception as exc:  # one student never ends a sweep: recorded on the run
-            where = _where(exc)[-300:]  # the column's width; the end names the function
-            errors.append(
-                {"student_pk": pk, "student_id": sid, "where": where, "message": _msg(exc)}
-            )
+            errors.append(_error(pk, case_data, exc))
             states.append({**state, "future_events": 0})  # no stable_until: evaluated again
+    result = evaluate_partition(
+        district, [c for *_, c in parsed], as_of, [s["student_pk"] for s, *_ in parsed]
+    )
+    for i, (state, case_data, case) in enumerate(parsed):
+        exc = result.error(i)
+        if exc is not None:
+            errors.append(_error(state["student_pk"], case_data, exc))
+            states.append({**state, "future_events": 0})
             continue
-        for ob in result.obligations:
-            rows.append(obligation_row(pk, ob))
-            if (ob.rule, ob.kind) not in rules:
-                rules[(ob.rule, ob.kind)] = provenance(ob)
         if programs and programs[0] & set(case.student.flags):
             state["roster"] = _roster_entry(case_data, programs)
-        states.append(
-            {**state, "stable_until": result.stable_until, "future_events": result.future_events}
-        )
+        until, future = result.stable_until[i], result.future_events[i]
+        states.append({**state, "stable_until": until, "future_events": future})
+    rows = result.rows()
+    rules = result.provenance()
     _sequence(store, district_id, keys, rows)
     store.write_partition(run_pk, keys, rows, errors, states)
     return PartitionResult(len(states), len(rows), len(errors), rules)
@@ -230,17 +228,6 @@ def identity(row: dict[str, Any]) -> tuple:
     return (row["student_pk"], row["rule"], row["kind"], day, row["subject"])
 
 
-def provenance(ob: Obligation) -> dict[str, Any]:
-    return {
-        "rule": ob.rule,
-        "kind": ob.kind,
-        "title": ob.title,
-        "citation": ob.citation,
-        "layer": ob.layer,
-        "source": ob.source,
-    }
-
-
 def _program_needs(district: District):
     """(program flags, group-by attributes, met-by event types) of the district's program
     rules, or None: what a partition keeps of a flagged student for the program duties."""
@@ -269,6 +256,12 @@ def _roster_entry(case_data: dict[str, Any], programs) -> dict[str, Any]:
         "student": {k: v for k, v in student.items() if k in keep},
         "events": [e for e in case_data.get("events", []) if e.get("type") in met_types],
     }
+
+
+def _error(pk: int, case_data: dict[str, Any], exc: BaseException) -> dict[str, Any]:
+    sid = str(case_data["student"].get("id"))
+    where = _where(exc)[-300:]  # the column's width; the end names the function
+    return {"student_pk": pk, "student_id": sid, "where": where, "message": _msg(exc)}
 
 
 def _where(exc: BaseException) -> str:

@@ -191,7 +191,9 @@ def stamp(district: District, obligations: Any = (), run: dict[str, Any] | None 
 
 
 def rule_versions(district: District, obligations: Any) -> dict[str, str]:
-    found: dict[str, str] = {}
+    """Each rule's versions in force on its obligations' trigger days, oldest first ("; "
+    between two): a result holding items under two texts of a rule names both."""
+    found: dict[str, list] = {}
     for ob in obligations:
         if isinstance(ob, dict):
             rule, trigger = ob["rule"], (ob.get("trigger") or {}).get("date")
@@ -199,10 +201,19 @@ def rule_versions(district: District, obligations: Any) -> dict[str, str]:
             rule, event = ob.rule, getattr(ob, "trigger", None)
             trigger = event.date if event is not None else None
         entry = district.ruleset.entries.get(rule)
-        if entry is None or rule in found:
+        if entry is None:
             continue
         if isinstance(trigger, str):
             trigger = date.fromisoformat(trigger)
-        version = entry.version_on(trigger) if trigger else None
-        found[rule] = (version or entry.latest).interval()
-    return found
+        version = (entry.version_on(trigger) if trigger else None) or entry.latest
+        used = found.setdefault(rule, [])
+        if version not in used:
+            used.append(version)
+    return {
+        rule: "; ".join(v.interval() for v in sorted(used, key=_starts))
+        for rule, used in found.items()
+    }
+
+
+def _starts(version) -> date:
+    return version.effective_from or date.min

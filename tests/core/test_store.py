@@ -23,6 +23,7 @@ from spedrules.core.errors import InputError
 from spedrules.core.store.database import Base, Store, SweepBusy
 from spedrules.core.store.sweep import dashboard, stored_evaluation, sweep
 from spedrules.core.synthetic import population
+from tests.factories import fail_student
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 AS_OF = date(2027, 1, 15)
@@ -215,27 +216,37 @@ def test_audit_verify_names_the_first_row_edited_outside_spedrules(store):
 
 
 def test_a_failing_student_is_recorded_and_the_others_are_swept(store, monkeypatch):
-    import spedrules.core.store.sweep as sweep_module
-
     store.add_cases("mesa-verde", cases(), who="test")
-    real = sweep_module.evaluate
     victim = cases()[5]["student"]["id"]
-
-    def flaky(district, case, as_of):
-        if case.student.id == victim:
-            raise ZeroDivisionError("a plugin divided by zero")
-        return real(district, case, as_of)
-
-    monkeypatch.setattr(sweep_module, "evaluate", flaky)
+    fail_student(monkeypatch, victim, ZeroDivisionError("a plugin divided by zero"))
     (run,) = sweep(store, AS_OF)
     assert run.status == "completed" and run.errors == 1 and run.counts["students"] == 60
     found = dashboard(store, "mesa-verde")
     assert found["errors"]["students"] == 1
     (error,) = found["errors"]["first"]
     assert error["student"] == victim and "ZeroDivisionError" in error["message"]
-    assert "test_store.py" in error["where"]
+    assert "factories.py" in error["where"]  # the innermost frame that raised: where to look
     rows = store.obligation_rows("mesa-verde", run.run)
     assert {r["student"] for r in rows} == {c["student"]["id"] for c in cases()} - {victim}
+
+
+def test_a_failing_batch_evaluates_the_partition_case_by_case(store, monkeypatch):
+    import spedrules.core.engine.batch as batch_module
+
+    store.add_cases("mesa-verde", cases(), who="test")
+    (first,) = sweep(store, AS_OF, full=True)
+    expected = sorted(
+        str({**r, "run": None}) for r in store.obligation_rows("mesa-verde", first.run)
+    )
+
+    def broken(batch, entry):
+        raise RuntimeError("a case the arrays cannot take")
+
+    monkeypatch.setattr(batch_module, "_evaluate_rule", broken)
+    (second,) = sweep(store, AS_OF, full=True)
+    assert second.errors == 0
+    found = store.obligation_rows("mesa-verde", second.run)
+    assert sorted(str({**r, "run": None}) for r in found) == expected
 
 
 def test_a_sweep_of_a_busy_district_is_refused(store):
@@ -364,12 +375,14 @@ def test_cli_end_to_end_and_ics_export(tmp_path, run_cli):
 
 
 def test_a_run_with_errors_exits_3_and_a_busy_district_4(tmp_path, run_cli, monkeypatch):
-    import spedrules.core.store.sweep as sweep_module
+    import spedrules.core.api as api_module
+    import spedrules.core.engine.batch as batch_module
 
     db = str(tmp_path / "x.sqlite")
     run_cli("district", "add", EXAMPLES / "mesa-verde.toml", "--db", db)
     Store(db).add_cases("mesa-verde", cases(4), who="t")
-    monkeypatch.setattr(sweep_module, "evaluate", lambda *a: 1 / 0)
+    monkeypatch.setattr(batch_module, "_evaluate_rule", lambda *a: 1 / 0)
+    monkeypatch.setattr(api_module, "evaluate", lambda *a: 1 / 0)
     result = run_cli("sweep", "--as-of", "2027-01-15", "--db", db)
     assert result.exit_code == 3
     assert "4 student(s) could not be evaluated" in result.stdout

@@ -309,7 +309,9 @@ def test_stored_results_are_stamped_with_the_runs_versions(client, auth):
     assert set(stamp["rules"]) == {i["rule"] for i in body["items"]}
     incidents = {r: v for r, v in stamp["rules"].items() if r.startswith("fl.rs.")}
     assert incidents and set(incidents.values()) == {"2021-07-01 .. open-ended"}
-    # Rule 6A-6.0331 in its 2015 text (from 2015-11-20; the older one ends 2014-10-15)
-    assert stamp["rules"].get("fl.initial_evaluation") == "2015-11-20 .. open-ended"
+    # Rule 6A-6.0331: items under its 2015 text (consents from 2015-11-20) and one under the
+    # older text (ends 2014-10-15; a consent of 2011): the stamp names both, oldest first
+    versions = stamp["rules"].get("fl.initial_evaluation")
+    assert versions == "always .. 2014-10-15; 2015-11-20 .. open-ended"
     runs = client.get("/v1/districts/gulf-shore/runs", headers=auth("gulf-shore")).json()
     assert body["run"] == runs["runs"][0]["id"]

@@ -12,12 +12,11 @@ from spedrules.core.store.sweep import sweep
 from spedrules.core.synthetic import population
 from spedrules.core.web import create_app
 from spedrules.core.web.tokens import create_token
+from tests.factories import fail_student
 from tests.web.conftest import EXAMPLES
 
 
 def test_run_errors_and_the_run_shown_are_the_latest_completed_runs(tmp_path, monkeypatch):
-    import spedrules.core.store.sweep as sweep_module
-
     url = f"sqlite:///{tmp_path / 'r.sqlite'}"
     store = Store(url)
     store.init()
@@ -35,14 +34,7 @@ def test_run_errors_and_the_run_shown_are_the_latest_completed_runs(tmp_path, mo
             client.get("/v1/districts/mesa-verde/worklist", headers=headers).json()["items"] == []
         )
         sweep(store, date(2027, 1, 8), who="first")
-        real = sweep_module.evaluate
-
-        def failing(district, case, as_of):
-            if case.student.id == "MV-000002":
-                raise RuntimeError("boom for one student")
-            return real(district, case, as_of)
-
-        monkeypatch.setattr(sweep_module, "evaluate", failing)
+        fail_student(monkeypatch, "MV-000002", RuntimeError("boom for one student"))
         sweep(store, date(2027, 1, 15), who="second", full=True)  # every student evaluated
         board = client.get("/v1/districts/mesa-verde/dashboard", headers=headers).json()
         assert board["run"]["as_of"] == "2027-01-15" and board["run"]["actor"] == "second"
