@@ -823,9 +823,9 @@ class Store:
         with self.transaction() as s:
             for table in (ObligationRow, RunErrorRow, RunStudentRow):
                 s.execute(delete(table).where(table.run_pk == run_pk, table.student_pk.in_(keys)))
-            _insert(s, ObligationRow, [{"run_pk": run_pk, **o} for o in obligations])
-            _insert(s, RunErrorRow, [{"run_pk": run_pk, **e} for e in errors])
-            _insert(s, RunStudentRow, [{"run_pk": run_pk, **st} for st in states])
+            _insert(s, ObligationRow, obligations, run_pk=run_pk)
+            _insert(s, RunErrorRow, errors, run_pk=run_pk)
+            _insert(s, RunStudentRow, states, run_pk=run_pk)
 
     def carry_forward(self, previous: int, run_pk: int, district_id: str, as_of: date) -> None:
         """Copy into ``run_pk`` the states and obligations of the students of ``previous``
@@ -1286,11 +1286,53 @@ def _touch(s: Session, pks: set[int]) -> None:
         )
 
 
-def _insert(s: Session, table: type, rows: list[dict[str, Any]]) -> None:
-    """One executemany for many rows: a Core insert of the table, not the ORM's bulk insert,
-    which splits the rows into one statement per pattern of None values (a row each, here)."""
-    if rows:
-        s.execute(table.__table__.insert(), rows)
+def _insert(s: Session, table: type, rows: list[dict[str, Any]], **same: Any) -> None:
+    """One executemany for many rows (``same``: columns with one value for all of them): a
+    Core insert of the table, not the ORM's bulk insert, which splits the rows into one
+    statement per pattern of None values (a row each, here). On SQLite, rows that all name the
+    same columns go to the driver as tuples, each value through its column type's bind
+    processor (what the Core insert sends, at a third of the cost: a sweep writes every
+    obligation of a district)."""
+    if not rows:
+        return
+    connection = s.connection()
+    names = list(rows[0])
+    if connection.dialect.name != "sqlite" or any(len(r) != len(names) for r in rows):
+        s.execute(table.__table__.insert(), [{**same, **r} for r in rows])
+        return
+    columns = [table.__table__.c[n] for n in (*names, *same)]
+    process = [_sqlite_bind(c, connection.dialect) for c in columns]
+    convert = [(i, f) for i, f in enumerate(process[: len(names)]) if f is not None]
+    constant = tuple(
+        f(v) if f else v for f, v in zip(process[len(names) :], same.values(), strict=True)
+    )
+    values = []
+    for row in rows:
+        found = [row[n] for n in names]  # KeyError: a row names other columns (none do)
+        for i, f in convert:
+            found[i] = f(found[i])
+        values.append((*found, *constant))
+    quote = connection.dialect.identifier_preparer.quote  # a column may be named "where"
+    listed = ", ".join(quote(c.name) for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    into = quote(table.__table__.name)
+    connection.exec_driver_sql(f"INSERT INTO {into} ({listed}) VALUES ({marks})", values)
+
+
+def _sqlite_bind(column, dialect):
+    """The column type's bind processor; for a plain Date, ``isoformat`` (SQLite stores dates
+    as YYYY-MM-DD text, which is what its processor formats, five times slower)."""
+    if type(column.type) is Date:
+        return _iso_day
+    return column.type.dialect_impl(dialect).bind_processor(dialect)
+
+
+def _iso_day(value: date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):  # what SQLAlchemy's SQLite Date keeps of a moment: its day
+        value = value.date()
+    return value.isoformat()
 
 
 def _plain(value: Any) -> Any:
