@@ -41,6 +41,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    cast,
     create_engine,
     delete,
     func,
@@ -669,17 +670,20 @@ class Store:
             lo, hi = pks[0], pks[-1] + 1  # a range scan, filtered to the students read
             events: dict[int, list] = {pk: [] for pk in pks}
             retracted = select(RetractionRow.event_pk).scalar_subquery()
-            query = (
-                select(EventRow.student_pk, EventRow.data)
+            query = (  # the JSON text: one json.loads per student, not one per event
+                select(EventRow.student_pk, cast(EventRow.data, Text))
                 .where(EventRow.student_pk >= lo, EventRow.student_pk < hi)
                 .where(EventRow.pk.not_in(retracted))
                 .order_by(EventRow.pk)
             )
             if len(pks) < hi - lo:  # not every key of the range: read only theirs
                 query = query.where(EventRow.student_pk.in_(pks))
+            texts: dict[int, list[str]] = {pk: [] for pk in pks}
             for student_pk, data in s.execute(query):
-                if student_pk in events:
-                    events[student_pk].append(data)
+                if student_pk in texts:
+                    texts[student_pk].append(data)
+            for pk, found in texts.items():
+                events[pk] = json.loads(f"[{','.join(found)}]")
             records: dict[int, dict[str, dict]] = {
                 pk: {"incidents": {}, "meetings": {}} for pk in pks
             }
