@@ -172,9 +172,11 @@ class _Batch:
         ev = self.events
         adjusting = ev.of_types(ADJUSTING)
         self.per_case[ev.student[adjusting]] = True
-        for s, case in enumerate(self.cases):
-            if case.incidents or any(self._ahead(m) for m in case.meetings):
-                self.per_case[s] = True
+        self.records = [  # their incidents and meetings ahead: the per-case engines add those
+            s
+            for s, case in enumerate(self.cases)
+            if case.incidents or any(self._ahead(m) for m in case.meetings)
+        ]
 
     def _ahead(self, meeting) -> bool:
         """A meeting on the calendar gives prep obligations (meetings.on_calendar)."""
@@ -562,6 +564,7 @@ class BatchResult:
     per_case: dict[int, Any]  # student index -> Evaluation, or the exception it raised
     stable_until: list[date]
     future_events: list[int]
+    records: dict[int, list[Obligation]]  # batch students' incident and meeting obligations
 
     def rows(self) -> list[dict[str, Any]]:
         """Every obligation as the store keeps it (obligation_row's format)."""
@@ -584,6 +587,8 @@ class BatchResult:
                             key, rule.id, rule.kind, status, due, responsible, None, day, ended
                         )
                     )
+        for s, obligations in self.records.items():
+            rows.extend(obligation_row(self.keys[s], ob) for ob in obligations)
         for s, result in self.per_case.items():
             if not isinstance(result, Exception):
                 rows.extend(obligation_row(self.keys[s], ob) for ob in result.obligations)
@@ -613,8 +618,9 @@ class BatchResult:
         for block in self.blocks:
             if any(s not in self.per_case for s in block.student.tolist()):
                 found[(block.rule.id, block.rule.kind)] = _rule_provenance(block.rule)
-        for result in self.per_case.values():
-            for ob in () if isinstance(result, Exception) else result.obligations:
+        done = [r.obligations for r in self.per_case.values() if not isinstance(r, Exception)]
+        for obligations in (*self.records.values(), *done):
+            for ob in obligations:
                 found.setdefault((ob.rule, ob.kind), provenance(ob))
         return found
 
@@ -650,8 +656,10 @@ def _rule_provenance(rule: TimelineRule) -> dict[str, Any]:
 def _result(batch: _Batch, district) -> BatchResult:
     from spedrules.core.api import evaluate  # the api module imports the engines
 
+    records = _record_obligations(batch, district)
     per_case: dict[int, Any] = {}
     for s in np.flatnonzero(batch.per_case).tolist():
+        records.pop(s, None)
         try:
             per_case[s] = evaluate(district, batch.cases[s], batch.as_of)
         except Exception as exc:  # one student never ends a sweep: the caller records it
@@ -666,4 +674,31 @@ def _result(batch: _Batch, district) -> BatchResult:
         per_case,
         batch.turn.astype(object).tolist(),
         batch.future.tolist(),
+        records,
     )
+
+
+def _record_obligations(batch: _Batch, district) -> dict[int, list[Obligation]]:
+    """The obligations of incidents and of meetings ahead, by the per-case engines, for the
+    students the batch covers otherwise (with no extension, exit or delay, api.evaluate adds
+    them unchanged); with the days they may turn and the incidents not yet known."""
+    from spedrules.core.engine.incidents import evaluate_incidents
+    from spedrules.core.engine.meetings import evaluate_meetings
+    from spedrules.core.engine.timeline import Context
+
+    found: dict[int, list[Obligation]] = {}
+    for s in batch.records:
+        if batch.per_case[s]:
+            continue
+        case = batch.cases[s]
+        ctx = Context(case=case, calendar=batch.calendar, tz=batch.tz, as_of=batch.as_of)
+        try:
+            obligations = evaluate_incidents(batch.ruleset, ctx)[0]
+            obligations += evaluate_meetings(batch.ruleset, ctx)[0]
+        except Exception:  # the per-case engine raises it again and records it on the run
+            batch.per_case[s] = True
+            continue
+        found[s] = obligations
+        batch.turn[s] = min(batch.turn[s], to_day64(ctx.stable_until()))
+        batch.future[s] += sum(1 for i in case.incidents if i.started_at.date() > batch.as_of)
+    return found
