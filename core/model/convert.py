@@ -200,11 +200,12 @@ def _plain_event(value: dict[str, Any]) -> Event | None:
         parsed = date.fromisoformat(day)
     except ValueError:
         return None
-    details = {k: v for k, v in value.items() if k not in _EVENT_FIELDS}
+    details = value.copy()  # the attributes: everything but the fields (no "at" here)
+    del details["type"], details["date"]
+    details.pop("id", None)
     return Event(kind, parsed, None, ident, details)
 
 
-_EVENT_FIELDS = ("type", "date", "at", "id")
 converter = make_converter()
 
 

@@ -662,8 +662,10 @@ class Store:
 
     def _cases(self, district_id: str, which) -> Iterator[tuple[int, int, dict[str, Any]]]:
         with self.sessions() as s:
-            query = select(StudentRow).where(StudentRow.district_id == district_id, which)
-            students = s.scalars(query.order_by(StudentRow.pk)).all()
+            query = select(  # columns, not ORM objects: a sweep reads every student
+                StudentRow.pk, StudentRow.revision, StudentRow.data, StudentRow.evaluation
+            ).where(StudentRow.district_id == district_id, which)
+            students = s.execute(query.order_by(StudentRow.pk)).all()
             pks = [st.pk for st in students]
             if not pks:
                 return
@@ -688,13 +690,13 @@ class Store:
                 pk: {"incidents": {}, "meetings": {}} for pk in pks
             }
             query = (
-                select(RecordRow)
+                select(RecordRow.student_pk, RecordRow.kind, RecordRow.record_id, RecordRow.data)
                 .where(RecordRow.student_pk >= lo, RecordRow.student_pk < hi)
                 .order_by(RecordRow.version)
             )
             if len(pks) < hi - lo:
                 query = query.where(RecordRow.student_pk.in_(pks))
-            for rec in s.scalars(query):
+            for rec in s.execute(query):
                 if rec.student_pk in records:  # newer versions overwrite older ones
                     records[rec.student_pk][rec.kind + "s"][rec.record_id] = rec.data
             for st in students:
