@@ -356,9 +356,12 @@ def evaluate_partition(
     return _result(batch, district)
 
 
-def evaluate_batch(district, cases: Sequence[Case], as_of: date) -> list[StudentResult]:
-    """Per student, what :func:`evaluate_partition` found (rows keyed by the case's index)."""
-    return evaluate_partition(district, cases, as_of).students()
+def evaluate_batch(
+    district, cases: Sequence[Case], as_of: date, keys: Sequence[Any] | None = None
+) -> list[StudentResult]:
+    """Per student, what :func:`evaluate_partition` found (rows keyed by ``keys``, by default
+    the case's index)."""
+    return evaluate_partition(district, cases, as_of, keys).students()
 
 
 def _timeline_entries(ruleset: RuleSet) -> list[RuleEntry]:

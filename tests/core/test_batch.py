@@ -40,11 +40,6 @@ SPECS = district_specs()
 # The bundled timeline rules the batch hands to the per-case engine by design (the batch
 # module's docstring): no batch-evaluated student ever has a row of these.
 PER_CASE_BY_DESIGN = {
-    "idea.removals_change_of_placement": "a removal series: a per-school-year running total",
-    "idea.iaes_limit": (
-        "triggered by a disciplinary removal, and a student with any removal is evaluated per "
-        "case for the removal series (idea.removals_change_of_placement, in every stack)"
-    ),
     "ca.assessment_plan.end_of_year": "an exception whose condition holds displaces its base",
     "ca.initial_iep.end_of_year": "an exception whose condition holds displaces its base",
     "charter.iep_at_a_glance": "a duty without a deadline (no period)",
@@ -128,8 +123,8 @@ def test_the_batch_itself_evaluates_most_students_and_every_rule_it_covers():
                 r["rule"] for r in result.rows
             )
     print(f"students {dict(students)}, rows {dict(rows_by)}")
-    assert students["batch"] > 0.65 * students.total()
-    assert rows_by["batch"] > 0.5 * rows_by.total()
+    assert students["batch"] > 0.8 * students.total()  # 1,597 of 1,927 (2026-12-02)
+    assert rows_by["batch"] > 0.75 * rows_by.total()  # 5,587 of 7,075
     expected = bundled_timeline_rule_ids(REGISTRY) - set(PER_CASE_BY_DESIGN)
     assert sorted(expected - batch_rules) == []
     assert sorted(batch_rules & set(PER_CASE_BY_DESIGN)) == []
