@@ -15,7 +15,15 @@ Rules may also be built in Python from the types below (docs/plugin-hooks.md); t
 helpers (``Evidence``, ``judge``, ...) write criteria checks, ``load_forms`` reads forms as data.
 """
 
-from spedrules.core.calendar.counting import UNITS, Count, Unit, anniversary, day_name, unit
+from spedrules.core.calendar.counting import (
+    UNITS,
+    Count,
+    Unit,
+    anniversary,
+    array_form,
+    day_name,
+    unit,
+)
 from spedrules.core.engine.eligibility import (
     Evidence,
     Finding,
@@ -118,5 +126,6 @@ __all__ = [
     "not_met",
     "standard_score",
     "unit",
+    "array_form",
     "z_score",
 ]

@@ -645,15 +645,8 @@ def provenance(ob: Obligation) -> dict[str, Any]:
 
 
 def _rule_provenance(rule: TimelineRule) -> dict[str, Any]:
-    """The same for a rule the batch evaluated (as Obligation.of stamps it)."""
-    return {
-        "rule": rule.id,
-        "kind": rule.kind,
-        "title": rule.title,
-        "citation": rule.citation,
-        "layer": rule.layer or "statutory",
-        "source": rule.source or "?",
-    }
+    """The same for a rule the batch evaluated, stamped as Obligation.of stamps it."""
+    return provenance(Obligation.of(rule, status="open", due=None, steps=()))
 
 
 def _result(batch: _Batch, district) -> BatchResult:

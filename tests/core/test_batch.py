@@ -32,7 +32,7 @@ from tests.core.batch_strategies import (
     student,
     vocabulary,
 )
-from tests.districts import LOCAL_STACK, mesa_with
+from tests.districts import LOCAL_STACK, mesa_with, records_fast
 
 REGISTRY = Registry.discover()  # discovered once: every district below layers the same plugins
 SPECS = district_specs()
@@ -225,30 +225,12 @@ def test_a_birthday_rule_holds_until_january_first_of_the_year_he_turns_that_age
 
 # ---- a rule tightening another (no bundled plugin has one): per case, by design -----------------
 
-TIGHTER = """
-from spedrules import hookimpl
-from spedrules.core.model.rules import EventMatch, JurisdictionInfo, Period, TimelineRule, Trigger
-
-@hookimpl
-def spedrules_jurisdiction():
-    return JurisdictionInfo(id="mesa-local", name="Mesa Verde MOU", level="local",
-                            parent="california")
-
-@hookimpl
-def spedrules_timeline_rules():
-    return [TimelineRule(
-        id="mesa.records_fast", kind="records_access", title="Records in 3 business days",
-        citation="Mesa Verde MOU art. 4", tightens="ca.records_access",
-        trigger=Trigger(events=(EventMatch("records_request_received"),)),
-        period=Period(3, "business_days"), met_by=(EventMatch("records_provided"),))]
-"""
-
 
 def test_a_local_target_tightening_a_rule_sends_its_students_per_case(tmp_path):
     """Mesa Verde with its own add-on tightening ca.records_access to 3 business days: a
     student whose records request is known is evaluated per case (the target is shown beside
     the legal deadline), the others by the batch; every student agrees."""
-    (tmp_path / "our_practices.py").write_text(TIGHTER)
+    (tmp_path / "our_practices.py").write_text(records_fast("ca.records_access", 3))
     district = spedrules.load_district(mesa_with(tmp_path, LOCAL_STACK, "d.toml"))
     draw, vocab, as_of = RandomDraw(17), vocabulary(district), date(2027, 1, 15)
     raw = [student(draw, vocab, district.calendar, as_of, f"S{i}") for i in range(80)]

@@ -8,31 +8,13 @@ from pathlib import Path
 
 import spedrules
 from tests.core.test_store import db_url  # noqa: F401 (a fixture: SQLite and PostgreSQL)
-from tests.districts import LOCAL_STACK, mesa_with
+from tests.districts import LOCAL_STACK, mesa_with, records_fast
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
-LOCAL = """
-from spedrules import hookimpl
-from spedrules.core.model.rules import (EventMatch, JurisdictionInfo, Period, TimelineRule, Trigger)
-
-@hookimpl
-def spedrules_jurisdiction():
-    return JurisdictionInfo(id="mesa-local", name="Mesa Verde MOU", level="local",
-                            parent="california")
-
-@hookimpl
-def spedrules_timeline_rules():
-    return [TimelineRule(
-        id="mesa.records_fast", kind="records_access", title="Records in 3 business days",
-        citation="Mesa Verde MOU art. 4", tightens="idea.records_access",
-        trigger=Trigger(events=(EventMatch("records_request_received"),)),
-        period=Period({days}, "business_days"), met_by=(EventMatch("records_provided"),))]
-"""
-
 
 def district(tmp_path, days: int) -> Path:
-    (tmp_path / "our_practices.py").write_text(LOCAL.replace("{days}", str(days)))
+    (tmp_path / "our_practices.py").write_text(records_fast("idea.records_access", days))
     return mesa_with(tmp_path, LOCAL_STACK, "d.toml")
 
 
@@ -93,7 +75,7 @@ def test_a_stored_district_sweeps_with_the_stored_add_on(tmp_path, db_url):  # n
     (tmp_path / "our_practices.py").rename(tmp_path / "moved.py")
     assert records_due() == ("2026-11-05", [])
     # the file changed on disk: the stored version runs and the run says so, never silently
-    (tmp_path / "our_practices.py").write_text(LOCAL.replace("{days}", "1"))
+    (tmp_path / "our_practices.py").write_text(records_fast("idea.records_access", 1))
     due, warnings = records_due()
     assert due == "2026-11-05"
     assert len(warnings) == 1 and "our_practices.py changed on disk" in warnings[0]
@@ -135,7 +117,7 @@ def test_add_on_paths_stay_in_the_config_folder(tmp_path, run_cli):
 
 def test_a_rejected_stack_runs_none_of_the_district_code(tmp_path, run_cli):
     config = district(tmp_path, 3)
-    (tmp_path / "our_practices.py").write_text(MARKER + LOCAL.replace("{days}", "3"))
+    (tmp_path / "our_practices.py").write_text(MARKER + records_fast("idea.records_access", 3))
     text = config.read_text().replace('"us-idea"', '"us-idea", "no-such-plugin"')
     config.write_text(text)
     for command in (
