@@ -102,20 +102,19 @@ def validate_case(case: Case, source: str | None, extra_event_types: frozenset[s
                 source, f"student.{key}", f"an IDEA code ({', '.join(DISABILITY_CODES)})", code
             )
     known_types = EVENT_TYPES | extra_event_types
-    for i, event in enumerate(case.events):
-        where = f"events[{i}]"
+    for i, event in enumerate(case.events):  # every event of every sweep: names built on error
         if event.type not in known_types:
             expected = "a core event type or one declared by a plugin in the stack"
-            raise InputError(source, f"{where}.type", expected, event.type)
+            raise InputError(source, f"events[{i}].type", expected, event.type)
         if (event.date is None) == (event.at is None):
-            raise InputError(source, where, "exactly one of 'date' or 'at'")
+            raise InputError(source, f"events[{i}]", "exactly one of 'date' or 'at'")
         if event.type in ADJUSTING_EVENTS:
-            _check_adjustment(event, where, source)
+            _check_adjustment(event, f"events[{i}]", source)
         if event.type == "disciplinary_removal":
             days = event.get("days", 1)
             if not isinstance(days, int) or isinstance(days, bool) or days < 1:
                 raise InputError(
-                    source, f"{where}.days", "a whole number of school days >= 1", days
+                    source, f"events[{i}].days", "a whole number of school days >= 1", days
                 )
     ids: set[str] = set()
     for i, inc in enumerate(case.incidents):
@@ -145,8 +144,9 @@ def validate_case(case: Case, source: str | None, extra_event_types: frozenset[s
         for i, item in enumerate(items):
             limits.check_length(item.id, limits.RECORD_ID, source, f"{kind}[{i}].id")
     for i, event in enumerate(case.events):
-        limits.check_length(event.type, limits.EVENT_TYPE, source, f"events[{i}].type")
-        limits.check_length(event.id, limits.RECORD_ID, source, f"events[{i}].id")
+        if len(event.type) > limits.EVENT_TYPE or (event.id and len(event.id) > limits.RECORD_ID):
+            limits.check_length(event.type, limits.EVENT_TYPE, source, f"events[{i}].type")
+            limits.check_length(event.id, limits.RECORD_ID, source, f"events[{i}].id")
         if event.type == "delay_reason_recorded":
             reason = event.get("reason")
             limits.check_length(reason, limits.DELAY_REASON, source, f"events[{i}].reason")
