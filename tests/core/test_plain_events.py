@@ -1,0 +1,74 @@
+"""The plain-event fast path builds exactly what the general cattrs hooks build."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import spedrules
+from spedrules.cli.demo import district_population
+from spedrules.core.errors import InputError
+from spedrules.core.model import Event, convert
+from tests.districts import EXAMPLES
+
+
+def both_ways(value: dict) -> tuple:
+    """(fast, general) structure of one event mapping, each an Event or the error raised."""
+
+    def run():
+        try:
+            return convert.structure_at(dict(value), Event, "f.yaml", "events[0]")
+        except InputError as exc:
+            return str(exc)
+
+    fast = run()
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(convert, "_plain_event", lambda v: None)
+        general = run()
+    return fast, general
+
+
+values = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.text(max_size=5))
+dates = st.one_of(
+    st.dates().map(date.isoformat), st.sampled_from(["2026-W01-1", "2026-02-30", "20260101"]),
+    st.dates(), st.integers(), st.none(),
+)  # fmt: skip
+events = st.fixed_dictionaries(
+    {"type": st.one_of(st.sampled_from(["absence", "referral_received"]), st.integers())},
+    optional={
+        "date": dates,
+        "id": st.one_of(st.text(max_size=4), st.integers(0, 9), st.none()),
+        "at": st.sampled_from(["2026-12-01T10:00", "nope"]),
+        "details": st.dictionaries(st.text(max_size=3), values, max_size=2),
+        "eligible": values,
+        "days": values,
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=events)
+def test_any_event_mapping_is_structured_as_the_general_hooks_do(value):
+    fast, general = both_ways(value)
+    assert fast == general
+
+
+def test_the_demo_populations_events_are_the_same_events():
+    found = 0
+    for config in ("mesa-verde.toml", "gulf-shore.toml"):
+        district = spedrules.load_district(EXAMPLES / config)
+        for case in district_population(district, config, "P", 60, date(2027, 1, 15)):
+            for value in case["events"]:
+                fast, general = both_ways(value)
+                assert fast == general and isinstance(fast, Event)
+                found += 1
+    assert found > 1_000
+
+
+@pytest.mark.parametrize("day", ["2026-13-01", "2026-1-1 "])
+def test_a_bad_date_still_names_the_field(day):
+    fast, general = both_ways({"type": "absence", "date": day})
+    assert fast == general and "events[0].date" in fast
