@@ -18,11 +18,13 @@ So the batch computes only those, for every student of a partition at once:
   school year's start coming, the first future event becoming known), with array comparisons.
 
 What the arrays do not cover goes to the per-case engine (:func:`spedrules.core.api.evaluate`)
-for that student, whole: an extension, exit or delay reason; an incident; a meeting still ahead;
-a rule tightening another, a removal series, a duty without a deadline, a count in hours or to
-the end of a school day; an exception whose condition holds; a trigger day no version of its rule
-covers. Every result is therefore what ``evaluate`` gives; tests/core/test_batch.py checks it for
-every bundled rule on random cases and calendars.
+for that student, whole: an extension, exit or delay reason; an occurrence of a rule tightening
+another, of a duty without a deadline, of a count in hours or to the end of a school day, of an
+exception whose condition holds; a trigger day no version of its rule covers. A student's
+incidents and meetings still ahead keep the batch for his timelines: the per-case incident and
+meeting engines add their obligations (docs/batch-engine.md). Every result is therefore what
+``evaluate`` gives; tests/core/test_batch.py checks it for every bundled rule on random cases
+and calendars.
 """
 
 from __future__ import annotations
