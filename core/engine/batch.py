@@ -38,7 +38,10 @@ from attrs import frozen
 
 from spedrules.core.calendar import counting, to_day64
 from spedrules.core.engine.adjustments import ADJUSTING
+from spedrules.core.engine.incidents import evaluate_incidents
 from spedrules.core.engine.layering import RuleEntry, RuleSet
+from spedrules.core.engine.meetings import evaluate_meetings
+from spedrules.core.engine.timeline import Context, _between_versions
 from spedrules.core.model import Case, Obligation
 from spedrules.core.model.rules import (
     BirthdayTrigger,
@@ -166,6 +169,11 @@ class _Batch:
         self.per_case = np.zeros(len(cases), dtype=bool)
         self.blocks: list[_Block] = []  # the obligations found, one block per rule version
         self.has_iep = self._has_iep()
+        self.records = [  # incidents or meetings ahead: the per-case engines add those
+            s
+            for s, case in enumerate(cases)
+            if case.incidents or any(self._ahead(m) for m in case.meetings)
+        ]
 
     # -- students the arrays do not cover -----------------------------------------------------
 
@@ -174,11 +182,6 @@ class _Batch:
         ev = self.events
         adjusting = ev.of_types(ADJUSTING)
         self.per_case[ev.student[adjusting]] = True
-        self.records = [  # their incidents and meetings ahead: the per-case engines add those
-            s
-            for s, case in enumerate(self.cases)
-            if case.incidents or any(self._ahead(m) for m in case.meetings)
-        ]
 
     def _ahead(self, meeting) -> bool:
         """A meeting on the calendar gives prep obligations (meetings.on_calendar)."""
@@ -350,7 +353,7 @@ def evaluate_partition(
     batch = _Batch(district, cases, as_of, keys)
     batch.mark_uncovered()
     try:
-        for entry in _timeline_entries(batch.ruleset):
+        for entry in batch.ruleset.of_type(TimelineRule):
             _evaluate_rule(batch, entry)
     except Exception:  # a case the arrays cannot take (a bug of ours): all per case, exactly
         batch.per_case[:] = True
@@ -364,10 +367,6 @@ def evaluate_batch(
     """Per student, what :func:`evaluate_partition` found (rows keyed by ``keys``, by default
     the case's index)."""
     return evaluate_partition(district, cases, as_of, keys).students()
-
-
-def _timeline_entries(ruleset: RuleSet) -> list[RuleEntry]:
-    return [e for e in ruleset.of_type(TimelineRule)]
 
 
 def _evaluate_rule(batch: _Batch, entry: RuleEntry) -> None:
@@ -397,36 +396,15 @@ def _evaluate_rule(batch: _Batch, entry: RuleEntry) -> None:
 def _by_version(batch: _Batch, entry: RuleEntry, occ: _Occurrences):
     """The occurrences under each version of the rule in force on their trigger day; a day
     between versions that none covers goes per case (it says no version is known)."""
-    if len(entry.versions) == 1:
-        rule = entry.versions[0]
-        inside = _in_force(rule, occ.day)
-        if isinstance(rule, TimelineRule) and inside.all():
-            yield rule, occ
-            return
     unique, inverse = np.unique(occ.day, return_inverse=True)
-    chosen = [entry.version_on(d) for d in unique.astype(object)]
-    span = _version_span(entry)
+    days = unique.astype(object)
+    chosen = [entry.version_on(d) for d in days]
     for i, rule in enumerate(chosen):
-        if rule is None and span[0] <= unique[i] <= span[1]:
+        if rule is None and _between_versions(entry, days[i]):
             batch.per_case[occ.student[inverse == i]] = True
     for rule in {id(r): r for r in chosen if isinstance(r, TimelineRule)}.values():
         pick = np.array([r is rule for r in chosen])[inverse]
         yield rule, occ.take(pick)
-
-
-def _in_force(rule, days: np.ndarray) -> np.ndarray:
-    ok = np.ones(len(days), dtype=bool)
-    if rule.effective_from is not None:
-        ok &= days >= to_day64(rule.effective_from)
-    if rule.effective_to is not None:
-        ok &= days <= to_day64(rule.effective_to)
-    return ok
-
-
-def _version_span(entry: RuleEntry) -> tuple[np.datetime64, np.datetime64]:
-    starts = [v.effective_from or date.min for v in entry.versions]
-    ends = [v.effective_to or date.max for v in entry.versions]
-    return to_day64(min(starts)), to_day64(max(ends))
 
 
 def _condition_holds(batch: _Batch, rule: TimelineRule, days: np.ndarray) -> np.ndarray:
@@ -657,7 +635,6 @@ def _result(batch: _Batch, district) -> BatchResult:
     records = _record_obligations(batch, district)
     per_case: dict[int, Any] = {}
     for s in np.flatnonzero(batch.per_case).tolist():
-        records.pop(s, None)
         try:
             per_case[s] = evaluate(district, batch.cases[s], batch.as_of)
         except Exception as exc:  # one student never ends a sweep: the caller records it
@@ -680,10 +657,6 @@ def _record_obligations(batch: _Batch, district) -> dict[int, list[Obligation]]:
     """The obligations of incidents and of meetings ahead, by the per-case engines, for the
     students the batch covers otherwise (with no extension, exit or delay, api.evaluate adds
     them unchanged); with the days they may turn and the incidents not yet known."""
-    from spedrules.core.engine.incidents import evaluate_incidents
-    from spedrules.core.engine.meetings import evaluate_meetings
-    from spedrules.core.engine.timeline import Context
-
     found: dict[int, list[Obligation]] = {}
     for s in batch.records:
         if batch.per_case[s]:
