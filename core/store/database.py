@@ -672,7 +672,6 @@ class Store:
             if not pks:
                 return
             lo, hi = pks[0], pks[-1] + 1  # a range scan, filtered to the students read
-            events: dict[int, list] = {pk: [] for pk in pks}
             retracted = select(RetractionRow.event_pk).scalar_subquery()
             query = (  # the JSON text: one json.loads per student, not one per event
                 select(EventRow.student_pk, cast(EventRow.data, Text))
@@ -686,8 +685,7 @@ class Store:
             for student_pk, data in s.execute(query):
                 if student_pk in texts:
                     texts[student_pk].append(data)
-            for pk, found in texts.items():
-                events[pk] = json.loads(f"[{','.join(found)}]")
+            events = {pk: json.loads(f"[{','.join(found)}]") for pk, found in texts.items()}
             records: dict[int, dict[str, dict]] = {
                 pk: {"incidents": {}, "meetings": {}} for pk in pks
             }
