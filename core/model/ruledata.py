@@ -268,12 +268,8 @@ class _Lines:
         return []
 
 
-class _RuleLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe YAML, with libyaml when present (the rule files are read at every start), dates left
-    as text for the converter as files.read_data does."""
-
-
-_RuleLoader.yaml_implicit_resolvers = files._Loader.yaml_implicit_resolvers
+# files.read_data's loader (libyaml when present: the rule files are read at every start)
+_RuleLoader = files._FastLoader or files._Loader
 
 
 def _read(path: Path) -> tuple[dict[str, Any], _Lines]:
