@@ -755,9 +755,14 @@ def runs_group() -> None:
 @DB
 @ACTOR
 def runs_prune(district_id: str, keep: int, db: str | None, actor: str | None) -> None:
-    """Drop the obligations of older runs (their run rows and counts stay, marked pruned)."""
+    """Drop the obligations of older runs (their run rows and counts stay, marked pruned).
+    Exits 4, doing nothing, while a sweep of the district is running."""
     who = _actor(actor)
-    pruned = api.prune_runs(district_id, keep, db, who=who)
+    try:
+        pruned = api.prune_runs(district_id, keep, db, who=who)
+    except api.SweepBusy as exc:
+        click.echo(f"spedrules: error: {exc}", err=True)
+        sys.exit(EXIT_BUSY)
     click.echo(f"pruned {pruned} run(s) of {district_id}; kept the {keep} newest completed")
 
 

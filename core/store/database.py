@@ -59,7 +59,6 @@ from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
     Session,
-    aliased,
     mapped_column,
     sessionmaker,
 )
@@ -195,7 +194,10 @@ class RunErrorRow(Base):
 
 
 class ObligationRow(Base):
-    """Derived by a run; explanations are computed on demand from the stored case."""
+    """Derived by the run that evaluated the student (``run_pk``), and published by every later
+    run that carried him forward (``RunStudentRow.evaluated_in``); a program rule's duty
+    (no student) belongs to its run alone. Explanations are computed on demand from the
+    stored case."""
 
     __tablename__ = "obligations"
     __table_args__ = (Index("ix_obligations_run_student", "run_pk", "student_pk"),)
@@ -222,11 +224,15 @@ class RunStudentRow(Base):
     """What a run knew of each student it covered: the revision it evaluated, the first as-of
     date on which that evaluation may change (NULL: evaluate again, e.g. it raised), its
     future events, and what the program duties need of a flagged student. The next sweep
-    carries an unchanged, still valid student's obligations forward instead of evaluating."""
+    carries an unchanged, still valid student forward instead of evaluating: his state names
+    the run that evaluated him (``evaluated_in``), whose obligation rows the new run publishes
+    as they are. Rows are shared between runs, never copied, and never change once written."""
 
     __tablename__ = "run_students"
+    __table_args__ = (Index("ix_run_students_evaluated", "evaluated_in", "student_pk"),)
     run_pk: Mapped[int] = mapped_column(ForeignKey("runs.pk"), primary_key=True)
     student_pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluated_in: Mapped[int] = mapped_column(Integer)  # the run holding his obligation rows
     revision: Mapped[int] = mapped_column(Integer)
     stable_until: Mapped[date | None] = mapped_column(Date)
     future_events: Mapped[int] = mapped_column(Integer, default=0)
@@ -799,9 +805,7 @@ class Store:
             _insert(s, RunRuleRow, [{"run_pk": run_pk, **r} for r in rules])
             if previous is None:
                 return
-            named = select(ObligationRow.rule, ObligationRow.kind).where(
-                ObligationRow.run_pk == run_pk
-            )
+            named = _published(select(ObligationRow.rule, ObligationRow.kind), run_pk)
             have = {(r["rule"], r["kind"]) for r in rules}
             missing = {tuple(k) for k in s.execute(named.distinct())} - have
             if missing:
@@ -831,16 +835,17 @@ class Store:
                 s.execute(delete(table).where(table.run_pk == run_pk, table.student_pk.in_(keys)))
             _insert(s, ObligationRow, obligations, run_pk=run_pk)
             _insert(s, RunErrorRow, errors, run_pk=run_pk)
-            _insert(s, RunStudentRow, states, run_pk=run_pk)
+            _insert(s, RunStudentRow, states, run_pk=run_pk, evaluated_in=run_pk)
 
     def carry_forward(self, previous: int, run_pk: int, district_id: str, as_of: date) -> None:
-        """Copy into ``run_pk`` the states and obligations of the students of ``previous``
-        whose evaluation there still holds on ``as_of``: same revision now, and ``as_of``
-        before the first day it may change. One transaction: what is copied is consistent."""
-        states, rows = RunStudentRow.__table__, ObligationRow.__table__
-        state_columns = [c for c in states.c if c.name != "run_pk"]
+        """Carry into ``run_pk`` the students of ``previous`` whose evaluation there still
+        holds on ``as_of`` (same revision now, ``as_of`` before the first day it may change):
+        one statement copies their states, which keep naming the run that evaluated them, so
+        the new run publishes those rows as they are. Nothing is copied per obligation."""
+        states = RunStudentRow.__table__
+        columns = [c for c in states.c if c.name != "run_pk"]
         still = (
-            select(literal(run_pk), *state_columns)
+            select(literal(run_pk), *columns)
             .join(StudentRow.__table__, StudentRow.pk == states.c.student_pk)
             .where(
                 states.c.run_pk == previous,
@@ -849,16 +854,8 @@ class Store:
                 states.c.stable_until > as_of,
             )
         )
-        row_columns = [c for c in rows.c if c.name not in ("pk", "run_pk")]
-        copied = aliased(RunStudentRow)
-        same = (
-            select(literal(run_pk), *row_columns)
-            .join(copied, (copied.student_pk == rows.c.student_pk) & (copied.run_pk == run_pk))
-            .where(rows.c.run_pk == previous)
-        )
         with self.transaction() as s:
-            s.execute(states.insert().from_select(["run_pk", *_names(state_columns)], still))
-            s.execute(rows.insert().from_select(["run_pk", *_names(row_columns)], same))
+            s.execute(states.insert().from_select(["run_pk", *_names(columns)], still))
 
     def run_states(self, run_pk: int) -> dict[str, Any]:
         """A run's students, their obligations and future events, and the program roster
@@ -869,11 +866,7 @@ class Store:
                     RunStudentRow.run_pk == run_pk
                 )
             ).one()
-            obligations = s.scalar(
-                select(func.count()).where(
-                    ObligationRow.run_pk == run_pk, ObligationRow.student_pk.is_not(None)
-                )
-            )
+            obligations = s.scalar(_published(select(func.count()), run_pk))
             roster = list(
                 s.scalars(
                     select(RunStudentRow.roster)
@@ -900,7 +893,8 @@ class Store:
                 ObligationRow.subject,
                 ObligationRow.due,
                 ObligationRow.sequence,
-            ).where(ObligationRow.run_pk == run_pk, ObligationRow.student_pk.in_(keys))
+            )
+            query = _published(query, run_pk).where(ObligationRow.student_pk.in_(keys))
             return {
                 (pk, rule, kind, None if subject else day, subject): (due, sequence)
                 for pk, rule, kind, day, subject, due, sequence in s.execute(query)
@@ -967,7 +961,13 @@ class Store:
 
     def prune_runs(self, district_id: str, keep: int, who: str) -> int:
         """Drop the obligations of all but the ``keep`` newest completed runs (the run rows
-        stay, marked pruned, with their counts); failed runs' rows go too."""
+        stay, marked pruned, with their counts); failed runs' rows go too. Rows a kept run
+        still publishes (it carried their student forward) stay. Under the district's lock:
+        a sweep carrying students forward meanwhile could name rows being dropped."""
+        with self.district_lock(district_id):
+            return self._prune_runs(district_id, keep, who)
+
+    def _prune_runs(self, district_id: str, keep: int, who: str) -> int:
         if keep < 1:
             raise InputError(None, "--keep", "a number of completed runs to keep, at least 1", keep)
         with self.transaction() as s:
@@ -988,7 +988,14 @@ class Store:
             )
             drop = old + failed
             if drop:
-                s.execute(delete(ObligationRow).where(ObligationRow.run_pk.in_(drop)))
+                published = select(RunStudentRow.run_pk).where(
+                    RunStudentRow.evaluated_in == ObligationRow.run_pk,
+                    RunStudentRow.student_pk == ObligationRow.student_pk,
+                    RunStudentRow.run_pk.not_in(drop),
+                )
+                s.execute(
+                    delete(ObligationRow).where(ObligationRow.run_pk.in_(drop), ~published.exists())
+                )
                 s.execute(delete(RunStudentRow).where(RunStudentRow.run_pk.in_(drop)))
                 s.execute(delete(RunRuleRow).where(RunRuleRow.run_pk.in_(old)))
                 s.execute(update(RunRow).where(RunRow.pk.in_(old)).values(status="pruned"))
@@ -1008,19 +1015,21 @@ class Store:
         """The obligations of one run with the rule's provenance and the student's school and
         case manager (program duties instead, with ``programs=True``)."""
         with self.sessions() as s:
-            query = (
-                select(ObligationRow, RunRuleRow, StudentRow)
-                .join(
-                    RunRuleRow,
-                    (RunRuleRow.run_pk == ObligationRow.run_pk)
-                    & (RunRuleRow.rule == ObligationRow.rule)
-                    & (RunRuleRow.kind == ObligationRow.kind),
+            query = select(ObligationRow, RunRuleRow, StudentRow)
+            if programs:
+                query = query.select_from(ObligationRow).where(
+                    ObligationRow.run_pk == run_pk, ObligationRow.student_pk.is_(None)
                 )
-                .where(ObligationRow.run_pk == run_pk)
+            else:
+                query = _published(query, run_pk)
+            query = query.join(
+                RunRuleRow,
+                (RunRuleRow.run_pk == run_pk)
+                & (RunRuleRow.rule == ObligationRow.rule)
+                & (RunRuleRow.kind == ObligationRow.kind),
             )
             if programs:
                 query = query.outerjoin(StudentRow, StudentRow.pk == ObligationRow.student_pk)
-                query = query.where(ObligationRow.student_pk.is_(None))
             else:
                 query = query.join(StudentRow, StudentRow.pk == ObligationRow.student_pk)
                 query = query.where(StudentRow.district_id == district_id)
@@ -1030,6 +1039,18 @@ class Store:
                 _obligation_dict(district_id, run_pk, o, r, st)
                 for o, r, st in s.execute(query.order_by(ObligationRow.pk))
             ]
+
+    def stored_obligations(self, run_pk: int) -> list[ObligationRow]:
+        """Every obligation row a run publishes, its students' (evaluated by it or carried
+        forward) and its program duties, as stored: what tests compare with a fresh evaluation."""
+        with self.sessions() as s:
+            students = s.scalars(_published(select(ObligationRow), run_pk))
+            programs = s.scalars(
+                select(ObligationRow).where(
+                    ObligationRow.run_pk == run_pk, ObligationRow.student_pk.is_(None)
+                )
+            )
+            return [*students, *programs]
 
     def status_counts(self, run_pk: int, by: str | None = None) -> dict[str, Counter]:
         """Obligations of a run counted by status, grouped by school, role or kind (in SQL)."""
@@ -1044,11 +1065,8 @@ class Store:
             columns = [ObligationRow.status, func.count()]
             if group is not None:
                 columns.insert(0, group)
-            query = (
-                select(*columns)
-                .select_from(ObligationRow)
-                .join(StudentRow, StudentRow.pk == ObligationRow.student_pk)
-                .where(ObligationRow.run_pk == run_pk)
+            query = _published(select(*columns), run_pk).join(
+                StudentRow, StudentRow.pk == ObligationRow.student_pk
             )
             query = query.group_by(*([group] if group is not None else []), ObligationRow.status)
             found: dict[str, Counter] = {}
@@ -1077,10 +1095,8 @@ class Store:
         ]
         keys = (StudentRow.school, ObligationRow.responsible, ObligationRow.delay_reason)
         query = (
-            select(*keys, ObligationRow.status, func.count(), *due_soon)
-            .select_from(ObligationRow)
+            _published(select(*keys, ObligationRow.status, func.count(), *due_soon), run_pk)
             .join(StudentRow, StudentRow.pk == ObligationRow.student_pk)
-            .where(ObligationRow.run_pk == run_pk)
             .group_by(*keys, ObligationRow.status)
         )
         with self.sessions() as s:
@@ -1119,6 +1135,20 @@ class Store:
                 prev = row.hash
                 checked += 1
         return checked, None
+
+
+def _published(query, run_pk: int):
+    """``query`` over the student obligations run ``run_pk`` publishes: each of its students'
+    rows in the run that evaluated him (this one, or the one it carried him forward from)."""
+    return (
+        query.select_from(ObligationRow)
+        .join(
+            RunStudentRow,
+            (RunStudentRow.student_pk == ObligationRow.student_pk)
+            & (RunStudentRow.evaluated_in == ObligationRow.run_pk),
+        )
+        .where(RunStudentRow.run_pk == run_pk)
+    )
 
 
 def _sqlite_settings(connection, _record) -> None:

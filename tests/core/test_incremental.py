@@ -10,13 +10,12 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 
 import spedrules
 from spedrules.cli.demo import district_population
 from spedrules.core.api import as_case
 from spedrules.core.engine.programs import evaluate_programs
-from spedrules.core.store.database import ObligationRow, Store
+from spedrules.core.store.database import Store
 from spedrules.core.store.sweep import district_from_store, obligation_row, sweep
 
 from .test_store import db_url  # noqa: F401  (SQLite and the real PostgreSQL server)
@@ -92,9 +91,8 @@ KEYS = (
 
 
 def stored_rows(store: Store, run: int) -> list[tuple]:
-    with store.sessions() as s:
-        found = s.scalars(select(ObligationRow).where(ObligationRow.run_pk == run)).all()
-        return sorted((tuple(str(getattr(r, k)) for k in KEYS) for r in found), key=str)
+    found = store.stored_obligations(run)
+    return sorted((tuple(str(getattr(r, k)) for k in KEYS) for r in found), key=str)
 
 
 def fresh_rows(store: Store, district_id: str, day: date) -> list[tuple]:

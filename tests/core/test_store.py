@@ -11,16 +11,16 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 
 from spedrules.core.errors import InputError
-from spedrules.core.store.database import Base, Store, SweepBusy
+from spedrules.core.store.database import Base, ObligationRow, Store, SweepBusy
 from spedrules.core.store.sweep import dashboard, stored_evaluation, sweep
 from spedrules.core.synthetic import population
 from tests.factories import fail_student
@@ -85,6 +85,31 @@ def test_migrations_match_the_model(store):
         table.to_metadata(model)
     with store.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), model) == []
+
+
+def test_shared_rows_survive_a_downgrade_and_upgrade(store):
+    """Migration 0006 shares a carried student's rows between runs. Going back to 0005 copies
+    them into every run that published them (as 0005 stored them); upgrading again reads each
+    run's copies as its own. Run 2 publishes the same rows all along."""
+    from alembic import command
+
+    from spedrules.core.store.database import alembic_config
+
+    store.add_cases("mesa-verde", cases(10), who="test")
+    sweep(store, AS_OF)
+    (second,) = sweep(store, AS_OF)
+    assert second.counts["evaluated"] == 0  # everyone carried: run 1's rows, shared
+    before = store.obligation_rows("mesa-verde", second.run)
+    config = alembic_config()
+    for target in ("0005", "head"):
+        with store.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            (command.downgrade if target == "0005" else command.upgrade)(config, target)
+    store.engine.dispose()
+    assert store.obligation_rows("mesa-verde", second.run) == before
+    with store.sessions() as s:
+        stored = s.scalar(select(func.count()).where(ObligationRow.student_pk.is_not(None)))
+    assert stored == 2 * len(before)  # each run holds its own copies now
 
 
 def test_a_failing_import_leaves_nothing(store):
@@ -277,6 +302,28 @@ def test_prune_keeps_the_newest_runs(store):
     assert [r["status"] for r in store.runs("mesa-verde")] == ["completed", "pruned", "pruned"]
     assert store.obligation_rows("mesa-verde", 1) == []
     assert published(store)
+
+
+def test_prune_keeps_the_rows_a_kept_run_carried_forward(store):
+    """Run 1 evaluates everyone; a new event for one student makes run 2 evaluate him alone
+    and publish run 1's rows of the others. Pruning run 1 keeps exactly those rows: run 2
+    reads the same afterwards, and no student row is left that no run publishes."""
+    people = cases(10)
+    store.add_cases("mesa-verde", people, who="test")
+    (first,) = sweep(store, AS_OF)
+    changed = str(people[0]["student"]["id"])
+    event = {"type": "evaluation_consent_received", "date": (AS_OF - timedelta(days=3)).isoformat()}
+    store.add_events("mesa-verde", {changed: [event]}, who="test")
+    (second,) = sweep(store, AS_OF)
+    assert (first.counts["evaluated"], second.counts["evaluated"]) == (10, 1)
+    before = store.obligation_rows("mesa-verde", second.run)
+    assert {r["run"] for r in before} == {second.run} and len(before) > 10
+    assert store.prune_runs("mesa-verde", 1, who="ops") == 1
+    assert store.obligation_rows("mesa-verde", second.run) == before
+    assert store.obligation_rows("mesa-verde", first.run) == []
+    with store.sessions() as s:
+        stored = s.scalar(select(func.count()).where(ObligationRow.student_pk.is_not(None)))
+    assert stored == len(before)
 
 
 def _spedrules(*args, env=None):
