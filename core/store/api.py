@@ -184,7 +184,7 @@ def sweep(
     districts = store_districts(store, district_id, all_districts)
     day = as_date(as_of)
     mapper = dask_mapper(dask_address) if dask_address else None
-    total = sum(len(partitions(store, d, partition_size)) for d in districts)
+    total = sum(len(partitions(store, d, partition_size, workers=workers)) for d in districts)
     advance = progress(total) if progress else None
     runs = run_sweep(
         store,

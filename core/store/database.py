@@ -49,6 +49,7 @@ from sqlalchemy import (
     literal,
     select,
     text,
+    tuple_,
     update,
 )
 from sqlalchemy import (
@@ -229,7 +230,6 @@ class RunStudentRow(Base):
     as they are. Rows are shared between runs, never copied, and never change once written."""
 
     __tablename__ = "run_students"
-    __table_args__ = (Index("ix_run_students_evaluated", "evaluated_in", "student_pk"),)
     run_pk: Mapped[int] = mapped_column(ForeignKey("runs.pk"), primary_key=True)
     student_pk: Mapped[int] = mapped_column(Integer, primary_key=True)
     evaluated_in: Mapped[int] = mapped_column(Integer)  # the run holding his obligation rows
@@ -805,20 +805,26 @@ class Store:
             _insert(s, RunRuleRow, [{"run_pk": run_pk, **r} for r in rules])
             if previous is None:
                 return
-            named = _published(select(ObligationRow.rule, ObligationRow.kind), run_pk)
+            # a carried row is one ``previous`` published, so its rule is among previous's:
+            # of those this run's partitions did not name, keep each some carried row names
             have = {(r["rule"], r["kind"]) for r in rules}
-            missing = {tuple(k) for k in s.execute(named.distinct())} - have
-            if missing:
-                old = select(RunRuleRow).where(RunRuleRow.run_pk == previous)
-                _insert(
-                    s,
-                    RunRuleRow,
-                    [
-                        {**_columns(r, RunRuleRow), "run_pk": run_pk}
-                        for r in s.scalars(old)
-                        if (r.rule, r.kind) in missing
-                    ],
-                )
+            old = select(RunRuleRow).where(RunRuleRow.run_pk == previous)
+            _insert(
+                s,
+                RunRuleRow,
+                [
+                    {**_columns(r, RunRuleRow), "run_pk": run_pk}
+                    for r in s.scalars(old).all()
+                    if (r.rule, r.kind) not in have and self._names_rule(s, run_pk, r)
+                ],
+            )
+
+    @staticmethod
+    def _names_rule(s: Session, run_pk: int, rule: RunRuleRow) -> bool:
+        named = _published(select(ObligationRow.pk), run_pk).where(
+            ObligationRow.rule == rule.rule, ObligationRow.kind == rule.kind
+        )
+        return s.scalar(select(named.exists())) is True
 
     def write_partition(
         self,
@@ -894,7 +900,9 @@ class Store:
                 ObligationRow.due,
                 ObligationRow.sequence,
             )
-            query = _published(query, run_pk).where(ObligationRow.student_pk.in_(keys))
+            # the keys on the state, not the row: SQLite then seeks each (a filter on the row's
+            # column made it test the whole list against every row of the run, 60x slower)
+            query = _published(query, run_pk).where(RunStudentRow.student_pk.in_(keys))
             return {
                 (pk, rule, kind, None if subject else day, subject): (due, sequence)
                 for pk, rule, kind, day, subject, due, sequence in s.execute(query)
@@ -988,14 +996,12 @@ class Store:
             )
             drop = old + failed
             if drop:
-                published = select(RunStudentRow.run_pk).where(
-                    RunStudentRow.evaluated_in == ObligationRow.run_pk,
-                    RunStudentRow.student_pk == ObligationRow.student_pk,
-                    RunStudentRow.run_pk.not_in(drop),
-                )
-                s.execute(
-                    delete(ObligationRow).where(ObligationRow.run_pk.in_(drop), ~published.exists())
-                )
+                still = select(RunStudentRow.evaluated_in, RunStudentRow.student_pk).where(
+                    RunStudentRow.evaluated_in.in_(drop), RunStudentRow.run_pk.not_in(drop)
+                )  # the rows of dropped runs that a kept run publishes
+                published = tuple_(ObligationRow.run_pk, ObligationRow.student_pk).in_(still)
+                unpublished = ObligationRow.student_pk.is_(None) | ~published  # NULL: a duty
+                s.execute(delete(ObligationRow).where(ObligationRow.run_pk.in_(drop), unpublished))
                 s.execute(delete(RunStudentRow).where(RunStudentRow.run_pk.in_(drop)))
                 s.execute(delete(RunRuleRow).where(RunRuleRow.run_pk.in_(old)))
                 s.execute(update(RunRow).where(RunRow.pk.in_(old)).values(status="pruned"))

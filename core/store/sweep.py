@@ -294,13 +294,25 @@ def _msg(exc: BaseException) -> str:
 
 
 def partitions(
-    store: Store, district_id: str, size: int | None = None, without_state_in: int | None = None
+    store: Store,
+    district_id: str,
+    size: int | None = None,
+    without_state_in: int | None = None,
+    workers: int = 1,
 ) -> list[list[int]]:
-    """The district's student keys in partitions of ``size`` (default PARTITION_SIZE); with
+    """The district's student keys in partitions of at most ``size`` (default PARTITION_SIZE),
+    as even as can be, and as many as a multiple of ``workers``: the few students of an
+    incremental sweep are split over the workers instead of one waiting for another. With
     ``without_state_in``, only the students that run holds no state of yet (not carried)."""
-    size = size or PARTITION_SIZE
-    keys = store.student_keys(district_id, without_state_in)
-    return [keys[i : i + size] for i in range(0, len(keys), size)]
+    return split(store.student_keys(district_id, without_state_in), size or PARTITION_SIZE, workers)
+
+
+def split(keys: list[int], size: int, workers: int = 1) -> list[list[int]]:
+    """``keys`` in order, in parts of at most ``size``, as even as can be, their number the
+    least multiple of ``workers`` that allows it (or one part per key when there are fewer)."""
+    count = -(-len(keys) // size)
+    count = min(-(-count // workers) * workers, len(keys))
+    return [keys[i * len(keys) // count : (i + 1) * len(keys) // count] for i in range(count)]
 
 
 @frozen
@@ -360,9 +372,9 @@ def _sweep_district(
         try:
             if previous is not None:  # one statement decides and copies, consistently
                 store.carry_forward(previous, run, district_id, as_of)
-            chunks = partitions(store, district_id, size, without_state_in=run)
+            chunks = partitions(store, district_id, size, run, workers)
             if progress:  # the partitions all of whose students were carried forward
-                progress(len(partitions(store, district_id, size)) - len(chunks))
+                progress(len(partitions(store, district_id, size, workers=workers)) - len(chunks))
             jobs = [(store.url, district_id, run, chunk, as_of) for chunk in chunks]
             results = list(_map(jobs, workers, progress, mapper))
             rules: dict[tuple[str, str], dict[str, Any]] = {}

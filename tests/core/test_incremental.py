@@ -16,7 +16,7 @@ from spedrules.cli.demo import district_population
 from spedrules.core.api import as_case
 from spedrules.core.engine.programs import evaluate_programs
 from spedrules.core.store.database import Store
-from spedrules.core.store.sweep import district_from_store, obligation_row, sweep
+from spedrules.core.store.sweep import district_from_store, obligation_row, split, sweep
 
 from .test_store import db_url  # noqa: F401  (SQLite and the real PostgreSQL server)
 
@@ -215,3 +215,24 @@ def test_an_upgrade_of_the_code_evaluates_everyone(tmp_path):
         c.execute(text("UPDATE runs SET fingerprint = :f"), {"f": _json.dumps(stored)})
     (after,) = sweep(store, date(2027, 1, 15), ["mesa-verde"], who="test")
     assert after.counts["evaluated"] == 10 and "carried_from_run" not in after.counts
+
+
+@given(
+    n=st.integers(0, 3_000),
+    size=st.integers(1, 600),
+    workers=st.integers(1, 8),
+    more=st.integers(0, 3_000),
+)
+def test_partitions_spread_the_students_over_the_workers(n, size, workers, more):
+    """The next morning's 1,174 changed students of 100,000 made partitions of 500, 500 and
+    174 on 2 workers: the last waited for a worker. Now they are split evenly (e.g. 4 parts of
+    293-294), each at most ``size``, in order, and a larger district never has fewer parts
+    (the progress bar counts the carried ones as the difference)."""
+    keys = list(range(n))
+    parts = split(keys, size, workers)
+    assert [k for part in parts for k in part] == keys
+    assert all(0 < len(part) <= size for part in parts)
+    assert max(map(len, parts), default=0) - min(map(len, parts), default=0) <= 1
+    assert len(parts) % workers == 0 or len(parts) == n
+    assert len(split(list(range(n + more)), size, workers)) >= len(parts)
+    assert len(split(list(range(1174)), 500, 2)) == 4

@@ -307,8 +307,11 @@ def test_prune_keeps_the_newest_runs(store):
 def test_prune_keeps_the_rows_a_kept_run_carried_forward(store):
     """Run 1 evaluates everyone; a new event for one student makes run 2 evaluate him alone
     and publish run 1's rows of the others. Pruning run 1 keeps exactly those rows: run 2
-    reads the same afterwards, and no student row is left that no run publishes."""
+    reads the same afterwards, and no student row is left that no run publishes. Six students
+    in North's inclusion program give each run a program duty (La Habra: more than five)."""
     people = cases(10)
+    for case in people[:6]:
+        case["student"].update(flags=["inclusion"], school="North")
     store.add_cases("mesa-verde", people, who="test")
     (first,) = sweep(store, AS_OF)
     changed = str(people[0]["student"]["id"])
@@ -321,9 +324,11 @@ def test_prune_keeps_the_rows_a_kept_run_carried_forward(store):
     assert store.prune_runs("mesa-verde", 1, who="ops") == 1
     assert store.obligation_rows("mesa-verde", second.run) == before
     assert store.obligation_rows("mesa-verde", first.run) == []
+    duties = store.obligation_rows("mesa-verde", second.run, programs=True)
     with store.sessions() as s:
         stored = s.scalar(select(func.count()).where(ObligationRow.student_pk.is_not(None)))
-    assert stored == len(before)
+        stored_duties = s.scalar(select(func.count()).where(ObligationRow.student_pk.is_(None)))
+    assert stored == len(before) and stored_duties == len(duties) > 0
 
 
 def _spedrules(*args, env=None):

@@ -23,7 +23,6 @@ def upgrade() -> None:
     op.execute("UPDATE run_students SET evaluated_in = run_pk")
     with op.batch_alter_table("run_students") as batch:
         batch.alter_column("evaluated_in", existing_type=sa.Integer(), nullable=False)
-    op.create_index("ix_run_students_evaluated", "run_students", ["evaluated_in", "student_pk"])
 
 
 def downgrade() -> None:
@@ -36,6 +35,5 @@ def downgrade() -> None:
         "o.sequence FROM run_students s JOIN obligations o ON o.run_pk = s.evaluated_in "
         "AND o.student_pk = s.student_pk WHERE s.evaluated_in <> s.run_pk ORDER BY s.run_pk, o.pk"
     )
-    op.drop_index("ix_run_students_evaluated", table_name="run_students")
     with op.batch_alter_table("run_students") as batch:
         batch.drop_column("evaluated_in")
