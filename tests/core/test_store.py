@@ -440,7 +440,10 @@ def test_a_run_with_errors_exits_3_and_a_busy_district_4(tmp_path, run_cli, monk
     assert "4 student(s) could not be evaluated" in result.stdout
     with Store(db).district_lock("mesa-verde"):
         busy = run_cli("sweep", "--as-of", "2027-01-15", "--db", db)
+        pruning = run_cli("runs", "prune", "--district", "mesa-verde", "--keep", "1", "--db", db)
     assert busy.exit_code == 4 and "another sweep of district mesa-verde" in busy.stderr
+    assert pruning.exit_code == 4 and "another sweep of district mesa-verde" in pruning.stderr
+    assert [r["status"] for r in Store(db).runs("mesa-verde")] == ["completed"]  # nothing done
 
 
 def test_bad_import_names_the_case_and_writes_nothing(tmp_path, run_cli):
