@@ -329,6 +329,7 @@ def test_prune_keeps_the_rows_a_kept_run_carried_forward(store):
         stored = s.scalar(select(func.count()).where(ObligationRow.student_pk.is_not(None)))
         stored_duties = s.scalar(select(func.count()).where(ObligationRow.student_pk.is_(None)))
     assert stored == len(before) and stored_duties == len(duties) > 0
+    assert store.obligation_rows("gulf-shore", second.run, programs=True) == []  # not its run
 
 
 def _spedrules(*args, env=None):
