@@ -19,6 +19,7 @@ production).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -412,7 +413,7 @@ class Store:
         """
         summary = ImportSummary()
         count = 0
-        with self.transaction() as s:
+        with _input_frozen(), self.transaction() as s:
             batch: list[dict[str, Any]] = []
             for case in cases:
                 if fail_after is not None and count >= fail_after:
@@ -429,7 +430,7 @@ class Store:
         self, district_id: str, events: dict[str, list[dict[str, Any]]], who: str
     ) -> ImportSummary:
         """Append events to existing students, all or nothing; an unknown student is an error."""
-        with self.transaction() as s:
+        with _input_frozen(), self.transaction() as s:
             rows = self._students(s, district_id, list(events))
             for sid in events:
                 if sid not in rows:
@@ -1367,6 +1368,19 @@ def _names(columns) -> list[str]:
 
 def _columns(row: Base, table: type) -> dict[str, Any]:
     return {c.name: getattr(row, c.key) for c in table.__table__.c}
+
+
+@contextmanager
+def _input_frozen() -> Iterator[None]:
+    """During an import, what was alive before it (the parsed input: millions of objects for a
+    state's file) sits out the cyclic collector's full passes, each of which scanned all of it
+    again: the import's CPU per student grew with the file (1.31x from 10,000 to 100,000
+    students on PostgreSQL). Unfrozen after, so nothing is kept from collection for good."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _touch(s: Session, pks: set[int]) -> None:
