@@ -19,7 +19,7 @@ from attrs import evolve
 from spedrules.core.errors import InputError
 from spedrules.core.files import read_data
 from spedrules.core.model import Case, limits
-from spedrules.core.model.convert import Expected, parse_date, structure_at
+from spedrules.core.model.convert import Expected, parse_date, plain_case, structure_at
 from spedrules.core.model.vocabulary import (
     ATTENDEE_ROLES,
     DISABILITY_CODES,
@@ -50,7 +50,10 @@ def case_from_dict(
         raise InputError(source, unknown[0], f"one of the top-level keys {', '.join(CASE_KEYS)}")
     if "student" not in data:
         raise InputError(source, "student", "a mapping with the student's id (required)")
-    case: Case = structure_at({**data, "source": source}, Case, source)
+    data = {**data, "source": source}
+    case = plain_case(data)
+    if case is None:  # not the store's usual shapes: cattrs reads it, and names what is wrong
+        case = structure_at(data, Case, source)
     validate_case(case, source, extra_event_types)
     return _one_event_per_fact(case, source)
 
