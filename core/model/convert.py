@@ -8,6 +8,7 @@ and write them back flat, so a case file round-trips unchanged. Structuring erro
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -191,19 +192,48 @@ def _plain_event(value: dict[str, Any]) -> Event | None:
     """The common shape of an event (a type, an ISO date, perhaps a text id, attributes), built
     directly: what the general hooks would build, at a fifth of the cost (a sweep reads every
     event of a district). Anything else (None) goes through the general hooks and their errors."""
-    kind, day, ident = value.get("type"), value.get("date"), value.get("id")
-    if type(kind) is not str or type(day) is not str or len(day) != 10 or "at" in value:
+    kind, day = value.get("type"), value.get("date")
+    if type(kind) is not str or type(day) is not str or len(day) != 10:
         return None
-    if ident is not None and type(ident) is not str:
-        return None
+    details = value.copy()  # the attributes: everything but the fields
+    del details["type"], details["date"]
+    ident = None
+    if details:  # most events have no attributes, so no id and no "at" either
+        if "at" in details:
+            return None
+        ident = details.pop("id", None)
+        if ident is not None and type(ident) is not str:
+            return None
     try:
         parsed = date.fromisoformat(day)
     except ValueError:
         return None
-    details = value.copy()  # the attributes: everything but the fields (no "at" here)
-    del details["type"], details["date"]
-    details.pop("id", None)
-    return Event(kind, parsed, None, ident, details)
+    event = _new(Event)  # Event(kind, parsed, None, ident, details), set slot by slot
+    _set_type(event, kind)
+    _set_date(event, parsed)
+    _set_at(event, None)
+    _set_id(event, ident)
+    _set_details(event, details)
+    return event
+
+
+def _slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
+    """The setters of the slots ``names`` (all of ``cls``'s fields, in order), to build an
+    instance as its __init__ would, without a frozen __init__'s setattr call per field: a
+    third of an event's cost, and a sweep builds every event. Refused (TypeError) for a class
+    whose __init__ does more than set its fields."""
+    fields = attrs.fields(cls)
+    plain = all(a.init and a.validator is None and a.converter is None for a in fields)
+    hooks = hasattr(cls, "__attrs_pre_init__") or hasattr(cls, "__attrs_post_init__")
+    if tuple(a.name for a in fields) != names or not plain or hooks or "__slots__" not in vars(cls):
+        raise TypeError(f"{cls.__name__} is not built slot by slot: its __init__ does more")
+    return tuple(vars(cls)[name].__set__ for name in names)
+
+
+_new = object.__new__
+_set_type, _set_date, _set_at, _set_id, _set_details = _slot_setters(
+    Event, ("type", "date", "at", "id", "details")
+)
 
 
 class _NotPlain(Exception):
@@ -216,53 +246,46 @@ def plain_case(value: dict[str, Any]) -> Case | None:
     a fraction of the cost (a sweep parses every student). Anything else is None, for the
     general hooks and their errors."""
     try:
-        return _plain_record(Case, value)
+        return _record_reader(Case)(value)
     except _NotPlain:
         return None
 
 
-def _plain_record(cls: type, value: Any) -> Any:
-    """An attrs instance from a mapping of its fields, each read by its type's plain reader;
-    unknown keys go to ``details`` where the class keeps them, as the general hooks do."""
-    if type(value) is not dict:
-        raise _NotPlain
-    readers, required, keeps_details = _plain_readers(cls)
-    fields: dict[str, Any] = {}
-    extra: dict[Any, Any] | None = None
-    for key, item in value.items():
-        read = readers.get(key)
-        if read is not None:
-            fields[key] = read(item)
-        elif keeps_details:
-            if extra is None:
-                extra = {}
-            extra[key] = item
-        else:
+@functools.cache
+def _record_reader(cls: type) -> Callable[[Any], Any]:
+    """The plain reader of an attrs class: a mapping of its fields, each read by its type's
+    plain reader, unknown keys in ``details`` where the class keeps them (as the general hooks
+    do). Made once from the type hints: a field type with no plain reader is a TypeError here,
+    so a new field cannot be read differently from the general hooks."""
+    hints = typing.get_type_hints(cls)
+    keeps_details = cls in _KEEPS_DETAILS
+    fields = [a for a in attrs.fields(cls) if not (keeps_details and a.name == "details")]
+    readers = {a.name: _reader(hints[a.name]) for a in fields}
+    required = tuple(a.name for a in fields if a.default is attrs.NOTHING)
+
+    def read(value: Any) -> Any:
+        if type(value) is not dict:
             raise _NotPlain
-    for name in required:
-        if name not in fields:
-            raise _NotPlain
-    if extra is not None:
-        fields["details"] = extra
-    return cls(**fields)
+        found: dict[str, Any] = {}
+        extra: dict[Any, Any] | None = None
+        for key, item in value.items():
+            field_reader = readers.get(key)
+            if field_reader is not None:
+                found[key] = field_reader(item)
+            elif keeps_details:
+                if extra is None:
+                    extra = {}
+                extra[key] = item
+            else:
+                raise _NotPlain
+        for name in required:
+            if name not in found:
+                raise _NotPlain
+        if extra is not None:
+            found["details"] = extra
+        return cls(**found)
 
-
-_READERS: dict[type, tuple[dict[str, Callable[[Any], Any]], tuple[str, ...], bool]] = {}
-
-
-def _plain_readers(cls: type) -> tuple[dict[str, Callable[[Any], Any]], tuple[str, ...], bool]:
-    """(reader of each field, required fields, whether unknown keys go to ``details``) of
-    ``cls``, made once from its type hints; a field type with no plain reader is a TypeError
-    here, so a new field cannot be read differently from the general hooks."""
-    found = _READERS.get(cls)
-    if found is None:
-        hints = typing.get_type_hints(cls)
-        keeps_details = cls in _KEEPS_DETAILS
-        fields = [a for a in attrs.fields(cls) if not (keeps_details and a.name == "details")]
-        readers = {a.name: _reader(hints[a.name]) for a in fields}
-        required = tuple(a.name for a in fields if a.default is attrs.NOTHING)
-        found = _READERS[cls] = (readers, required, keeps_details)
-    return found
+    return read
 
 
 _KEEPS_DETAILS = (Event, Incident, Meeting, Attendee)
@@ -271,18 +294,16 @@ _KEEPS_DETAILS = (Event, Incident, Meeting, Attendee)
 def _reader(tp: Any) -> Callable[[Any], Any]:
     """The plain reader of a field type: the general hook's result on the common shapes of its
     values, :class:`_NotPlain` on any other."""
-    args = set(typing.get_args(tp))
-    simple = _SIMPLE_READERS.get(tp) or _SIMPLE_READERS.get(frozenset(args))
+    simple = _SIMPLE_READERS.get(tp) or _SIMPLE_READERS.get(frozenset(typing.get_args(tp)))
     if simple is not None:
         return simple
-    if tp is Event:
-        return _read_event
+    if tp == tuple[Event, ...]:
+        return _read_events
     if attrs.has(tp):
-        return lambda value: _plain_record(tp, value)
+        return _record_reader(tp)
     if _is_sequence_tuple(tp):
-        item = _reader(typing.get_args(tp)[0])
-        return lambda value: _read_tuple(value, item)
-    if typing.get_origin(tp) is dict and typing.get_args(tp) == (str, Any):
+        return _tuple_reader(_reader(typing.get_args(tp)[0]))
+    if tp == dict[str, Any]:
         return _read_mapping
     raise TypeError(f"no plain reader for {tp}")
 
@@ -340,16 +361,21 @@ def _parsed(value: Any, parse: Callable[[str], Any]) -> Any:
         raise _NotPlain from None
 
 
-def _read_tuple(value: Any, item: Callable[[Any], Any]) -> tuple:
+def _tuple_reader(item: Callable[[Any], Any]) -> Callable[[Any], tuple]:
+    def read(value: Any) -> tuple:
+        if type(value) is not list and type(value) is not tuple:
+            raise _NotPlain
+        return tuple([item(v) for v in value])
+
+    return read
+
+
+def _read_events(value: Any) -> tuple[Event, ...]:
+    """The plain-event shortcut where it applies, else the plain reading of every field."""
     if type(value) is not list and type(value) is not tuple:
         raise _NotPlain
-    return tuple([item(v) for v in value])
-
-
-def _read_event(value: Any) -> Event:
-    """The plain-event shortcut where it applies, else the plain reading of every field."""
-    found = _plain_event(value) if type(value) is dict else None
-    return found if found is not None else _plain_record(Event, value)
+    read = _record_reader(Event)
+    return tuple([(type(v) is dict and _plain_event(v)) or read(v) for v in value])
 
 
 def _read_mapping(value: Any) -> dict[str, Any]:
