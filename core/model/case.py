@@ -18,7 +18,7 @@ from attrs import evolve
 
 from spedrules.core.errors import InputError
 from spedrules.core.files import read_data
-from spedrules.core.model import Case, limits
+from spedrules.core.model import Case, Event, limits
 from spedrules.core.model.convert import Expected, parse_date, plain_case, structure_at
 from spedrules.core.model.vocabulary import (
     ATTENDEE_ROLES,
@@ -64,6 +64,8 @@ def _one_event_per_fact(case: Case, source: str | None) -> Case:
     meeting must not count twice (nor meet the review it triggered). An ``id`` given to two
     different facts is an error naming both. Compared as structured events, not digests: a
     sweep loads every case, and hashing each event's JSON would double the cost of loading."""
+    if _distinct(case.events):
+        return case
     first_of: dict[Any, int] = {}
     id_of: dict[str, int] = {}
     keep: list[Any] = []
@@ -94,8 +96,24 @@ def _one_event_per_fact(case: Case, source: str | None) -> Case:
     return evolve(case, events=tuple(keep), warnings=(*case.warnings, *warnings))
 
 
+def _distinct(events: tuple[Event, ...]) -> bool:
+    """No two events can be one fact or share an id (most cases: the loop of
+    :func:`_one_event_per_fact` would find nothing), at half its cost. Each event keyed by its
+    id where it has one, else by type, day and moment: equal events have equal keys, and so
+    do two events with one id."""
+    return len({event.id or (event.type, event.date, event.at) for event in events}) == len(events)
+
+
 def validate_case(case: Case, source: str | None, extra_event_types: frozenset[str]) -> None:
-    student = case.student
+    """The first problem of the case's meaning, as one InputError: the student, the events,
+    the incidents and meetings, then the store's column widths, in that order."""
+    _check_student(case.student, source)
+    _check_events(case.events, source, extra_event_types)
+    _check_records(case, source)
+    _check_lengths(case, source)
+
+
+def _check_student(student, source: str | None) -> None:
     if not student.id.strip():
         raise InputError(source, "student.id", "a non-empty student id", student.id)
     for key in ("disability", "secondary_disability"):
@@ -104,21 +122,36 @@ def validate_case(case: Case, source: str | None, extra_event_types: frozenset[s
             raise InputError(
                 source, f"student.{key}", f"an IDEA code ({', '.join(DISABILITY_CODES)})", code
             )
-    known_types = EVENT_TYPES | extra_event_types
-    for i, event in enumerate(case.events):  # every event of every sweep: names built on error
-        if event.type not in known_types:
+
+
+def _check_events(events, source: str | None, extra_event_types: frozenset[str]) -> None:
+    """Every event of every sweep: the common one (a known type with no attributes to check)
+    costs three look-ups; field names are built only on error."""
+    for i, event in enumerate(events):
+        kind = event.type
+        if kind not in EVENT_TYPES and kind not in extra_event_types:
             expected = "a core event type or one declared by a plugin in the stack"
-            raise InputError(source, f"events[{i}].type", expected, event.type)
+            raise InputError(source, f"events[{i}].type", expected, kind)
         if (event.date is None) == (event.at is None):
             raise InputError(source, f"events[{i}]", "exactly one of 'date' or 'at'")
-        if event.type in ADJUSTING_EVENTS:
-            _check_adjustment(event, f"events[{i}]", source)
-        if event.type == "disciplinary_removal":
-            days = event.get("days", 1)
-            if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-                raise InputError(
-                    source, f"events[{i}].days", "a whole number of school days >= 1", days
-                )
+        if kind in CHECKED_EVENTS:
+            _check_attributes(event, i, source)
+
+
+def _check_attributes(event, i: int, source: str | None) -> None:
+    """The attributes the adjusting events and disciplinary removals must have."""
+    if event.type in ADJUSTING_EVENTS:
+        _check_adjustment(event, f"events[{i}]", source)
+    if event.type == "disciplinary_removal":
+        days = event.get("days", 1)
+        if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+            raise InputError(
+                source, f"events[{i}].days", "a whole number of school days >= 1", days
+            )
+
+
+def _check_records(case: Case, source: str | None) -> None:
+    """Incidents and meetings: known types, ids unique across both, moments in order."""
     ids: set[str] = set()
     for i, inc in enumerate(case.incidents):
         where = f"incidents[{i}]"
@@ -138,16 +171,22 @@ def validate_case(case: Case, source: str | None, extra_event_types: frozenset[s
         if meeting.end is not None and meeting.end <= meeting.start:
             raise InputError(source, f"{where}.end", "a moment after start", str(meeting.end))
         for j, attendee in enumerate(meeting.attendees):
-            _one_of(attendee.role, ATTENDEE_ROLES, source, f"{where}.attendees[{j}].role")
-    # the store's column widths, checked here so SQLite and PostgreSQL accept the same cases
+            if attendee.role not in ATTENDEE_ROLES:  # the error's field named only then
+                _one_of(attendee.role, ATTENDEE_ROLES, source, f"{where}.attendees[{j}].role")
+
+
+def _check_lengths(case: Case, source: str | None) -> None:
+    """The store's column widths, checked here so SQLite and PostgreSQL accept the same cases."""
+    student = case.student
     limits.check_length(student.id, limits.STUDENT_ID, source, "student.id")
     limits.check_length(student.school, limits.SCHOOL, source, "student.school")
     limits.check_length(student.case_manager, limits.CASE_MANAGER, source, "student.case_manager")
     for kind, items in (("incidents", case.incidents), ("meetings", case.meetings)):
         for i, item in enumerate(items):
             limits.check_length(item.id, limits.RECORD_ID, source, f"{kind}[{i}].id")
+    type_limit, id_limit = limits.EVENT_TYPE, limits.RECORD_ID
     for i, event in enumerate(case.events):
-        if len(event.type) > limits.EVENT_TYPE or (event.id and len(event.id) > limits.RECORD_ID):
+        if len(event.type) > type_limit or (event.id and len(event.id) > id_limit):
             limits.check_length(event.type, limits.EVENT_TYPE, source, f"events[{i}].type")
             limits.check_length(event.id, limits.RECORD_ID, source, f"events[{i}].id")
         if event.type == "delay_reason_recorded":
@@ -173,6 +212,8 @@ def case_warnings(case: Case, source: str | None = None) -> tuple[str, ...]:
 
 
 ADJUSTING_EVENTS = (*EXCEPTION_EVENTS, *EXIT_EVENTS, "delay_reason_recorded")
+# the event types whose attributes are checked (_check_attributes)
+CHECKED_EVENTS = frozenset((*ADJUSTING_EVENTS, "disciplinary_removal"))
 
 
 def _check_adjustment(event, where: str, source) -> None:
