@@ -9,6 +9,7 @@ and write them back flat, so a case file round-trips unchanged. Structuring erro
 from __future__ import annotations
 
 import functools
+import linecache
 import typing
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -255,37 +256,63 @@ def plain_case(value: dict[str, Any]) -> Case | None:
 def _record_reader(cls: type) -> Callable[[Any], Any]:
     """The plain reader of an attrs class: a mapping of its fields, each read by its type's
     plain reader, unknown keys in ``details`` where the class keeps them (as the general hooks
-    do). Made once from the type hints: a field type with no plain reader is a TypeError here,
-    so a new field cannot be read differently from the general hooks."""
+    do). Generated once from the type hints, as cattrs generates its hooks (a loop over the
+    keys cost twice as much: a sweep reads every student); a field type with no plain reader
+    is a TypeError here, so a new field cannot be read differently from the general hooks."""
     hints = typing.get_type_hints(cls)
     keeps_details = cls in _KEEPS_DETAILS
-    fields = [a for a in attrs.fields(cls) if not (keeps_details and a.name == "details")]
-    readers = {a.name: _reader(hints[a.name]) for a in fields}
-    required = tuple(a.name for a in fields if a.default is attrs.NOTHING)
+    env: dict[str, Any] = {"cls": cls, "_extra": _extra_keys, "_not_plain": _not_plain}
+    lines = ["def read(value):", "    if type(value) is not dict:", "        _not_plain()"]
+    lines.append("    found = 0")
+    known = []
+    for i, a in enumerate(attrs.fields(cls)):
+        if not a.init or a.kw_only:
+            raise TypeError(f"{cls.__name__}.{a.name}: no plain reader for a field set apart")
+        if keeps_details and a.name == "details":
+            continue
+        known.append(a.name)
+        env[f"read_{i}"] = _reader(hints[a.name])
+        lines += [f"    if {a.name!r} in value:", f"        v{i} = read_{i}(value[{a.name!r}])"]
+        lines += ["        found += 1", "    else:", f"        v{i} = {_absent(a, i, env)}"]
+    env["known"] = frozenset(known)
+    if keeps_details:  # the unknown keys, in their order; none: a new dict, as the factory
+        lines.append("    details = _extra(value, known) if found < len(value) else {}")
+    else:
+        lines += ["    if found < len(value):", "        _not_plain()"]
+    names = ["details" if keeps_details and a.name == "details" else f"v{i}"
+             for i, a in enumerate(attrs.fields(cls))]  # fmt: skip
+    lines.append(f"    return cls({', '.join(names)})")
+    return _compiled("\n".join(lines), env, f"<plain reader {cls.__qualname__}>")
 
-    def read(value: Any) -> Any:
-        if type(value) is not dict:
-            raise _NotPlain
-        found: dict[str, Any] = {}
-        extra: dict[Any, Any] | None = None
-        for key, item in value.items():
-            field_reader = readers.get(key)
-            if field_reader is not None:
-                found[key] = field_reader(item)
-            elif keeps_details:
-                if extra is None:
-                    extra = {}
-                extra[key] = item
-            else:
-                raise _NotPlain
-        for name in required:
-            if name not in found:
-                raise _NotPlain
-        if extra is not None:
-            found["details"] = extra
-        return cls(**found)
 
-    return read
+def _absent(a: attrs.Attribute, i: int, env: dict[str, Any]) -> str:
+    """The expression for the field ``a`` when the mapping has no such key."""
+    if a.default is attrs.NOTHING:
+        return "_not_plain()"
+    if isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
+        if a.default.takes_self:
+            raise TypeError(f"{a.name}: no plain reader for a default made from the instance")
+        env[f"default_{i}"] = a.default.factory
+        return f"default_{i}()"
+    env[f"default_{i}"] = a.default
+    return f"default_{i}"
+
+
+def _not_plain() -> Any:
+    """Not a shape the plain readers take (not a mapping, an unknown key, a required field
+    missing): for the general hooks. A call, for the generated readers' expressions."""
+    raise _NotPlain
+
+
+def _extra_keys(value: dict[Any, Any], known: frozenset[str]) -> dict[Any, Any]:
+    return {k: v for k, v in value.items() if k not in known}
+
+
+def _compiled(source: str, env: dict[str, Any], filename: str) -> Callable[[Any], Any]:
+    """The function ``read`` of ``source``, its text in linecache for tracebacks."""
+    exec(compile(source, filename, "exec"), env)  # our own text, made from the type hints
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    return env["read"]
 
 
 _KEEPS_DETAILS = (Event, Incident, Meeting, Attendee)
