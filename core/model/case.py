@@ -64,8 +64,12 @@ def _one_event_per_fact(case: Case, source: str | None) -> Case:
     meeting must not count twice (nor meet the review it triggered). An ``id`` given to two
     different facts is an error naming both. Compared as structured events, not digests: a
     sweep loads every case, and hashing each event's JSON would double the cost of loading."""
-    if _distinct(case.events):
-        return case
+    return case if _distinct(case.events) else _merge_repeats(case, source)
+
+
+def _merge_repeats(case: Case, source: str | None) -> Case:
+    """:func:`_one_event_per_fact` event by event: repeats merged and warned about, an id given
+    to two facts refused."""
     first_of: dict[Any, int] = {}
     id_of: dict[str, int] = {}
     keep: list[Any] = []
@@ -97,8 +101,8 @@ def _one_event_per_fact(case: Case, source: str | None) -> Case:
 
 
 def _distinct(events: tuple[Event, ...]) -> bool:
-    """No two events can be one fact or share an id (most cases: the loop of
-    :func:`_one_event_per_fact` would find nothing), at half its cost. Each event keyed by its
+    """No two events can be one fact or share an id (most cases: :func:`_merge_repeats` would
+    find nothing), at half its cost. Each event keyed by its
     id where it has one, else by type, day and moment: equal events have equal keys, and so
     do two events with one id."""
     return len({event.id or (event.type, event.date, event.at) for event in events}) == len(events)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import spedrules
 from spedrules.cli.demo import district_population
 from spedrules.core.errors import InputError
-from spedrules.core.model import Case, convert
+from spedrules.core.model import Case, Event, Student, convert
 from spedrules.core.model import case as case_module
 from spedrules.core.model.case import canonical, case_from_dict
 from spedrules.core.model.vocabulary import ATTENDEE_ROLES, DISABILITY_CODES
@@ -304,3 +304,40 @@ def test_a_fast_case_is_the_general_case_field_by_field():
     assert (fast.source, fast.warnings) == (general.source, general.warnings)
     assert fast.meetings[0].details == {"place": "Room 4"}
     assert fast.meetings[0].attendees[0].details == {"details": {"x": 1}}
+
+
+days_or_moments = st.one_of(  # (date, at): exactly one, as validation leaves them
+    st.tuples(st.sampled_from([date(2026, 9, 1), date(2026, 9, 2)]), st.none()),
+    st.tuples(st.none(), st.sampled_from([datetime(2026, 9, 1, 10), datetime(2026, 9, 1, 11)])),
+)
+few_events = st.lists(
+    st.builds(
+        lambda kind, when, ident, details: Event(kind, *when, ident, details),
+        st.sampled_from(["absence", "referral_received"]),
+        days_or_moments,
+        st.sampled_from([None, "", "E1", "E2"]),
+        st.sampled_from([{}, {"a": 1}, {"a": 2}]),
+    ),
+    max_size=5,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(events=few_events)
+def test_distinct_events_are_those_the_merge_leaves_alone(events):
+    """The shortcut of _one_event_per_fact: where it says distinct, the event-by-event merge
+    changes nothing and refuses nothing; elsewhere the merge decides, as before."""
+    case = Case(student=Student(id="S1"), events=tuple(events))
+
+    def merged(merge):
+        try:
+            out = merge(case, "c.yaml")
+        except InputError as exc:
+            return str(exc)
+        return (out is case, out.events, out.warnings)
+
+    distinct, outcome = case_module._distinct(case.events), merged(case_module._merge_repeats)
+    if distinct:
+        assert outcome == (True, case.events, ())
+    assert merged(case_module._one_event_per_fact) == outcome
+    event(f"distinct={distinct}, {type(outcome).__name__}")
