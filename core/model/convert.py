@@ -196,10 +196,11 @@ def _plain_event(value: dict[str, Any]) -> Event | None:
     kind, day = value.get("type"), value.get("date")
     if type(kind) is not str or type(day) is not str or len(day) != 10:
         return None
-    details = value.copy()  # the attributes: everything but the fields
-    del details["type"], details["date"]
-    ident = None
-    if details:  # most events have no attributes, so no id and no "at" either
+    if len(value) == 2:  # a type and a date, no attributes: most events
+        details, ident = {}, None
+    else:
+        details = value.copy()  # the attributes: everything but the fields
+        del details["type"], details["date"]
         if "at" in details:
             return None
         ident = details.pop("id", None)
