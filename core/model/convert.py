@@ -281,8 +281,22 @@ def _record_reader(cls: type) -> Callable[[Any], Any]:
         lines += ["    if found < len(value):", "        _not_plain()"]
     names = ["details" if keeps_details and a.name == "details" else f"v{i}"
              for i, a in enumerate(attrs.fields(cls))]  # fmt: skip
-    lines.append(f"    return cls({', '.join(names)})")
+    lines += _construct(cls, names, env)
     return _compiled("\n".join(lines), env, f"<plain reader {cls.__qualname__}>")
+
+
+def _construct(cls: type, values: list[str], env: dict[str, Any]) -> list[str]:
+    """The lines returning the instance of ``values`` (one per field, in order): set slot by
+    slot where its __init__ only sets the fields (half the cost of a student's, a quarter of
+    an attendee's), else by calling it."""
+    try:
+        setters = _slot_setters(cls, tuple(a.name for a in attrs.fields(cls)))
+    except TypeError:
+        return [f"    return cls({', '.join(values)})"]
+    env["_new"] = _new
+    env.update({f"set_{i}": setter for i, setter in enumerate(setters)})
+    sets = [f"    set_{i}(obj, {value})" for i, value in enumerate(values)]
+    return ["    obj = _new(cls)", *sets, "    return obj"]
 
 
 def _read_field(name: str, tp: Any, i: int, env: dict[str, Any]) -> list[str]:

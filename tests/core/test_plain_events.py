@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import spedrules
 from spedrules.cli.demo import district_population
 from spedrules.core.errors import InputError
-from spedrules.core.model import Event, convert
+from spedrules.core.model import Attendee, Event, convert
 from tests.districts import EXAMPLES
 
 
@@ -100,3 +100,25 @@ def test_a_class_whose_init_does_more_is_not_built_slot_by_slot():
             convert._slot_setters(cls, ("n",))
     with pytest.raises(TypeError):  # the fields named in another order
         convert._slot_setters(Event, ("date", "type", "at", "id", "details"))
+
+
+def test_a_plain_reader_calls_the_init_of_a_class_that_does_more():
+    calls = []
+
+    @attrs.frozen
+    class Hooked:
+        n: str
+
+        def __attrs_post_init__(self):
+            calls.append(self.n)
+
+    assert convert._record_reader(Hooked)({"n": "x"}) == Hooked("x") and calls == ["x", "x"]
+
+
+def test_plain_readers_build_frozen_instances_equal_to_their_inits():
+    reader = convert._record_reader(Attendee)
+    fast = reader({"name": "A", "role": "parent", "seat": 3})
+    slow = Attendee("A", "parent", False, {"seat": 3})
+    assert (fast, hash(fast), repr(fast)) == (slow, hash(slow), repr(slow))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        fast.name = "B"
