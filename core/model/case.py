@@ -103,9 +103,8 @@ def _merge_repeats(case: Case, source: str | None) -> Case:
 
 def _distinct(events: tuple[Event, ...]) -> bool:
     """No two events can be one fact or share an id (most cases: :func:`_merge_repeats` would
-    find nothing), at half its cost. Each event keyed by its
-    id where it has one, else by type, day and moment: equal events have equal keys, and so
-    do two events with one id."""
+    find nothing), at half its cost. Each event is keyed by its id where it has one, else by
+    type, day and moment: equal events have equal keys, and so do two events with one id."""
     return len({event.id or (event.type, event.date, event.at) for event in events}) == len(events)
 
 
