@@ -18,8 +18,8 @@ from attrs import evolve
 
 from spedrules.core.errors import InputError
 from spedrules.core.files import read_data
-from spedrules.core.model import Case, limits
-from spedrules.core.model.convert import Expected, parse_date, structure_at
+from spedrules.core.model import Case, Event, limits
+from spedrules.core.model.convert import Expected, parse_date, plain_case, structure_at
 from spedrules.core.model.vocabulary import (
     ATTENDEE_ROLES,
     DISABILITY_CODES,
@@ -35,6 +35,7 @@ from spedrules.core.model.vocabulary import (
 )
 
 CASE_KEYS = ("student", "events", "incidents", "meetings", "evaluation")
+_CASE_KEY_SET = frozenset(CASE_KEYS)
 
 
 def load_case(path: str | Path, extra_event_types: frozenset[str] = frozenset()) -> Case:
@@ -45,12 +46,15 @@ def load_case(path: str | Path, extra_event_types: frozenset[str] = frozenset())
 def case_from_dict(
     data: dict[str, Any], source: str | None = None, extra_event_types: frozenset[str] = frozenset()
 ) -> Case:
-    unknown = sorted(set(data) - set(CASE_KEYS))
-    if unknown:
+    if not data.keys() <= _CASE_KEY_SET:  # the names sorted only then: a sweep reads every case
+        unknown = sorted(set(data) - set(CASE_KEYS))
         raise InputError(source, unknown[0], f"one of the top-level keys {', '.join(CASE_KEYS)}")
     if "student" not in data:
         raise InputError(source, "student", "a mapping with the student's id (required)")
-    case: Case = structure_at({**data, "source": source}, Case, source)
+    data = {**data, "source": source}
+    case = plain_case(data)
+    if case is None:  # not the store's usual shapes: cattrs reads it, and names what is wrong
+        case = structure_at(data, Case, source)
     validate_case(case, source, extra_event_types)
     return _one_event_per_fact(case, source)
 
@@ -61,6 +65,12 @@ def _one_event_per_fact(case: Case, source: str | None) -> Case:
     meeting must not count twice (nor meet the review it triggered). An ``id`` given to two
     different facts is an error naming both. Compared as structured events, not digests: a
     sweep loads every case, and hashing each event's JSON would double the cost of loading."""
+    return case if _distinct(case.events) else _merge_repeats(case, source)
+
+
+def _merge_repeats(case: Case, source: str | None) -> Case:
+    """:func:`_one_event_per_fact` event by event: repeats merged and warned about, an id given
+    to two facts refused."""
     first_of: dict[Any, int] = {}
     id_of: dict[str, int] = {}
     keep: list[Any] = []
@@ -91,8 +101,23 @@ def _one_event_per_fact(case: Case, source: str | None) -> Case:
     return evolve(case, events=tuple(keep), warnings=(*case.warnings, *warnings))
 
 
+def _distinct(events: tuple[Event, ...]) -> bool:
+    """No two events can be one fact or share an id (most cases: :func:`_merge_repeats` would
+    find nothing), at half its cost. Each event is keyed by its id where it has one, else by
+    type, day and moment: equal events have equal keys, and so do two events with one id."""
+    return len({event.id or (event.type, event.date, event.at) for event in events}) == len(events)
+
+
 def validate_case(case: Case, source: str | None, extra_event_types: frozenset[str]) -> None:
-    student = case.student
+    """The first problem of the case's meaning, as one InputError: the student, the events,
+    the incidents and meetings, then the store's column widths, in that order."""
+    _check_student(case.student, source)
+    _check_events(case.events, source, extra_event_types)
+    _check_records(case, source)
+    _check_lengths(case, source)
+
+
+def _check_student(student, source: str | None) -> None:
     if not student.id.strip():
         raise InputError(source, "student.id", "a non-empty student id", student.id)
     for key in ("disability", "secondary_disability"):
@@ -101,21 +126,36 @@ def validate_case(case: Case, source: str | None, extra_event_types: frozenset[s
             raise InputError(
                 source, f"student.{key}", f"an IDEA code ({', '.join(DISABILITY_CODES)})", code
             )
-    known_types = EVENT_TYPES | extra_event_types
-    for i, event in enumerate(case.events):  # every event of every sweep: names built on error
-        if event.type not in known_types:
+
+
+def _check_events(events, source: str | None, extra_event_types: frozenset[str]) -> None:
+    """Every event of every sweep: the common one (a known type with no attributes to check)
+    costs three look-ups; field names are built only on error."""
+    for i, event in enumerate(events):
+        kind = event.type
+        if kind not in EVENT_TYPES and kind not in extra_event_types:
             expected = "a core event type or one declared by a plugin in the stack"
-            raise InputError(source, f"events[{i}].type", expected, event.type)
+            raise InputError(source, f"events[{i}].type", expected, kind)
         if (event.date is None) == (event.at is None):
             raise InputError(source, f"events[{i}]", "exactly one of 'date' or 'at'")
-        if event.type in ADJUSTING_EVENTS:
-            _check_adjustment(event, f"events[{i}]", source)
-        if event.type == "disciplinary_removal":
-            days = event.get("days", 1)
-            if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-                raise InputError(
-                    source, f"events[{i}].days", "a whole number of school days >= 1", days
-                )
+        if kind in CHECKED_EVENTS:
+            _check_attributes(event, i, source)
+
+
+def _check_attributes(event, i: int, source: str | None) -> None:
+    """The attributes the adjusting events and disciplinary removals must have."""
+    if event.type in ADJUSTING_EVENTS:
+        _check_adjustment(event, f"events[{i}]", source)
+    if event.type == "disciplinary_removal":
+        days = event.get("days", 1)
+        if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+            raise InputError(
+                source, f"events[{i}].days", "a whole number of school days >= 1", days
+            )
+
+
+def _check_records(case: Case, source: str | None) -> None:
+    """Incidents and meetings: known types, ids unique across both, moments in order."""
     ids: set[str] = set()
     for i, inc in enumerate(case.incidents):
         where = f"incidents[{i}]"
@@ -135,16 +175,22 @@ def validate_case(case: Case, source: str | None, extra_event_types: frozenset[s
         if meeting.end is not None and meeting.end <= meeting.start:
             raise InputError(source, f"{where}.end", "a moment after start", str(meeting.end))
         for j, attendee in enumerate(meeting.attendees):
-            _one_of(attendee.role, ATTENDEE_ROLES, source, f"{where}.attendees[{j}].role")
-    # the store's column widths, checked here so SQLite and PostgreSQL accept the same cases
+            if attendee.role not in ATTENDEE_ROLES:  # the error's field named only then
+                _one_of(attendee.role, ATTENDEE_ROLES, source, f"{where}.attendees[{j}].role")
+
+
+def _check_lengths(case: Case, source: str | None) -> None:
+    """The store's column widths, checked here so SQLite and PostgreSQL accept the same cases."""
+    student = case.student
     limits.check_length(student.id, limits.STUDENT_ID, source, "student.id")
     limits.check_length(student.school, limits.SCHOOL, source, "student.school")
     limits.check_length(student.case_manager, limits.CASE_MANAGER, source, "student.case_manager")
     for kind, items in (("incidents", case.incidents), ("meetings", case.meetings)):
         for i, item in enumerate(items):
             limits.check_length(item.id, limits.RECORD_ID, source, f"{kind}[{i}].id")
+    type_limit, id_limit = limits.EVENT_TYPE, limits.RECORD_ID
     for i, event in enumerate(case.events):
-        if len(event.type) > limits.EVENT_TYPE or (event.id and len(event.id) > limits.RECORD_ID):
+        if len(event.type) > type_limit or (event.id and len(event.id) > id_limit):
             limits.check_length(event.type, limits.EVENT_TYPE, source, f"events[{i}].type")
             limits.check_length(event.id, limits.RECORD_ID, source, f"events[{i}].id")
         if event.type == "delay_reason_recorded":
@@ -170,6 +216,8 @@ def case_warnings(case: Case, source: str | None = None) -> tuple[str, ...]:
 
 
 ADJUSTING_EVENTS = (*EXCEPTION_EVENTS, *EXIT_EVENTS, "delay_reason_recorded")
+# the event types whose attributes are checked (_check_attributes)
+CHECKED_EVENTS = frozenset((*ADJUSTING_EVENTS, "disciplinary_removal"))
 
 
 def _check_adjustment(event, where: str, source) -> None:

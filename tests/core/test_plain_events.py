@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 import spedrules
 from spedrules.cli.demo import district_population
 from spedrules.core.errors import InputError
-from spedrules.core.model import Event, convert
+from spedrules.core.model import Attendee, Event, convert
 from tests.districts import EXAMPLES
 
 
@@ -72,3 +73,52 @@ def test_the_demo_populations_events_are_the_same_events():
 def test_a_bad_date_still_names_the_field(day):
     fast, general = both_ways({"type": "absence", "date": day})
     assert fast == general and "events[0].date" in fast
+
+
+def test_an_event_built_slot_by_slot_is_the_event_its_init_builds():
+    fast = convert._plain_event({"type": "absence", "date": "2026-12-01", "id": "E1", "x": 1})
+    slow = Event("absence", date(2026, 12, 1), None, "E1", {"x": 1})
+    assert (fast, hash(fast), repr(fast)) == (slow, hash(slow), repr(slow))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        fast.type = "referral_received"
+
+
+def test_a_class_whose_init_does_more_is_not_built_slot_by_slot():
+    @attrs.frozen
+    class Checked:
+        n: int = attrs.field(validator=attrs.validators.instance_of(int))
+
+    @attrs.frozen
+    class Hooked:
+        n: int
+
+        def __attrs_post_init__(self):
+            pass
+
+    for cls in (Checked, Hooked):
+        with pytest.raises(TypeError, match="is not built slot by slot"):
+            convert._slot_setters(cls, ("n",))
+    with pytest.raises(TypeError):  # the fields named in another order
+        convert._slot_setters(Event, ("date", "type", "at", "id", "details"))
+
+
+def test_a_plain_reader_calls_the_init_of_a_class_that_does_more():
+    calls = []
+
+    @attrs.frozen
+    class Hooked:
+        n: str
+
+        def __attrs_post_init__(self):
+            calls.append(self.n)
+
+    assert convert._record_reader(Hooked)({"n": "x"}) == Hooked("x") and calls == ["x", "x"]
+
+
+def test_plain_readers_build_frozen_instances_equal_to_their_inits():
+    reader = convert._record_reader(Attendee)
+    fast = reader({"name": "A", "role": "parent", "seat": 3})
+    slow = Attendee("A", "parent", False, {"seat": 3})
+    assert (fast, hash(fast), repr(fast)) == (slow, hash(slow), repr(slow))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        fast.name = "B"
