@@ -22,6 +22,7 @@ from spedrules.core.model.rules import (
     IncidentProhibition,
     IncidentRule,
     ReportContents,
+    TimelineRule,
     Trigger,
 )
 
@@ -31,10 +32,11 @@ def evaluate_incidents(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
     violations: list[Violation] = []
     if not ctx.case.incidents:
         return obligations, violations
-    events = list(ctx.known_events())
+    events = ctx.known_events()
     for incident in ctx.case.incidents:
         if not ctx.reached(incident.started_at.date()):
             continue
+        linked = [e for e in events if about_incident(e, incident)]  # once, for every rule
         for entry in ruleset.of_type(IncidentRule):
             rule = entry.version_on(incident.started_at.date())
             if not isinstance(rule, IncidentRule) or not applies(rule, incident, ctx.case.student):
@@ -42,22 +44,23 @@ def evaluate_incidents(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
             if isinstance(rule, IncidentProhibition):
                 violations.extend(_prohibited(rule, incident))
             elif isinstance(rule, ReportContents):
-                if _report_completed(incident, events):
+                if _report_completed(linked):
                     violations.extend(_missing(rule, incident, ctx.case.student))
             elif isinstance(rule, IncidentDuty):
-                duty = _duty_of(entry, rule, incident, ctx, events)
+                duty = _duty_of(ruleset, entry, rule, incident, ctx, linked)
                 if duty is not None:
                     obligations.append(duty)
     return obligations, violations
 
 
-def _duty_of(entry, rule: IncidentDuty, incident: Incident, ctx: Context, events):
+def _duty_of(ruleset, entry, rule: IncidentDuty, incident: Incident, ctx: Context, linked):
+    """The obligation of one duty; ``linked`` are the known events about the incident."""
     if rule.unverified and (rule.period is not None or rule.met_by):
         return _unverified(rule, incident)
     if rule.period is not None:
-        return _duty(entry, rule, incident, ctx, events)
+        return _duty(ruleset, entry, rule, incident, ctx, linked)
     if rule.met_by:
-        return _standing_duty(rule, incident, events)
+        return _standing_duty(rule, incident, linked)
     return None
 
 
@@ -100,7 +103,9 @@ def _missing(rule: ReportContents, incident: Incident, student: Student) -> list
     ]
 
 
-def _duty(entry, rule: IncidentDuty, incident: Incident, ctx: Context, events) -> Obligation:
+def _duty(
+    ruleset: RuleSet, entry, rule: IncidentDuty, incident: Incident, ctx: Context, linked
+) -> Obligation:
     moment: datetime = getattr(incident, rule.counted_from) or incident.started_at
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ctx.tz)
@@ -115,20 +120,26 @@ def _duty(entry, rule: IncidentDuty, incident: Incident, ctx: Context, events) -
             f"{moment:%H:%M} (day 0)",
         ),
     )
-    linked = [e for e in events if _about(e, incident, moment)]
-    # the version's own dates, so that the explanation names the interval in force
-    timeline = evolve(
-        as_timeline(rule, Trigger()),
-        effective_from=rule.effective_from,
-        effective_to=rule.effective_to,
-    )
-    ob = obligation(entry, timeline, occ, ctx, linked)
-    return evolve(ob, subject=incident.id)
+    return obligation(entry, _timeline(ruleset, rule), occ, ctx, linked, subject=incident.id)
 
 
-def _standing_duty(rule: IncidentDuty, incident: Incident, events: list[Event]) -> Obligation:
+def _timeline(ruleset: RuleSet, rule: IncidentDuty) -> TimelineRule:
+    """The duty as a deadline rule, with the version's own dates so that the explanation names
+    the interval in force (made once per rule set: it is the same for every incident)."""
+    made = ruleset.cache.setdefault("incidents.timelines", {})
+    found = made.get(id(rule))
+    if found is None or found[0] is not rule:
+        timeline = evolve(
+            as_timeline(rule, Trigger()),
+            effective_from=rule.effective_from,
+            effective_to=rule.effective_to,
+        )
+        found = made[id(rule)] = (rule, timeline)
+    return found[1]
+
+
+def _standing_duty(rule: IncidentDuty, incident: Incident, linked: list[Event]) -> Obligation:
     """A duty with no deadline in the source: open until done, never overdue, said so."""
-    linked = [e for e in events if _about(e, incident, incident.started_at)]
     return no_deadline(
         rule,
         steps=[f"{incident.type} {incident.id} on {day_name(incident.started_at.date())}"],
@@ -158,23 +169,16 @@ def _unverified(rule: IncidentDuty, incident: Incident) -> Obligation:
     )
 
 
-def _report_completed(incident: Incident, events: list[Event]) -> bool:
-    """Report contents are checked once the report is recorded as completed: before that an empty
-    field is work to do (the report obligation shows it), not a violation."""
-    return any(
-        e.type == "incident_report_completed" and _about(e, incident, incident.started_at)
-        for e in events
-    )
+def _report_completed(linked: list[Event]) -> bool:
+    """Report contents are checked once the report is recorded as completed (among the events
+    about the incident): before that an empty field is work to do (the report obligation shows
+    it), not a violation."""
+    return any(e.type == "incident_report_completed" for e in linked)
 
 
 def about_incident(event: Event, incident: Incident) -> bool:
-    """Whether an event of the case belongs to this incident (see ``_about``)."""
-    return _about(event, incident, incident.started_at)
-
-
-def _about(event: Event, incident: Incident, moment: datetime) -> bool:
     """An event belongs to an incident if it names it, or names none and comes after it."""
-    named = event.get("incident")
+    named = event.details.get("incident")
     if named is not None:
         return named == incident.id
     return event.day >= incident.started_at.date()
