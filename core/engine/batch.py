@@ -84,7 +84,12 @@ class _Events:
 
     def of_types(self, types) -> np.ndarray:
         wanted = [self.codes[t] for t in types if t in self.codes]
-        return np.isin(self.type, wanted) if wanted else np.zeros(len(self.items), dtype=bool)
+        if len(wanted) > 4:
+            return np.isin(self.type, wanted)
+        found = np.zeros(len(self.items), dtype=bool)
+        for code in wanted:  # a few comparisons cost less than isin on a partition
+            found |= self.type == code
+        return found
 
     @classmethod
     def of(cls, cases: Sequence[Case], as_of: date) -> tuple[_Events, np.ndarray, np.ndarray]:
@@ -121,7 +126,7 @@ class _Events:
                 hit = self.of_types((m.type,))
                 for key, allowed in m.where.items():  # EventMatch.matches, a column at a time
                     idx, values = self._column(m.type, key, memo)
-                    hit[idx] &= np.fromiter((v in allowed for v in values), bool, len(idx))
+                    hit[idx] &= np.fromiter(map(allowed.__contains__, values), bool, len(idx))
                 memo[m] = hit
             found |= hit
         return found
@@ -131,7 +136,8 @@ class _Events:
         found = memo.get((type_, key))
         if found is None:
             idx = np.flatnonzero(self.of_types((type_,)))
-            found = idx, [self.items[i].details.get(key) for i in idx]
+            items = self.items
+            found = idx, [items[i].details.get(key) for i in idx.tolist()]
             memo[(type_, key)] = found
         return found
 
@@ -279,7 +285,7 @@ class _Batch:
         self.per_case[ev.student[can]] = True
 
     def _birthdays(self, age: int, eligible) -> _Occurrences:
-        born = np.array([c.student.birth_date or NAT for c in self.cases], dtype="datetime64[D]")
+        born = self._birth_dates()
         students = np.arange(len(self.cases))
         if eligible is not None:
             students, born = students[eligible], born[eligible]
@@ -293,6 +299,21 @@ class _Batch:
         self.turn_at(students[coming], day[coming])
         reached = ~early & ~coming
         return _Occurrences(students[reached], day[reached], born[reached], age)
+
+    def _birth_dates(self) -> np.ndarray:
+        """Each student's birth date (NaT: none), made once for every birthday rule (from day
+        numbers: numpy converts date objects one at a time, slowly)."""
+        born = self.memo.get("born")
+        if born is None:
+            dates = [c.student.birth_date for c in self.cases]
+            if all(type(d) is date or d is None for d in dates):
+                ordinal = np.array([d.toordinal() if d else DAY0 for d in dates], dtype=np.int64)
+                born = (ordinal - DAY0).astype("datetime64[D]")
+                born[[d is None for d in dates]] = NAT
+            else:  # a datetime or another type: as numpy reads it
+                born = np.array([d or NAT for d in dates], dtype="datetime64[D]")
+            self.memo["born"] = born
+        return born.copy()
 
     def _year_starts(self, eligible) -> _Occurrences:
         students = np.arange(len(self.cases))
@@ -394,17 +415,36 @@ def _evaluate_rule(batch: _Batch, entry: RuleEntry) -> None:
 
 
 def _by_version(batch: _Batch, entry: RuleEntry, occ: _Occurrences):
-    """The occurrences under each version of the rule in force on their trigger day; a day
+    """The occurrences under each version of the rule in force on their trigger day (the first
+    in force, as ``RuleEntry.version_on``), in the order of their first trigger day; a day
     between versions that none covers goes per case (it says no version is known)."""
-    unique, inverse = np.unique(occ.day, return_inverse=True)
-    days = unique.astype(object)
-    chosen = [entry.version_on(d) for d in days]
-    for i, rule in enumerate(chosen):
-        if rule is None and _between_versions(entry, days[i]):
-            batch.per_case[occ.student[inverse == i]] = True
-    for rule in {id(r): r for r in chosen if isinstance(r, TimelineRule)}.values():
-        pick = np.array([r is rule for r in chosen])[inverse]
-        yield rule, occ.take(pick)
+    chosen = np.full(len(occ.day), -1, dtype=np.int64)
+    for k, version in enumerate(entry.versions):
+        inside = _in_force(version, occ.day) & (chosen < 0)
+        chosen[inside] = k
+    unknown = chosen < 0
+    if unknown.any():
+        days = np.unique(occ.day[unknown])
+        between = [d for d in days.astype(object).tolist() if _between_versions(entry, d)]
+        if between:
+            among = np.isin(occ.day, np.array(between, dtype="datetime64[D]"))
+            batch.per_case[occ.student[unknown & among]] = True
+    found = [k for k in np.unique(chosen).tolist() if k >= 0]
+    first = {k: occ.day[chosen == k].min() for k in found}
+    for k in sorted(found, key=first.__getitem__):
+        rule = entry.versions[k]
+        if isinstance(rule, TimelineRule):
+            yield rule, occ.take(chosen == k)
+
+
+def _in_force(rule, days: np.ndarray) -> np.ndarray:
+    """``rule.in_force`` over many days."""
+    inside = np.ones(len(days), dtype=bool)
+    if rule.effective_from is not None:
+        inside &= days >= to_day64(rule.effective_from)
+    if rule.effective_to is not None:
+        inside &= days <= to_day64(rule.effective_to)
+    return inside
 
 
 def _condition_holds(batch: _Batch, rule: TimelineRule, days: np.ndarray) -> np.ndarray:
