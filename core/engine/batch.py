@@ -29,6 +29,7 @@ and calendars.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -42,7 +43,7 @@ from spedrules.core.engine.incidents import evaluate_incidents
 from spedrules.core.engine.layering import RuleEntry, RuleSet
 from spedrules.core.engine.meetings import evaluate_meetings
 from spedrules.core.engine.timeline import Context, _between_versions
-from spedrules.core.model import Case, Obligation
+from spedrules.core.model import Case, Event, Obligation
 from spedrules.core.model.rules import (
     BirthdayTrigger,
     EventMatch,
@@ -94,17 +95,13 @@ class _Events:
     @classmethod
     def of(cls, cases: Sequence[Case], as_of: date) -> tuple[_Events, np.ndarray, np.ndarray]:
         """The events, and per student the first future event day and the future count."""
-        items: list = []
-        counts = []
-        for case in cases:
-            unique = dict.fromkeys(case.events)  # equal events are one fact, as in Context
-            items.extend(unique)
-            counts.append(len(unique))
+        unique = [_unique(case.events) for case in cases]
+        items = [e for events in unique for e in events]
         n = len(items)
-        student = np.repeat(np.arange(len(cases), dtype=np.int64), counts)
+        student = np.repeat(np.arange(len(cases), dtype=np.int64), [len(u) for u in unique])
         codes: dict[str, int] = {}
         kind = np.fromiter((codes.setdefault(e.type, len(codes)) for e in items), np.int64, n)
-        ordinal = np.fromiter((e.day.toordinal() for e in items), np.int64, n)
+        ordinal = np.fromiter(map(date.toordinal, map(_DAY, items)), np.int64, n)
         day = (ordinal - DAY0).astype("datetime64[D]")
         known = day <= to_day64(as_of)
         later = student[~known]
@@ -112,8 +109,10 @@ class _Events:
         first_future = np.full(len(cases), NEVER)
         np.minimum.at(first_future, later, day[~known])
         keep = np.flatnonzero(known)
-        keep = keep[np.lexsort((day[keep], student[keep]))]  # stable: same-day order is kept
-        events = cls(student[keep], day[keep], kind[keep], [items[i] for i in keep], codes)
+        order = student[keep] * SPAN + ordinal[keep]  # by student, then day
+        keep = keep[np.argsort(order, kind="stable")]  # stable: same-day order is kept
+        kept = [items[i] for i in keep.tolist()]
+        events = cls(student[keep], day[keep], kind[keep], kept, codes)
         return events, first_future, future
 
     def matching(self, matches: tuple[EventMatch, ...], memo: dict) -> np.ndarray:
@@ -140,6 +139,18 @@ class _Events:
             found = idx, [items[i].details.get(key) for i in idx.tolist()]
             memo[(type_, key)] = found
         return found
+
+
+_DAY = operator.attrgetter("day")
+
+
+def _unique(events: Sequence[Event]) -> Sequence[Event]:
+    """The case's events without repeats (equal events are one fact, as in Context), in their
+    order. Equal events have equal type, date, moment and id, so when no two share those the
+    events are already unique (cheaper than hashing every event)."""
+    if len({(e.type, e.date, e.at, e.id) for e in events}) == len(events):
+        return events
+    return tuple(dict.fromkeys(events))
 
 
 @frozen
