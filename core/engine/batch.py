@@ -602,31 +602,41 @@ class BatchResult:
 
     def rows(self) -> list[dict[str, Any]]:
         """Every obligation as the store keeps it (obligation_row's format)."""
-        rows = []
+        rows: list[dict[str, Any]] = []
         for block in self.blocks:
-            rule = block.rule
-            responsible = rule.responsible or None
-            for s, day, due, status, ended in zip(
-                block.student.tolist(),
-                block.trigger_day.astype(object).tolist(),
-                block.due.astype(object).tolist(),
-                block.status.tolist(),
-                block.ended.astype(object).tolist(),
-                strict=True,
-            ):
-                if s not in self.per_case:
-                    key = self.keys[s]
-                    rows.append(
-                        stored_row(
-                            key, rule.id, rule.kind, status, due, responsible, None, day, ended
-                        )
-                    )
+            rows.extend(self._block_rows(block))
         for s, obligations in self.records.items():
             rows.extend(obligation_row(self.keys[s], ob) for ob in obligations)
         for s, result in self.per_case.items():
             if not isinstance(result, Exception):
                 rows.extend(obligation_row(self.keys[s], ob) for ob in result.obligations)
         return rows
+
+    def _block_rows(self, block: _Block):
+        """The rows of a block: stored_row's row for the rule, with each obligation's own
+        fields (a copy of one row per rule, and the due days formatted by numpy at once)."""
+        rule, keys, per_case = block.rule, self.keys, self.per_case
+        template = stored_row(None, rule.id, rule.kind, "open", None, rule.responsible or None)
+        dues = block.due.tolist()  # dates, None for NaT
+        texts = _iso_days(block.due, dues)
+        for s, day, due, text, status, ended in zip(
+            block.student.tolist(),
+            block.trigger_day.tolist(),
+            dues,
+            texts,
+            block.status.tolist(),
+            block.ended.tolist(),
+            strict=True,
+        ):
+            if s not in per_case:
+                row = template.copy()
+                row["student_pk"] = keys[s]
+                row["status"] = status
+                row["due"] = text
+                row["due_day"] = due
+                row["trigger_day"] = day
+                row["met_day"] = ended
+                yield row
 
     def students(self) -> list[StudentResult]:
         """The same per student (rows carry the keys the partition was given)."""
@@ -661,6 +671,18 @@ class BatchResult:
     def error(self, s: int) -> Exception | None:
         found = self.per_case.get(s)
         return found if isinstance(found, Exception) else None
+
+
+FIRST_DAY, LAST_DAY = to_day64(date.min), to_day64(date.max)
+
+
+def _iso_days(days: np.ndarray, dates: list) -> list[str | None]:
+    """``date.isoformat()`` of each day (None for NaT), by numpy for the days a date can hold
+    (the same text), else by the dates themselves."""
+    if (((days >= FIRST_DAY) & (days <= LAST_DAY)) | np.isnat(days)).all():
+        texts = np.datetime_as_string(days).tolist()
+        return [None if d is None else t for d, t in zip(dates, texts, strict=True)]
+    return [None if d is None else d.isoformat() for d in dates]
 
 
 def provenance(ob: Obligation) -> dict[str, Any]:
