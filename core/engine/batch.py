@@ -124,19 +124,31 @@ class _Events:
             if hit is None:
                 hit = self.of_types((m.type,))
                 for key, allowed in m.where.items():  # EventMatch.matches, a column at a time
-                    idx, values = self._column(m.type, key, memo)
-                    hit[idx] &= np.fromiter(map(allowed.__contains__, values), bool, len(idx))
+                    idx, codes, values = self._column(m.type, key, memo)
+                    # ``in allowed`` once per distinct value: equal values give the same answer
+                    ok = np.fromiter(map(allowed.__contains__, values), bool, len(values))
+                    hit[idx] &= ok[codes] if codes is not None else ok
                 memo[m] = hit
             found |= hit
         return found
 
-    def _column(self, type_: str, key: str, memo: dict) -> tuple[np.ndarray, list]:
-        """The events of one type and their ``key`` detail (read once per partition)."""
+    def _column(self, type_: str, key: str, memo: dict) -> tuple[np.ndarray, Any, list]:
+        """The events of one type (their index), reading their ``key`` detail once per
+        partition: its distinct values and each event's value as an index into them (or, for
+        values that cannot be told apart by hashing, the values themselves)."""
         found = memo.get((type_, key))
         if found is None:
             idx = np.flatnonzero(self.of_types((type_,)))
             items = self.items
-            found = idx, [items[i].details.get(key) for i in idx.tolist()]
+            values = [items[i].details.get(key) for i in idx.tolist()]
+            try:
+                distinct = list(dict.fromkeys(values))  # equal values are one entry
+            except TypeError:  # an unhashable value (a list): each tested on its own
+                found = idx, None, values
+            else:
+                place = {v: i for i, v in enumerate(distinct)}
+                codes = np.fromiter(map(place.__getitem__, values), np.int64, len(values))
+                found = idx, codes, distinct
             memo[(type_, key)] = found
         return found
 
