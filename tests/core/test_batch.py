@@ -254,6 +254,24 @@ def test_a_fact_repeated_in_a_case_built_in_code_counts_once():
     assert rows(results[0].rows) == rows(results[1].rows)
 
 
+def test_an_unhashable_detail_is_matched_as_the_per_case_engine_matches_it():
+    """The batch tests a detail once per distinct value; a list (unhashable) is tested on its
+    own. An annual meeting on 2026-03-10 triggers the annual review; a later meeting whose
+    meeting_type is the list ["annual"] is not an annual meeting (EventMatch: the value must
+    be one of those allowed), so the review stays open; the same with "annual" meets it (and
+    starts the next review)."""
+    held = {"type": "iep_meeting_held", "date": "2026-03-10", "meeting_type": "annual"}
+    later = {"type": "iep_meeting_held", "date": "2026-11-02", "by": "x"}
+    reviews = []
+    for kind in (["annual"], "annual"):
+        case = {"student": {"id": "S5"}, "events": [held, {**later, "meeting_type": kind}]}
+        result, _ = both(case, date(2027, 1, 15))
+        found = [r for r in result.rows if r["rule"] == "ca.annual_review"]
+        reviews.append(sorted((r["trigger_day"], r["status"]) for r in found))
+    first, second = date(2026, 3, 10), date(2026, 11, 2)
+    assert reviews == [[(first, "open")], [(first, "met"), (second, "open")]]
+
+
 # ---- a rule tightening another (no bundled plugin has one): per case, by design -----------------
 
 
