@@ -82,6 +82,7 @@ class _Events:
     type: np.ndarray  # int64 code of the event type (``codes``)
     items: list  # the Event objects, for attribute matches
     codes: dict[str, int]
+    key: np.ndarray  # student * SPAN + day number: one per student-day, sorted
 
     def of_types(self, types) -> np.ndarray:
         wanted = [self.codes[t] for t in types if t in self.codes]
@@ -109,10 +110,11 @@ class _Events:
         first_future = np.full(len(cases), NEVER)
         np.minimum.at(first_future, later, day[~known])
         keep = np.flatnonzero(known)
-        order = student[keep] * SPAN + ordinal[keep]  # by student, then day
-        keep = keep[np.argsort(order, kind="stable")]  # stable: same-day order is kept
+        key = student[keep] * SPAN + ordinal[keep]  # by student, then day
+        order = np.argsort(key, kind="stable")  # stable: same-day order is kept
+        keep = keep[order]
         kept = [items[i] for i in keep.tolist()]
-        events = cls(student[keep], day[keep], kind[keep], kept, codes)
+        events = cls(student[keep], day[keep], kind[keep], kept, codes, key[order])
         return events, first_future, future
 
     def matching(self, matches: tuple[EventMatch, ...], memo: dict) -> np.ndarray:
@@ -249,9 +251,8 @@ class _Batch:
         idx = np.flatnonzero(hit)
         if not idx.size:
             return _Occurrences(idx, ev.day[idx])
-        key = ev.student[idx] * SPAN + _number(ev.day[idx])  # the first of each student-day
-        _, first = np.unique(key, return_index=True)
-        idx = idx[first]
+        key = ev.key[idx]  # sorted: the first of each student-day is where the key changes
+        idx = idx[np.r_[True, key[1:] != key[:-1]]]
         return _Occurrences(ev.student[idx], ev.day[idx])
 
     def trigger_mask(self, trigger, occ: _Occurrences) -> np.ndarray:
@@ -370,7 +371,7 @@ class _Batch:
         span = np.int64(2 * SPAN)
         # per student and day, key 2*day for an event that may meet its trigger day's
         # occurrence, 2*day+1 for one that is itself an occurrence of the trigger
-        keys = ev.student[idx] * span + 2 * _number(ev.day[idx]) + trigger_hit[idx]
+        keys = 2 * ev.key[idx] + trigger_hit[idx]
         order = np.argsort(keys, kind="stable")
         keys, idx = keys[order], idx[order]
         wanted = occ.student * span + 2 * _number(occ.day)
