@@ -140,9 +140,8 @@ class _Events:
         values that cannot be told apart by hashing, the values themselves)."""
         found = memo.get((type_, key))
         if found is None:
-            idx = np.flatnonzero(self.of_types((type_,)))
-            items = self.items
-            values = [items[i].details.get(key) for i in idx.tolist()]
+            idx, details = self._details(type_, memo)
+            values = [d.get(key) for d in details]
             try:
                 distinct = list(dict.fromkeys(values))  # equal values are one entry
             except TypeError:  # an unhashable value (a list): each tested on its own
@@ -152,6 +151,15 @@ class _Events:
                 codes = np.fromiter(map(place.__getitem__, values), np.int64, len(values))
                 found = idx, codes, distinct
             memo[(type_, key)] = found
+        return found
+
+    def _details(self, type_: str, memo: dict) -> tuple[np.ndarray, list[dict]]:
+        """The events of one type and their details (gathered once for all their columns)."""
+        found = memo.get((type_, None, "details"))
+        if found is None:
+            idx = np.flatnonzero(self.of_types((type_,)))
+            items = self.items
+            found = memo[(type_, None, "details")] = idx, [items[i].details for i in idx.tolist()]
         return found
 
 
