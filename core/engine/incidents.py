@@ -73,9 +73,12 @@ def value_of(incident: Incident, name: str) -> Any:
 def applies(rule: IncidentRule, incident: Incident, student: Student) -> bool:
     if incident.type not in rule.applies_to:
         return False
-    if not all(getattr(student, k, None) in allowed for k, allowed in rule.student_when.items()):
+    student_when, when = rule.student_when, rule.when  # most rules have neither condition
+    if student_when and not all(
+        getattr(student, k, None) in allowed for k, allowed in student_when.items()
+    ):
         return False
-    return all(value_of(incident, k) in allowed for k, allowed in rule.when.items())
+    return not when or all(value_of(incident, k) in allowed for k, allowed in when.items())
 
 
 def _prohibited(rule: IncidentProhibition, incident: Incident) -> list[Violation]:
