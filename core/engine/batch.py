@@ -624,8 +624,9 @@ class BatchResult:
     def rows(self) -> list[dict[str, Any]]:
         """Every obligation as the store keeps it (obligation_row's format)."""
         rows: list[dict[str, Any]] = []
+        texts = _IsoDays({None: None})  # many obligations share a due day
         for block in self.blocks:
-            rows.extend(self._block_rows(block))
+            rows.extend(self._block_rows(block, texts))
         for s, obligations in self.records.items():
             rows.extend(obligation_row(self.keys[s], ob) for ob in obligations)
         for s, result in self.per_case.items():
@@ -633,18 +634,17 @@ class BatchResult:
                 rows.extend(obligation_row(self.keys[s], ob) for ob in result.obligations)
         return rows
 
-    def _block_rows(self, block: _Block):
-        """The rows of a block: stored_row's row for the rule, with each obligation's own
-        fields (a copy of one row per rule, and the due days formatted by numpy at once)."""
+    def _block_rows(self, block: _Block, texts: _IsoDays):
+        """The rows of a block: stored_row's row for the rule, copied, with each obligation's
+        own fields (the due day's text as stored_row gives it, made once per day)."""
         rule, keys, per_case = block.rule, self.keys, self.per_case
         template = stored_row(None, rule.id, rule.kind, "open", None, rule.responsible or None)
         dues = block.due.tolist()  # dates, None for NaT
-        texts = _iso_days(block.due, dues)
         for s, day, due, text, status, ended in zip(
             block.student.tolist(),
             block.trigger_day.tolist(),
             dues,
-            texts,
+            map(texts.__getitem__, dues),
             block.status.tolist(),
             block.ended.tolist(),
             strict=True,
@@ -694,16 +694,12 @@ class BatchResult:
         return found if isinstance(found, Exception) else None
 
 
-FIRST_DAY, LAST_DAY = to_day64(date.min), to_day64(date.max)
+class _IsoDays(dict):
+    """Day -> ``day.isoformat()``, made on first asking (None stays None)."""
 
-
-def _iso_days(days: np.ndarray, dates: list) -> list[str | None]:
-    """``date.isoformat()`` of each day (None for NaT), by numpy for the days a date can hold
-    (the same text), else by the dates themselves."""
-    if (((days >= FIRST_DAY) & (days <= LAST_DAY)) | np.isnat(days)).all():
-        texts = np.datetime_as_string(days).tolist()
-        return [None if d is None else t for d, t in zip(dates, texts, strict=True)]
-    return [None if d is None else d.isoformat() for d in dates]
+    def __missing__(self, day: date) -> str:
+        self[day] = text = day.isoformat()
+        return text
 
 
 def provenance(ob: Obligation) -> dict[str, Any]:
