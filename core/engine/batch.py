@@ -754,7 +754,7 @@ def _record_obligations(batch: _Batch, district) -> dict[int, list[Obligation]]:
         case = batch.cases[s]
         ctx = Context(case=case, calendar=batch.calendar, tz=batch.tz, as_of=batch.as_of)
         try:
-            obligations = evaluate_incidents(batch.ruleset, ctx)[0]
+            obligations = evaluate_incidents(batch.ruleset, ctx, violations_too=False)[0]
             obligations += evaluate_meetings(batch.ruleset, ctx)[0]
         except Exception:  # the per-case engine raises it again and records it on the run
             batch.per_case[s] = True

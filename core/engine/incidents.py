@@ -27,7 +27,11 @@ from spedrules.core.model.rules import (
 )
 
 
-def evaluate_incidents(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation], list[Violation]]:
+def evaluate_incidents(
+    ruleset: RuleSet, ctx: Context, violations_too: bool = True
+) -> tuple[list[Obligation], list[Violation]]:
+    """The incidents' obligations and violations; without ``violations_too`` the obligations
+    alone (the batch stores no violation; finding them notes no turning point in ``ctx``)."""
     obligations: list[Obligation] = []
     violations: list[Violation] = []
     if not ctx.case.incidents:
@@ -39,7 +43,11 @@ def evaluate_incidents(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation]
         linked = [e for e in events if about_incident(e, incident)]  # once, for every rule
         for entry in ruleset.of_type(IncidentRule):
             rule = entry.version_on(incident.started_at.date())
-            if not isinstance(rule, IncidentRule) or not applies(rule, incident, ctx.case.student):
+            if not isinstance(rule, IncidentRule):
+                continue
+            if not violations_too and not isinstance(rule, IncidentDuty):
+                continue
+            if not applies(rule, incident, ctx.case.student):
                 continue
             if isinstance(rule, IncidentProhibition):
                 violations.extend(_prohibited(rule, incident))
