@@ -29,6 +29,7 @@ and calendars.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -42,7 +43,7 @@ from spedrules.core.engine.incidents import evaluate_incidents
 from spedrules.core.engine.layering import RuleEntry, RuleSet
 from spedrules.core.engine.meetings import evaluate_meetings
 from spedrules.core.engine.timeline import Context, _between_versions
-from spedrules.core.model import Case, Obligation
+from spedrules.core.model import Case, Event, Obligation
 from spedrules.core.model.rules import (
     BirthdayTrigger,
     EventMatch,
@@ -81,25 +82,27 @@ class _Events:
     type: np.ndarray  # int64 code of the event type (``codes``)
     items: list  # the Event objects, for attribute matches
     codes: dict[str, int]
+    key: np.ndarray  # student * SPAN + day number: one per student-day, sorted
 
     def of_types(self, types) -> np.ndarray:
         wanted = [self.codes[t] for t in types if t in self.codes]
-        return np.isin(self.type, wanted) if wanted else np.zeros(len(self.items), dtype=bool)
+        if len(wanted) > 4:
+            return np.isin(self.type, wanted)
+        found = np.zeros(len(self.items), dtype=bool)
+        for code in wanted:  # a few comparisons cost less than isin on a partition
+            found |= self.type == code
+        return found
 
     @classmethod
     def of(cls, cases: Sequence[Case], as_of: date) -> tuple[_Events, np.ndarray, np.ndarray]:
         """The events, and per student the first future event day and the future count."""
-        items: list = []
-        counts = []
-        for case in cases:
-            unique = dict.fromkeys(case.events)  # equal events are one fact, as in Context
-            items.extend(unique)
-            counts.append(len(unique))
+        unique = [_unique(case.events) for case in cases]
+        items = [e for events in unique for e in events]
         n = len(items)
-        student = np.repeat(np.arange(len(cases), dtype=np.int64), counts)
+        student = np.repeat(np.arange(len(cases), dtype=np.int64), [len(u) for u in unique])
         codes: dict[str, int] = {}
         kind = np.fromiter((codes.setdefault(e.type, len(codes)) for e in items), np.int64, n)
-        ordinal = np.fromiter((e.day.toordinal() for e in items), np.int64, n)
+        ordinal = np.fromiter(map(date.toordinal, map(_DAY, items)), np.int64, n)
         day = (ordinal - DAY0).astype("datetime64[D]")
         known = day <= to_day64(as_of)
         later = student[~known]
@@ -107,8 +110,11 @@ class _Events:
         first_future = np.full(len(cases), NEVER)
         np.minimum.at(first_future, later, day[~known])
         keep = np.flatnonzero(known)
-        keep = keep[np.lexsort((day[keep], student[keep]))]  # stable: same-day order is kept
-        events = cls(student[keep], day[keep], kind[keep], [items[i] for i in keep], codes)
+        key = student[keep] * SPAN + ordinal[keep]  # by student, then day
+        order = np.argsort(key, kind="stable")  # stable: same-day order is kept
+        keep = keep[order]
+        kept = [items[i] for i in keep.tolist()]
+        events = cls(student[keep], day[keep], kind[keep], kept, codes, key[order])
         return events, first_future, future
 
     def matching(self, matches: tuple[EventMatch, ...], memo: dict) -> np.ndarray:
@@ -120,20 +126,53 @@ class _Events:
             if hit is None:
                 hit = self.of_types((m.type,))
                 for key, allowed in m.where.items():  # EventMatch.matches, a column at a time
-                    idx, values = self._column(m.type, key, memo)
-                    hit[idx] &= np.fromiter((v in allowed for v in values), bool, len(idx))
+                    idx, codes, values = self._column(m.type, key, memo)
+                    # ``in allowed`` once per distinct value: equal values give the same answer
+                    ok = np.fromiter(map(allowed.__contains__, values), bool, len(values))
+                    hit[idx] &= ok[codes] if codes is not None else ok
                 memo[m] = hit
             found |= hit
         return found
 
-    def _column(self, type_: str, key: str, memo: dict) -> tuple[np.ndarray, list]:
-        """The events of one type and their ``key`` detail (read once per partition)."""
+    def _column(self, type_: str, key: str, memo: dict) -> tuple[np.ndarray, Any, list]:
+        """The events of one type (their index), reading their ``key`` detail once per
+        partition: its distinct values and each event's value as an index into them (or, for
+        values that cannot be told apart by hashing, the values themselves)."""
         found = memo.get((type_, key))
         if found is None:
-            idx = np.flatnonzero(self.of_types((type_,)))
-            found = idx, [self.items[i].details.get(key) for i in idx]
+            idx, details = self._details(type_, memo)
+            values = [d.get(key) for d in details]
+            try:
+                distinct = list(dict.fromkeys(values))  # equal values are one entry
+            except TypeError:  # an unhashable value (a list): each tested on its own
+                found = idx, None, values
+            else:
+                place = {v: i for i, v in enumerate(distinct)}
+                codes = np.fromiter(map(place.__getitem__, values), np.int64, len(values))
+                found = idx, codes, distinct
             memo[(type_, key)] = found
         return found
+
+    def _details(self, type_: str, memo: dict) -> tuple[np.ndarray, list[dict]]:
+        """The events of one type and their details (gathered once for all their columns)."""
+        found = memo.get((type_, None, "details"))
+        if found is None:
+            idx = np.flatnonzero(self.of_types((type_,)))
+            items = self.items
+            found = memo[(type_, None, "details")] = idx, [items[i].details for i in idx.tolist()]
+        return found
+
+
+_DAY = operator.attrgetter("day")
+
+
+def _unique(events: Sequence[Event]) -> Sequence[Event]:
+    """The case's events without repeats (equal events are one fact, as in Context), in their
+    order. Equal events have equal type, date, moment and id, so when no two share those the
+    events are already unique (cheaper than hashing every event)."""
+    if len({(e.type, e.date, e.at, e.id) for e in events}) == len(events):
+        return events
+    return tuple(dict.fromkeys(events))
 
 
 @frozen
@@ -220,9 +259,8 @@ class _Batch:
         idx = np.flatnonzero(hit)
         if not idx.size:
             return _Occurrences(idx, ev.day[idx])
-        key = ev.student[idx] * SPAN + _number(ev.day[idx])  # the first of each student-day
-        _, first = np.unique(key, return_index=True)
-        idx = idx[first]
+        key = ev.key[idx]  # sorted: the first of each student-day is where the key changes
+        idx = idx[np.r_[True, key[1:] != key[:-1]]]
         return _Occurrences(ev.student[idx], ev.day[idx])
 
     def trigger_mask(self, trigger, occ: _Occurrences) -> np.ndarray:
@@ -279,7 +317,7 @@ class _Batch:
         self.per_case[ev.student[can]] = True
 
     def _birthdays(self, age: int, eligible) -> _Occurrences:
-        born = np.array([c.student.birth_date or NAT for c in self.cases], dtype="datetime64[D]")
+        born = self._birth_dates()
         students = np.arange(len(self.cases))
         if eligible is not None:
             students, born = students[eligible], born[eligible]
@@ -293,6 +331,21 @@ class _Batch:
         self.turn_at(students[coming], day[coming])
         reached = ~early & ~coming
         return _Occurrences(students[reached], day[reached], born[reached], age)
+
+    def _birth_dates(self) -> np.ndarray:
+        """Each student's birth date (NaT: none), made once for every birthday rule (from day
+        numbers: numpy converts date objects one at a time, slowly)."""
+        born = self.memo.get("born")
+        if born is None:
+            dates = [c.student.birth_date for c in self.cases]
+            if all(type(d) is date or d is None for d in dates):
+                ordinal = np.array([d.toordinal() if d else DAY0 for d in dates], dtype=np.int64)
+                born = (ordinal - DAY0).astype("datetime64[D]")
+                born[[d is None for d in dates]] = NAT
+            else:  # a datetime or another type: as numpy reads it
+                born = np.array([d or NAT for d in dates], dtype="datetime64[D]")
+            self.memo["born"] = born
+        return born.copy()
 
     def _year_starts(self, eligible) -> _Occurrences:
         students = np.arange(len(self.cases))
@@ -326,7 +379,7 @@ class _Batch:
         span = np.int64(2 * SPAN)
         # per student and day, key 2*day for an event that may meet its trigger day's
         # occurrence, 2*day+1 for one that is itself an occurrence of the trigger
-        keys = ev.student[idx] * span + 2 * _number(ev.day[idx]) + trigger_hit[idx]
+        keys = 2 * ev.key[idx] + trigger_hit[idx]
         order = np.argsort(keys, kind="stable")
         keys, idx = keys[order], idx[order]
         wanted = occ.student * span + 2 * _number(occ.day)
@@ -394,17 +447,36 @@ def _evaluate_rule(batch: _Batch, entry: RuleEntry) -> None:
 
 
 def _by_version(batch: _Batch, entry: RuleEntry, occ: _Occurrences):
-    """The occurrences under each version of the rule in force on their trigger day; a day
+    """The occurrences under each version of the rule in force on their trigger day (the first
+    in force, as ``RuleEntry.version_on``), in the order of their first trigger day; a day
     between versions that none covers goes per case (it says no version is known)."""
-    unique, inverse = np.unique(occ.day, return_inverse=True)
-    days = unique.astype(object)
-    chosen = [entry.version_on(d) for d in days]
-    for i, rule in enumerate(chosen):
-        if rule is None and _between_versions(entry, days[i]):
-            batch.per_case[occ.student[inverse == i]] = True
-    for rule in {id(r): r for r in chosen if isinstance(r, TimelineRule)}.values():
-        pick = np.array([r is rule for r in chosen])[inverse]
-        yield rule, occ.take(pick)
+    chosen = np.full(len(occ.day), -1, dtype=np.int64)
+    for k, version in enumerate(entry.versions):
+        inside = _in_force(version, occ.day) & (chosen < 0)
+        chosen[inside] = k
+    unknown = chosen < 0
+    if unknown.any():
+        days = np.unique(occ.day[unknown])
+        between = [d for d in days.astype(object).tolist() if _between_versions(entry, d)]
+        if between:
+            among = np.isin(occ.day, np.array(between, dtype="datetime64[D]"))
+            batch.per_case[occ.student[unknown & among]] = True
+    found = [k for k in np.unique(chosen).tolist() if k >= 0]
+    first = {k: occ.day[chosen == k].min() for k in found}
+    for k in sorted(found, key=first.__getitem__):
+        rule = entry.versions[k]
+        if isinstance(rule, TimelineRule):
+            yield rule, occ.take(chosen == k)
+
+
+def _in_force(rule, days: np.ndarray) -> np.ndarray:
+    """``rule.in_force`` over many days."""
+    inside = np.ones(len(days), dtype=bool)
+    if rule.effective_from is not None:
+        inside &= days >= to_day64(rule.effective_from)
+    if rule.effective_to is not None:
+        inside &= days <= to_day64(rule.effective_to)
+    return inside
 
 
 def _condition_holds(batch: _Batch, rule: TimelineRule, days: np.ndarray) -> np.ndarray:
@@ -551,31 +623,41 @@ class BatchResult:
 
     def rows(self) -> list[dict[str, Any]]:
         """Every obligation as the store keeps it (obligation_row's format)."""
-        rows = []
+        rows: list[dict[str, Any]] = []
+        texts = _IsoDays({None: None})  # many obligations share a due day
         for block in self.blocks:
-            rule = block.rule
-            responsible = rule.responsible or None
-            for s, day, due, status, ended in zip(
-                block.student.tolist(),
-                block.trigger_day.astype(object).tolist(),
-                block.due.astype(object).tolist(),
-                block.status.tolist(),
-                block.ended.astype(object).tolist(),
-                strict=True,
-            ):
-                if s not in self.per_case:
-                    key = self.keys[s]
-                    rows.append(
-                        stored_row(
-                            key, rule.id, rule.kind, status, due, responsible, None, day, ended
-                        )
-                    )
+            rows.extend(self._block_rows(block, texts))
         for s, obligations in self.records.items():
             rows.extend(obligation_row(self.keys[s], ob) for ob in obligations)
         for s, result in self.per_case.items():
             if not isinstance(result, Exception):
                 rows.extend(obligation_row(self.keys[s], ob) for ob in result.obligations)
         return rows
+
+    def _block_rows(self, block: _Block, texts: _IsoDays):
+        """The rows of a block: stored_row's row for the rule, copied, with each obligation's
+        own fields (the due day's text as stored_row gives it, made once per day)."""
+        rule, keys, per_case = block.rule, self.keys, self.per_case
+        template = stored_row(None, rule.id, rule.kind, "open", None, rule.responsible or None)
+        dues = block.due.tolist()  # dates, None for NaT
+        for s, day, due, text, status, ended in zip(
+            block.student.tolist(),
+            block.trigger_day.tolist(),
+            dues,
+            map(texts.__getitem__, dues),
+            block.status.tolist(),
+            block.ended.tolist(),
+            strict=True,
+        ):
+            if s not in per_case:
+                row = template.copy()
+                row["student_pk"] = keys[s]
+                row["status"] = status
+                row["due"] = text
+                row["due_day"] = due
+                row["trigger_day"] = day
+                row["met_day"] = ended
+                yield row
 
     def students(self) -> list[StudentResult]:
         """The same per student (rows carry the keys the partition was given)."""
@@ -610,6 +692,14 @@ class BatchResult:
     def error(self, s: int) -> Exception | None:
         found = self.per_case.get(s)
         return found if isinstance(found, Exception) else None
+
+
+class _IsoDays(dict):
+    """Day -> ``day.isoformat()``, made on first asking (None stays None)."""
+
+    def __missing__(self, day: date) -> str:
+        self[day] = text = day.isoformat()
+        return text
 
 
 def provenance(ob: Obligation) -> dict[str, Any]:
@@ -664,7 +754,7 @@ def _record_obligations(batch: _Batch, district) -> dict[int, list[Obligation]]:
         case = batch.cases[s]
         ctx = Context(case=case, calendar=batch.calendar, tz=batch.tz, as_of=batch.as_of)
         try:
-            obligations = evaluate_incidents(batch.ruleset, ctx)[0]
+            obligations = evaluate_incidents(batch.ruleset, ctx, violations_too=False)[0]
             obligations += evaluate_meetings(batch.ruleset, ctx)[0]
         except Exception:  # the per-case engine raises it again and records it on the run
             batch.per_case[s] = True

@@ -22,42 +22,53 @@ from spedrules.core.model.rules import (
     IncidentProhibition,
     IncidentRule,
     ReportContents,
+    TimelineRule,
     Trigger,
 )
 
 
-def evaluate_incidents(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation], list[Violation]]:
+def evaluate_incidents(
+    ruleset: RuleSet, ctx: Context, violations_too: bool = True
+) -> tuple[list[Obligation], list[Violation]]:
+    """The incidents' obligations and violations; without ``violations_too`` the obligations
+    alone (the batch stores no violation; finding them notes no turning point in ``ctx``)."""
     obligations: list[Obligation] = []
     violations: list[Violation] = []
     if not ctx.case.incidents:
         return obligations, violations
-    events = list(ctx.known_events())
+    events = ctx.known_events()
     for incident in ctx.case.incidents:
         if not ctx.reached(incident.started_at.date()):
             continue
+        linked = [e for e in events if about_incident(e, incident)]  # once, for every rule
         for entry in ruleset.of_type(IncidentRule):
             rule = entry.version_on(incident.started_at.date())
-            if not isinstance(rule, IncidentRule) or not applies(rule, incident, ctx.case.student):
+            if not isinstance(rule, IncidentRule):
+                continue
+            if not violations_too and not isinstance(rule, IncidentDuty):
+                continue
+            if not applies(rule, incident, ctx.case.student):
                 continue
             if isinstance(rule, IncidentProhibition):
                 violations.extend(_prohibited(rule, incident))
             elif isinstance(rule, ReportContents):
-                if _report_completed(incident, events):
+                if _report_completed(linked):
                     violations.extend(_missing(rule, incident, ctx.case.student))
             elif isinstance(rule, IncidentDuty):
-                duty = _duty_of(entry, rule, incident, ctx, events)
+                duty = _duty_of(ruleset, entry, rule, incident, ctx, linked)
                 if duty is not None:
                     obligations.append(duty)
     return obligations, violations
 
 
-def _duty_of(entry, rule: IncidentDuty, incident: Incident, ctx: Context, events):
+def _duty_of(ruleset, entry, rule: IncidentDuty, incident: Incident, ctx: Context, linked):
+    """The obligation of one duty; ``linked`` are the known events about the incident."""
     if rule.unverified and (rule.period is not None or rule.met_by):
         return _unverified(rule, incident)
     if rule.period is not None:
-        return _duty(entry, rule, incident, ctx, events)
+        return _duty(ruleset, entry, rule, incident, ctx, linked)
     if rule.met_by:
-        return _standing_duty(rule, incident, events)
+        return _standing_duty(rule, incident, linked)
     return None
 
 
@@ -70,9 +81,12 @@ def value_of(incident: Incident, name: str) -> Any:
 def applies(rule: IncidentRule, incident: Incident, student: Student) -> bool:
     if incident.type not in rule.applies_to:
         return False
-    if not all(getattr(student, k, None) in allowed for k, allowed in rule.student_when.items()):
+    student_when, when = rule.student_when, rule.when  # most rules have neither condition
+    if student_when and not all(
+        getattr(student, k, None) in allowed for k, allowed in student_when.items()
+    ):
         return False
-    return all(value_of(incident, k) in allowed for k, allowed in rule.when.items())
+    return not when or all(value_of(incident, k) in allowed for k, allowed in when.items())
 
 
 def _prohibited(rule: IncidentProhibition, incident: Incident) -> list[Violation]:
@@ -100,7 +114,9 @@ def _missing(rule: ReportContents, incident: Incident, student: Student) -> list
     ]
 
 
-def _duty(entry, rule: IncidentDuty, incident: Incident, ctx: Context, events) -> Obligation:
+def _duty(
+    ruleset: RuleSet, entry, rule: IncidentDuty, incident: Incident, ctx: Context, linked
+) -> Obligation:
     moment: datetime = getattr(incident, rule.counted_from) or incident.started_at
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ctx.tz)
@@ -115,20 +131,26 @@ def _duty(entry, rule: IncidentDuty, incident: Incident, ctx: Context, events) -
             f"{moment:%H:%M} (day 0)",
         ),
     )
-    linked = [e for e in events if _about(e, incident, moment)]
-    # the version's own dates, so that the explanation names the interval in force
-    timeline = evolve(
-        as_timeline(rule, Trigger()),
-        effective_from=rule.effective_from,
-        effective_to=rule.effective_to,
-    )
-    ob = obligation(entry, timeline, occ, ctx, linked)
-    return evolve(ob, subject=incident.id)
+    return obligation(entry, _timeline(ruleset, rule), occ, ctx, linked, subject=incident.id)
 
 
-def _standing_duty(rule: IncidentDuty, incident: Incident, events: list[Event]) -> Obligation:
+def _timeline(ruleset: RuleSet, rule: IncidentDuty) -> TimelineRule:
+    """The duty as a deadline rule, with the version's own dates so that the explanation names
+    the interval in force (made once per rule set: it is the same for every incident)."""
+    made = ruleset.cache.setdefault("incidents.timelines", {})
+    found = made.get(id(rule))
+    if found is None or found[0] is not rule:
+        timeline = evolve(
+            as_timeline(rule, Trigger()),
+            effective_from=rule.effective_from,
+            effective_to=rule.effective_to,
+        )
+        found = made[id(rule)] = (rule, timeline)
+    return found[1]
+
+
+def _standing_duty(rule: IncidentDuty, incident: Incident, linked: list[Event]) -> Obligation:
     """A duty with no deadline in the source: open until done, never overdue, said so."""
-    linked = [e for e in events if _about(e, incident, incident.started_at)]
     return no_deadline(
         rule,
         steps=[f"{incident.type} {incident.id} on {day_name(incident.started_at.date())}"],
@@ -158,23 +180,16 @@ def _unverified(rule: IncidentDuty, incident: Incident) -> Obligation:
     )
 
 
-def _report_completed(incident: Incident, events: list[Event]) -> bool:
-    """Report contents are checked once the report is recorded as completed: before that an empty
-    field is work to do (the report obligation shows it), not a violation."""
-    return any(
-        e.type == "incident_report_completed" and _about(e, incident, incident.started_at)
-        for e in events
-    )
+def _report_completed(linked: list[Event]) -> bool:
+    """Report contents are checked once the report is recorded as completed (among the events
+    about the incident): before that an empty field is work to do (the report obligation shows
+    it), not a violation."""
+    return any(e.type == "incident_report_completed" for e in linked)
 
 
 def about_incident(event: Event, incident: Incident) -> bool:
-    """Whether an event of the case belongs to this incident (see ``_about``)."""
-    return _about(event, incident, incident.started_at)
-
-
-def _about(event: Event, incident: Incident, moment: datetime) -> bool:
     """An event belongs to an incident if it names it, or names none and comes after it."""
-    named = event.get("incident")
+    named = event.details.get("incident")
     if named is not None:
         return named == incident.id
     return event.day >= incident.started_at.date()

@@ -344,10 +344,17 @@ def _moment(event: Event, tz: ZoneInfo) -> datetime | None:
 
 
 def obligation(
-    entry: RuleEntry, rule: TimelineRule, occ: Occurrence, ctx: Context, events: list[Event]
+    entry: RuleEntry,
+    rule: TimelineRule,
+    occ: Occurrence,
+    ctx: Context,
+    events: list[Event],
+    subject: str | None = None,
 ) -> Obligation:
+    """The obligation of one occurrence; ``subject`` names what it is about (an incident)."""
     if rule.period is None:
-        return _no_deadline(rule, occ, ctx, events)  # type: ignore[return-value]
+        found = _no_deadline(rule, occ, ctx, events)
+        return evolve(found, subject=subject) if found and subject else found  # type: ignore[return-value]
     steps = list(occ.steps)
     if len(entry.versions) > 1:
         steps.append(
@@ -385,6 +392,7 @@ def obligation(
         met_by=EventRef(done.type, done.day) if done else None,
         replaces=entry.replaced[0].id if entry.replaced else None,
         tightens=entry.tightens,
+        subject=subject,
     )
 
 

@@ -66,7 +66,8 @@ class EventMatch:
     def matches(self, event: Any) -> bool:
         if event.type != self.type:
             return False
-        return all(event.get(key) in allowed for key, allowed in self.where.items())
+        where = self.where  # most matches ask for a type only
+        return not where or all(event.get(key) in allowed for key, allowed in where.items())
 
     def describe(self) -> str:
         text = self.type.replace("_", " ")

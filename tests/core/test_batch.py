@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+from attrs import asdict, evolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +22,7 @@ import spedrules
 from spedrules.core.api import as_case
 from spedrules.core.engine.batch import evaluate_batch, obligation_row
 from spedrules.core.engine.plugins import Registry
+from spedrules.core.model import Event
 from spedrules.core.model.rules import TimelineRule
 from tests.core.batch_strategies import (
     HypothesisDraw,
@@ -221,6 +223,53 @@ def test_a_birthday_rule_holds_until_january_first_of_the_year_he_turns_that_age
     result, by_rule = both(case, date(2027, 1, 1))
     assert "ca.transition_plan" not in by_rule
     assert result.stable_until == date(2027, 3, 11)
+
+
+def test_a_fact_repeated_in_a_case_built_in_code_counts_once():
+    """Loading a case file keeps one of equal events; a Case built in code may repeat one. Two
+    removals of 6 school days on 2026-10-05 and 2026-12-07: 12 days, more than 10, so the
+    manifestation determination (idea.removals_change_of_placement, 34 CFR 300.536(a)) is
+    triggered on 2026-12-07. The first removal entered three times (two equal objects and the
+    same one again) is still 12 days from 2026-12-07; entered once more with another detail, it
+    is another removal: 12 days on 2026-10-05 already. A future meeting repeated is one future
+    event. The batch agrees with the per-case engine on each case."""
+    removal = Event("disciplinary_removal", date(2026, 10, 5), details={"days": 6})
+    later = Event("disciplinary_removal", date(2026, 12, 7), details={"days": 6})
+    meeting = Event("iep_meeting_held", date(2027, 2, 1), details={"meeting_type": "annual"})
+    held = Event("iep_meeting_held", date(2026, 3, 10), details={"meeting_type": "annual"})
+    base = as_case({"student": {"id": "S4"}}, MESA)
+    repeated = (held, removal, Event(**asdict(removal, recurse=False)), removal, later)
+    other = Event("disciplinary_removal", date(2026, 10, 5), details={"days": 6, "by": "b"})
+    cases = [
+        evolve(base, events=(held, removal, later, meeting)),
+        evolve(base, events=(*repeated, meeting, Event(**asdict(meeting, recurse=False)))),
+        evolve(base, events=(*repeated, other)),
+    ]
+    results = agree(MESA, cases, date(2027, 1, 15))
+    triggered = (date(2026, 12, 7), date(2026, 12, 7), date(2026, 10, 5))
+    for result, future, day in zip(results, (1, 1, 0), triggered, strict=True):
+        assert not result.per_case and result.future_events == future
+        found = [r for r in result.rows if r["rule"] == "idea.removals_change_of_placement"]
+        assert [r["trigger_day"] for r in found] == [day]
+    assert rows(results[0].rows) == rows(results[1].rows)
+
+
+def test_an_unhashable_detail_is_matched_as_the_per_case_engine_matches_it():
+    """The batch tests a detail once per distinct value; a list (unhashable) is tested on its
+    own. An annual meeting on 2026-03-10 triggers the annual review; a later meeting whose
+    meeting_type is the list ["annual"] is not an annual meeting (EventMatch: the value must
+    be one of those allowed), so the review stays open; the same with "annual" meets it (and
+    starts the next review)."""
+    held = {"type": "iep_meeting_held", "date": "2026-03-10", "meeting_type": "annual"}
+    later = {"type": "iep_meeting_held", "date": "2026-11-02", "by": "x"}
+    reviews = []
+    for kind in (["annual"], "annual"):
+        case = {"student": {"id": "S5"}, "events": [held, {**later, "meeting_type": kind}]}
+        result, _ = both(case, date(2027, 1, 15))
+        found = [r for r in result.rows if r["rule"] == "ca.annual_review"]
+        reviews.append(sorted((r["trigger_day"], r["status"]) for r in found))
+    first, second = date(2026, 3, 10), date(2026, 11, 2)
+    assert reviews == [[(first, "open")], [(first, "met"), (second, "open")]]
 
 
 # ---- a rule tightening another (no bundled plugin has one): per case, by design -----------------
