@@ -1023,12 +1023,8 @@ class Store:
         case manager (program duties instead, with ``programs=True``)."""
         query = select(*_ROW_COLUMNS)  # columns, unpacked by position: no ORM object per row
         if programs:
-            query = query.select_from(ObligationRow).where(
-                ObligationRow.run_pk == run_pk,
-                ObligationRow.student_pk.is_(None),
-                ObligationRow.run_pk.in_(
-                    select(RunRow.pk).where(RunRow.district_id == district_id)
-                ),
+            query = _duties(query, run_pk).where(
+                ObligationRow.run_pk.in_(select(RunRow.pk).where(RunRow.district_id == district_id))
             )
         else:
             query = _published(query, run_pk).join(
@@ -1065,11 +1061,7 @@ class Store:
         forward) and its program duties, as stored: what tests compare with a fresh evaluation."""
         with self.sessions() as s:
             students = s.scalars(_published(select(ObligationRow), run_pk))
-            programs = s.scalars(
-                select(ObligationRow).where(
-                    ObligationRow.run_pk == run_pk, ObligationRow.student_pk.is_(None)
-                )
-            )
+            programs = s.scalars(_duties(select(ObligationRow), run_pk))
             return [*students, *programs]
 
     def status_counts(self, run_pk: int, by: str | None = None) -> dict[str, Counter]:
@@ -1168,6 +1160,13 @@ def _published(query, run_pk: int):
             & (RunStudentRow.evaluated_in == ObligationRow.run_pk),
         )
         .where(RunStudentRow.run_pk == run_pk)
+    )
+
+
+def _duties(query, run_pk: int):
+    """``query`` over the program rules' duties of run ``run_pk`` (no student: its own rows)."""
+    return query.select_from(ObligationRow).where(
+        ObligationRow.run_pk == run_pk, ObligationRow.student_pk.is_(None)
     )
 
 
