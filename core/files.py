@@ -69,18 +69,42 @@ def read_text(path: str | Path) -> str:
         raise InputError(path, f"line {line}", "UTF-8 text", f"byte 0x{bad:02x}") from None
 
 
-def check_depth(data: Any, path: str | Path | None, limit: int = MAX_DEPTH) -> Any:
+def check_structure(data: Any, path: str | Path | None, limit: int = MAX_DEPTH) -> Any:
     """Refuse data nested deeper than ``limit`` (checked without recursion), so later code that
-    walks it (the converter, digests) cannot run out of stack."""
+    walks it (the converter, digests) cannot run out of stack; and refuse a mapping key that is
+    not text (YAML reads ``2017:`` or ``5:`` as numbers), which every reader would otherwise
+    meet as a crash instead of a field name."""
     stack = [(data, 1)]
     while stack:
         value, depth = stack.pop()
         if isinstance(value, dict | list):
             if depth > limit:
                 raise InputError(path, None, f"data nested at most {limit} levels deep")
-            items = value.values() if isinstance(value, dict) else value
+            if isinstance(value, dict):
+                if not all(type(k) is str for k in value):
+                    raise _not_text_key(data, path)
+                items = value.values()
+            else:
+                items = value
             stack.extend((v, depth + 1) for v in items)
     return data
+
+
+def _not_text_key(data: Any, path: str | Path | None) -> InputError:
+    """The error for the first mapping key that is not text, naming where it is (searched for,
+    with its place, only once there is one: the check itself stays cheap)."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, list):
+            stack.extend((item, f"{where}[{i}]") for i, item in enumerate(value))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                field = f"{where}.{key}" if where else str(key)
+                if type(key) is not str:
+                    return InputError(path, field, f'a text field name (in quotes: "{key}")', key)
+                stack.append((item, field))
+    raise AssertionError("called without a key that is not text")
 
 
 def read_data(path: str | Path, what: str = "a mapping") -> dict[str, Any]:
@@ -104,14 +128,14 @@ def read_data(path: str | Path, what: str = "a mapping") -> dict[str, Any]:
         raise InputError(path, None, f"data nested at most {MAX_DEPTH} levels deep") from None
     if not isinstance(data, dict):
         raise InputError(path, None, what, type(data).__name__)
-    return check_depth(data, path)
+    return check_structure(data, path)
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     text = read_text(path)
     try:
-        return check_depth(tomllib.loads(text), path)
+        return check_structure(tomllib.loads(text), path)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(path, None, "valid TOML", str(exc)) from None
     except RecursionError:
@@ -121,7 +145,7 @@ def read_toml(path: str | Path) -> dict[str, Any]:
 def parse_yaml(text: str, source: str | Path | None = None) -> Any:
     """YAML text read the same way as files (dates stay text for the converter to check)."""
     try:
-        return check_depth(_load_yaml(text), source)
+        return check_structure(_load_yaml(text), source)
     except yaml.YAMLError as exc:
         raise InputError(source, None, "valid YAML", getattr(exc, "problem", str(exc))) from None
     except RecursionError:

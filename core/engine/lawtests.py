@@ -29,7 +29,7 @@ from spedrules.core.engine.layering import RuleSet
 from spedrules.core.engine.plugins import Registry
 from spedrules.core.engine.programs import evaluate_programs
 from spedrules.core.errors import InputError
-from spedrules.core.files import _Loader, check_depth, read_text
+from spedrules.core.files import _Loader, check_structure, read_text
 from spedrules.core.model import STATUSES, Obligation
 from spedrules.core.model.case import case_from_dict, load_case
 from spedrules.core.model.config import config_from_dict, load_config
@@ -146,7 +146,7 @@ def load_file(path: str | Path) -> list[LawCase]:
     text = read_text(path)
     try:
         node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
-        data = check_depth(yaml.load(text, Loader=_Loader), path)  # noqa: S506
+        data = check_structure(yaml.load(text, Loader=_Loader), path)  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else None

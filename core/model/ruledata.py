@@ -288,7 +288,7 @@ def _read(path: Path) -> tuple[dict[str, Any], _Lines]:
     if not isinstance(data, dict):
         expected = "a mapping of rule lists (timeline_rules: [...])"
         raise InputError(path, None, expected, type(data).__name__)
-    return files.check_depth(data, path), _Lines(node)
+    return files.check_structure(data, path), _Lines(node)
 
 
 def _entry(item: Any, cls: type, where: tuple[str, int, list[int]], functions) -> _Entry:

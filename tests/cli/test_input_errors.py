@@ -62,6 +62,12 @@ CASES = {
         " attendees: [{name: A, role: parent}, {name: B, role: janitor}]}\n",
         "meetings[0].attendees[1].role",
     ),
+    # YAML reads an unquoted 5: or 2026-10-01: as a number or text; a number key is named
+    "number as a field name": (
+        "events:\n  - {type: absence, date: 2026-10-01, 5: x}\n",
+        "events[0].5",
+    ),
+    "yes as a field name": ("events:\n  - {type: absence, date: 2026-10-01}\nyes: 1\n", "True"),
     "bad disability code": None,  # handled below: a student field
 }
 
@@ -84,6 +90,7 @@ def test_bad_case_fields(district, run_cli, name):
         ("{id: S-1, disability: XYZ}", "student.disability"),
         ("{id: S-1, birthdate: 2016-02-03}", "student"),
         ("{id: S-1, has_bip: maybe}", "student.has_bip"),
+        ("{id: S-1, 2017: x}", "student.2017"),
     ],
 )
 def test_bad_student(district, run_cli, student, field):
