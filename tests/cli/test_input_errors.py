@@ -62,7 +62,7 @@ CASES = {
         " attendees: [{name: A, role: parent}, {name: B, role: janitor}]}\n",
         "meetings[0].attendees[1].role",
     ),
-    # YAML reads an unquoted 5: or 2026-10-01: as a number or text; a number key is named
+    # YAML reads an unquoted 5: as a number and yes: as true; such a key is named, not a crash
     "number as a field name": (
         "events:\n  - {type: absence, date: 2026-10-01, 5: x}\n",
         "events[0].5",
