@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import operator
 import os
 import sqlite3
 from collections import Counter
@@ -671,16 +672,17 @@ class Store:
 
     def _cases(self, district_id: str, which) -> Iterator[tuple[int, int, dict[str, Any]]]:
         with self.sessions() as s:
+            read = s.connection().execute  # Core rows: the ORM's row handling cost a third
             query = select(  # columns, not ORM objects: a sweep reads every student
                 StudentRow.pk, StudentRow.revision, StudentRow.data, StudentRow.evaluation
             ).where(StudentRow.district_id == district_id, which)
-            students = s.execute(query.order_by(StudentRow.pk)).all()
+            students = read(query.order_by(StudentRow.pk)).all()
             pks = [st.pk for st in students]
             if not pks:
                 return
             lo, hi = pks[0], pks[-1] + 1  # a range scan, filtered to the students read
             retracted = select(RetractionRow.event_pk).scalar_subquery()
-            query = (  # the JSON text: one json.loads per student, not one per event
+            query = (  # the JSON text: one json.loads for all the students read
                 select(EventRow.student_pk, cast(EventRow.data, Text))
                 .where(EventRow.student_pk >= lo, EventRow.student_pk < hi)
                 .where(EventRow.pk.not_in(retracted))
@@ -689,10 +691,11 @@ class Store:
             if len(pks) < hi - lo:  # not every key of the range: read only theirs
                 query = query.where(EventRow.student_pk.in_(pks))
             texts: dict[int, list[str]] = {pk: [] for pk in pks}
-            for student_pk, data in s.execute(query):
+            for student_pk, data in read(query).all():  # one fetchall, not one fetch a row
                 if student_pk in texts:
                     texts[student_pk].append(data)
-            events = {pk: json.loads(f"[{','.join(found)}]") for pk, found in texts.items()}
+            joined = ",".join(f"[{','.join(found)}]" for found in texts.values())
+            events = dict(zip(texts, json.loads(f"[{joined}]"), strict=True))
             records: dict[int, dict[str, dict]] = {
                 pk: {"incidents": {}, "meetings": {}} for pk in pks
             }
@@ -703,7 +706,7 @@ class Store:
             )
             if len(pks) < hi - lo:
                 query = query.where(RecordRow.student_pk.in_(pks))
-            for rec in s.execute(query):
+            for rec in read(query):
                 if rec.student_pk in records:  # newer versions overwrite older ones
                     records[rec.student_pk][rec.kind + "s"][rec.record_id] = rec.data
             for st in students:
@@ -837,12 +840,17 @@ class Store:
     ) -> None:
         """A partition's obligations, errors and student states, replacing what an earlier
         attempt of the same partition of this run wrote (a retried partition is idempotent)."""
+        dialect = self.engine.dialect
+        inserts = [  # made ready first: SQLite has one writer at a time
+            _prepared(dialect, ObligationRow, obligations, run_pk=run_pk),
+            _prepared(dialect, RunErrorRow, errors, run_pk=run_pk),
+            _prepared(dialect, RunStudentRow, states, run_pk=run_pk, evaluated_in=run_pk),
+        ]
         with self.transaction() as s:
             for table in (ObligationRow, RunErrorRow, RunStudentRow):
                 s.execute(delete(table).where(table.run_pk == run_pk, table.student_pk.in_(keys)))
-            _insert(s, ObligationRow, obligations, run_pk=run_pk)
-            _insert(s, RunErrorRow, errors, run_pk=run_pk)
-            _insert(s, RunStudentRow, states, run_pk=run_pk, evaluated_in=run_pk)
+            for insert in inserts:
+                _run(s, insert)
 
     def carry_forward(self, previous: int, run_pk: int, district_id: str, as_of: date) -> None:
         """Carry into ``run_pk`` the students of ``previous`` whose evaluation there still
@@ -904,9 +912,11 @@ class Store:
             # the keys on the state, not the row: SQLite then seeks each (a filter on the row's
             # column made it test the whole list against every row of the run, 60x slower)
             query = _published(query, run_pk).where(RunStudentRow.student_pk.in_(keys))
-            return {
+            return {  # Core rows, fetched at once: the ORM's row handling cost most of this
                 (pk, rule, kind, None if subject else day, subject): (due, sequence)
-                for pk, rule, kind, day, subject, due, sequence in s.execute(query)
+                for pk, rule, kind, day, subject, due, sequence in s.connection()
+                .execute(query)
+                .all()
             }
 
     def finish_run(
@@ -1395,44 +1405,79 @@ def _touch(s: Session, pks: set[int]) -> None:
 
 
 def _insert(s: Session, table: type, rows: list[dict[str, Any]], **same: Any) -> None:
-    """One executemany for many rows (``same``: columns with one value for all of them): a
-    Core insert of the table, not the ORM's bulk insert, which splits the rows into one
-    statement per pattern of None values (a row each, here). On SQLite, rows that all name the
-    same columns go to the driver as tuples, each value through its column type's bind
-    processor (what the Core insert sends, at a third of the cost: a sweep writes every
-    obligation of a district)."""
+    """One executemany for many rows (``same``: columns with one value for all of them)."""
+    _run(s, _prepared(s.get_bind().dialect, table, rows, **same))
+
+
+@frozen
+class _Insert:
+    """An insert made ready before its transaction: a Core statement with its parameters, or
+    (SQLite) the driver's statement with the rows as tuples."""
+
+    table: type
+    params: list
+    sql: str | None = None  # None: the Core insert of ``table``
+
+
+def _prepared(dialect, table: type, rows: list[dict[str, Any]], **same: Any) -> _Insert | None:
+    """The insert of ``rows``, its values converted outside any transaction (a sweep worker
+    prepares a partition's rows before it takes SQLite's single write lock). A Core insert,
+    not the ORM's bulk insert, which splits the rows into one statement per pattern of None
+    values (a row each, here). On SQLite, rows that all name the same columns go to the driver
+    as tuples, each value through its column type's bind processor (what the Core insert
+    sends; a day's text made once per distinct day): a sweep writes every obligation of a
+    district."""
     if not rows:
-        return
-    connection = s.connection()
+        return None
     names = list(rows[0])
-    if connection.dialect.name != "sqlite" or any(len(r) != len(names) for r in rows):
-        s.execute(table.__table__.insert(), [{**same, **r} for r in rows])
-        return
+    if dialect.name != "sqlite" or set(map(len, rows)) != {len(names)}:
+        return _Insert(table, [{**same, **r} for r in rows])
     columns = [table.__table__.c[n] for n in (*names, *same)]
-    process = [_sqlite_bind(c, connection.dialect) for c in columns]
+    process = [_sqlite_bind(c, dialect) for c in columns]
     convert = [(i, f) for i, f in enumerate(process[: len(names)]) if f is not None]
     constant = tuple(
         f(v) if f else v for f, v in zip(process[len(names) :], same.values(), strict=True)
     )
-    values = []
+    cells = operator.itemgetter(*names, names[0])  # a tuple, even of one name; KeyError:
+    values = []  # a row names other columns (none do)
     for row in rows:
-        found = [row[n] for n in names]  # KeyError: a row names other columns (none do)
+        found = list(cells(row))
         for i, f in convert:
             found[i] = f(found[i])
-        values.append((*found, *constant))
-    quote = connection.dialect.identifier_preparer.quote  # a column may be named "where"
+        found[-1:] = constant
+        values.append(tuple(found))
+    quote = dialect.identifier_preparer.quote  # a column may be named "where"
     listed = ", ".join(quote(c.name) for c in columns)
     marks = ", ".join("?" for _ in columns)
     into = quote(table.__table__.name)
-    connection.exec_driver_sql(f"INSERT INTO {into} ({listed}) VALUES ({marks})", values)
+    sql = f"INSERT INTO {into} ({listed}) VALUES ({marks})"
+    return _Insert(table, values, sql)
+
+
+def _run(s: Session, insert: _Insert | None) -> None:
+    if insert is None:
+        return
+    if insert.sql is None:
+        s.execute(insert.table.__table__.insert(), insert.params)
+    else:
+        s.connection().exec_driver_sql(insert.sql, insert.params)
 
 
 def _sqlite_bind(column, dialect):
-    """The column type's bind processor; for a plain Date, ``isoformat`` (SQLite stores dates
-    as YYYY-MM-DD text, which is what its processor formats, five times slower)."""
+    """The column type's bind processor; for a plain Date, a day's ``isoformat`` made once per
+    distinct day (SQLite stores dates as YYYY-MM-DD text, which is what its processor formats,
+    five times slower; a partition's obligations share few days)."""
     if type(column.type) is Date:
-        return _iso_day
+        return _IsoDays().__getitem__
     return column.type.dialect_impl(dialect).bind_processor(dialect)
+
+
+class _IsoDays(dict):
+    """Day -> its ISO text, made on first asking; None stays None."""
+
+    def __missing__(self, value: date | None) -> str | None:
+        self[value] = text = _iso_day(value)
+        return text
 
 
 def _iso_day(value: date | None) -> str | None:
