@@ -22,7 +22,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import operator
 import os
 import sqlite3
 from collections import Counter
@@ -1438,14 +1437,12 @@ def _prepared(dialect, table: type, rows: list[dict[str, Any]], **same: Any) -> 
     constant = tuple(
         f(v) if f else v for f, v in zip(process[len(names) :], same.values(), strict=True)
     )
-    cells = operator.itemgetter(*names, names[0])  # a tuple, even of one name; KeyError:
-    values = []  # a row names other columns (none do)
+    values = []
     for row in rows:
-        found = list(cells(row))
+        found = [row[n] for n in names]  # KeyError: a row names other columns (none do)
         for i, f in convert:
             found[i] = f(found[i])
-        found[-1:] = constant
-        values.append(tuple(found))
+        values.append((*found, *constant))
     quote = dialect.identifier_preparer.quote  # a column may be named "where"
     listed = ", ".join(quote(c.name) for c in columns)
     marks = ", ".join("?" for _ in columns)
