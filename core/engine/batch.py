@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Sequence
+from itertools import chain, compress, repeat
 from datetime import date, datetime
 from typing import Any
 
@@ -80,15 +81,24 @@ class _Events:
     student: np.ndarray  # int64 index into the partition
     day: np.ndarray  # datetime64[D]
     type: np.ndarray  # int64 code of the event type (``codes``)
-    items: list  # the Event objects, for attribute matches
+    source: np.ndarray  # int64 index into ``items``: the Event, for attribute matches
+    items: list  # every event of the partition's cases, in their order
     codes: dict[str, int]
     key: np.ndarray  # student * SPAN + day number: one per student-day, sorted
+
+    def __len__(self) -> int:
+        return len(self.day)
+
+    def at(self, idx: np.ndarray) -> list[Event]:
+        """The Event objects of these (known, sorted) events."""
+        items = self.items
+        return [items[j] for j in self.source[idx].tolist()]
 
     def of_types(self, types) -> np.ndarray:
         wanted = [self.codes[t] for t in types if t in self.codes]
         if len(wanted) > 4:
             return np.isin(self.type, wanted)
-        found = np.zeros(len(self.items), dtype=bool)
+        found = np.zeros(len(self), dtype=bool)
         for code in wanted:  # a few comparisons cost less than isin on a partition
             found |= self.type == code
         return found
@@ -96,31 +106,30 @@ class _Events:
     @classmethod
     def of(cls, cases: Sequence[Case], as_of: date) -> tuple[_Events, np.ndarray, np.ndarray]:
         """The events, and per student the first future event day and the future count."""
-        unique = [_unique(case.events) for case in cases]
-        items = [e for events in unique for e in events]
+        items = list(chain.from_iterable(case.events for case in cases))
         n = len(items)
-        student = np.repeat(np.arange(len(cases), dtype=np.int64), [len(u) for u in unique])
+        student = np.repeat(np.arange(len(cases), dtype=np.int64), [len(c.events) for c in cases])
         codes: dict[str, int] = {}
         kind = np.fromiter((codes.setdefault(e.type, len(codes)) for e in items), np.int64, n)
-        ordinal = np.fromiter(map(date.toordinal, map(_DAY, items)), np.int64, n)
+        ordinal = np.fromiter(map(date.toordinal, _days(items)), np.int64, n)
         day = (ordinal - DAY0).astype("datetime64[D]")
-        known = day <= to_day64(as_of)
-        later = student[~known]
+        once = ~_repeats(items, (student * SPAN + ordinal) * len(codes) + kind)
+        known = once & (day <= to_day64(as_of))
+        later = student[once & ~known]
         future = np.bincount(later, minlength=len(cases)).astype(np.int64)
         first_future = np.full(len(cases), NEVER)
-        np.minimum.at(first_future, later, day[~known])
+        np.minimum.at(first_future, later, day[once & ~known])
         keep = np.flatnonzero(known)
         key = student[keep] * SPAN + ordinal[keep]  # by student, then day
         order = np.argsort(key, kind="stable")  # stable: same-day order is kept
         keep = keep[order]
-        kept = [items[i] for i in keep.tolist()]
-        events = cls(student[keep], day[keep], kind[keep], kept, codes, key[order])
+        events = cls(student[keep], day[keep], kind[keep], keep, items, codes, key[order])
         return events, first_future, future
 
     def matching(self, matches: tuple[EventMatch, ...], memo: dict) -> np.ndarray:
         """Which events match any of ``matches`` (type, then the attributes asked for); each
         match is tested once per partition, however many rules use it."""
-        found = np.zeros(len(self.items), dtype=bool)
+        found = np.zeros(len(self), dtype=bool)
         for m in matches:
             hit = memo.get(m)
             if hit is None:
@@ -141,7 +150,7 @@ class _Events:
         found = memo.get((type_, key))
         if found is None:
             idx, details = self._details(type_, memo)
-            values = [d.get(key) for d in details]
+            values = list(map(dict.get, details, repeat(key)))
             try:
                 distinct = list(dict.fromkeys(values))  # equal values are one entry
             except TypeError:  # an unhashable value (a list): each tested on its own
@@ -158,21 +167,41 @@ class _Events:
         found = memo.get((type_, None, "details"))
         if found is None:
             idx = np.flatnonzero(self.of_types((type_,)))
-            items = self.items
-            found = memo[(type_, None, "details")] = idx, [items[i].details for i in idx.tolist()]
+            found = memo[(type_, None, "details")] = idx, [e.details for e in self.at(idx)]
         return found
 
 
-_DAY = operator.attrgetter("day")
+_DATE = operator.attrgetter("date")
+_MOMENT = operator.attrgetter("at")
 
 
-def _unique(events: Sequence[Event]) -> Sequence[Event]:
-    """The case's events without repeats (equal events are one fact, as in Context), in their
-    order. Equal events have equal type, date, moment and id, so when no two share those the
-    events are already unique (cheaper than hashing every event)."""
-    if len({(e.type, e.date, e.at, e.id) for e in events}) == len(events):
-        return events
-    return tuple(dict.fromkeys(events))
+def _days(items: list[Event]) -> list[date]:
+    """``Event.day`` of each event (the moment's day where one was recorded), without a
+    Python call per event."""
+    days = list(map(_DATE, items))
+    moments = list(map(_MOMENT, items))
+    for i in compress(range(len(items)), moments):
+        days[i] = moments[i].date()
+    return days
+
+
+def _repeats(items: list[Event], fact: np.ndarray) -> np.ndarray:
+    """Which events repeat an equal earlier event of their case (equal events are one fact, as
+    in Context). Equal events share student, day and type (one ``fact`` number), so only events
+    sharing those are compared (cheaper than hashing every event)."""
+    repeated = np.zeros(len(items), dtype=bool)
+    order = np.argsort(fact, kind="stable")  # each group of one fact in the cases' order
+    ordered = fact[order]
+    joins = ordered[1:] == ordered[:-1]  # shares its fact with the event before it
+    if not joins.any():
+        return repeated
+    opens = np.flatnonzero(np.r_[True, ~joins])
+    group = opens[np.cumsum(np.r_[True, ~joins]) - 1]  # where each event's group opens
+    for p in (np.flatnonzero(joins) + 1).tolist():
+        event = items[order[p]]
+        if any(items[i] == event for i in order[group[p] : p].tolist()):
+            repeated[order[p]] = True
+    return repeated
 
 
 @frozen
@@ -231,8 +260,8 @@ class _Batch:
         has = np.zeros(len(self.cases), dtype=bool)
         held = ev.of_types(("iep_meeting_held",))
         eligible = np.flatnonzero(ev.of_types(("eligibility_determined",)))
-        for i in eligible:
-            held[i] = bool(ev.items[i].get("eligible"))
+        for i, event in zip(eligible.tolist(), ev.at(eligible), strict=True):
+            held[i] = bool(event.get("eligible"))
         has[ev.student[held]] = True
         return has
 
@@ -267,7 +296,7 @@ class _Batch:
         """Events that are an occurrence of the trigger (never meet one on its day)."""
         if isinstance(trigger, Trigger):
             return self.events.matching(trigger.events, self.memo)
-        hit = np.zeros(len(self.events.items), dtype=bool)  # no event is a birthday
+        hit = np.zeros(len(self.events), dtype=bool)  # no event is a birthday
         if occ.event is not None:
             hit[occ.event] = True  # a removal is its own occurrence only
         return hit
@@ -281,7 +310,7 @@ class _Batch:
             hit &= eligible[ev.student]
         idx = np.flatnonzero(hit)
         try:
-            removed = np.array([int(ev.items[i].get("days", 1)) for i in idx], dtype=np.int64)
+            removed = np.array([int(e.get("days", 1)) for e in ev.at(idx)], dtype=np.int64)
         except (TypeError, ValueError):  # the per-case engine raises it for that student
             self.per_case[ev.student[idx]] = True
             return _Occurrences(idx[:0], ev.day[idx[:0]])
