@@ -286,22 +286,23 @@ def school_days_in_attendance(
     return Count(due, tuple(steps))
 
 
-@_memo
 def end_of_school_day(cal: SchoolCalendar, at: date | datetime) -> Count:
     day = at.date() if isinstance(at, datetime) else at
+    found = _end_of_school_day_of(cal, day)
+    if isinstance(at, datetime) and found.due.date() == day:  # a school day, and a moment in it
+        moment = at if at.tzinfo else at.replace(tzinfo=cal.tz)
+        if moment > found.due:
+            return _end_of_day_after_school(cal, day)
+    return found
+
+
+@_memo
+def _end_of_school_day_of(cal: SchoolCalendar, day: date) -> Count:
+    """The count from a day, or a moment before its school day ends (memoised by day: every
+    moment of a day gives the same count)."""
     if cal.is_instructional(day):
         due = cal.school_day_end_at(day)
         steps = [f"by the end of the school day on {day_name(day)}"]
-        if isinstance(at, datetime):
-            moment = at if at.tzinfo else at.replace(tzinfo=cal.tz)
-            if moment > due:
-                due = datetime.combine(
-                    day, datetime.max.time().replace(microsecond=0), tzinfo=cal.tz
-                )
-                steps.append(
-                    f"it happened after the school day ended ({cal.school_day_end:%H:%M}):"
-                    " due by the end of that day"
-                )
     else:
         nxt = _nth_after(cal.instructional_days, day, 1, cal, "school days")
         due = cal.school_day_end_at(nxt)
@@ -314,8 +315,25 @@ def end_of_school_day(cal: SchoolCalendar, at: date | datetime) -> Count:
 
 
 @_memo
+def _end_of_day_after_school(cal: SchoolCalendar, day: date) -> Count:
+    """The count from a moment after the school day ``day`` ended: the end of that day."""
+    due = datetime.combine(day, datetime.max.time().replace(microsecond=0), tzinfo=cal.tz)
+    steps = (
+        f"by the end of the school day on {day_name(day)}",
+        f"it happened after the school day ended ({cal.school_day_end:%H:%M}):"
+        " due by the end of that day",
+        f"due {day_name(due.date())} {due:%H:%M} {due.tzname()}",
+    )
+    return Count(due, steps)
+
+
 def within_school_days(cal: SchoolCalendar, at: date | datetime, n: int) -> Count:
-    day = at.date() if isinstance(at, datetime) else at
+    return _within_school_days_of(cal, at.date() if isinstance(at, datetime) else at, n)
+
+
+@_memo
+def _within_school_days_of(cal: SchoolCalendar, day: date, n: int) -> Count:
+    """Memoised by day: the moment within the day does not change the count."""
     target = _nth_after(cal.instructional_days, day, n, cal, "school days")
     due = cal.school_day_end_at(target)
     steps = [
