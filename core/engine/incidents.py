@@ -37,11 +37,13 @@ def evaluate_incidents(
     if not ctx.case.incidents:
         return obligations, violations
     events = ctx.known_events()
+    named = [(e.details.get("incident"), e.day) for e in events]
+    entries = ruleset.of_type(IncidentRule) if violations_too else _duty_entries(ruleset)
     for incident in ctx.case.incidents:
         if not ctx.reached(incident.started_at.date()):
             continue
-        linked = [e for e in events if about_incident(e, incident)]  # once, for every rule
-        for entry in ruleset.of_type(IncidentRule):
+        linked = _about(incident, events, named)  # once, for every rule
+        for entry in entries:
             rule = entry.version_on(incident.started_at.date())
             if not isinstance(rule, IncidentRule):
                 continue
@@ -59,6 +61,19 @@ def evaluate_incidents(
                 if duty is not None:
                     obligations.append(duty)
     return obligations, violations
+
+
+def _duty_entries(ruleset: RuleSet) -> list:
+    """The incident rules with a version that is a duty (the others give violations only);
+    found once per rule set."""
+    found = ruleset.cache.get("incidents.duties")
+    if found is None:
+        found = ruleset.cache["incidents.duties"] = [
+            e
+            for e in ruleset.of_type(IncidentRule)
+            if any(isinstance(v, IncidentDuty) for v in e.versions)
+        ]
+    return found
 
 
 def _duty_of(ruleset, entry, rule: IncidentDuty, incident: Incident, ctx: Context, linked):
@@ -128,7 +143,7 @@ def _duty(
         event=None,
         steps=(
             f"{what} the {incident.type} {incident.id} at {day_name(moment.date())} "
-            f"{moment:%H:%M} (day 0)",
+            f"{moment.hour:02d}:{moment.minute:02d} (day 0)",
         ),
     )
     return obligation(entry, _timeline(ruleset, rule), occ, ctx, linked, subject=incident.id)
@@ -185,6 +200,17 @@ def _report_completed(linked: list[Event]) -> bool:
     about the incident): before that an empty field is work to do (the report obligation shows
     it), not a violation."""
     return any(e.type == "incident_report_completed" for e in linked)
+
+
+def _about(incident: Incident, events, named: list[tuple[Any, Any]]) -> list[Event]:
+    """The events about the incident (:func:`about_incident` for each event, given each event's
+    ``incident`` detail and day once for all the case's incidents)."""
+    start = incident.started_at.date()
+    return [
+        e
+        for e, (name, day) in zip(events, named, strict=True)
+        if (name == incident.id if name is not None else day >= start)
+    ]
 
 
 def about_incident(event: Event, incident: Incident) -> bool:

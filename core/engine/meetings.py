@@ -32,23 +32,29 @@ from spedrules.core.model.rules import (
 )
 
 
-def evaluate_meetings(ruleset: RuleSet, ctx: Context) -> tuple[list[Obligation], list[Violation]]:
+def evaluate_meetings(
+    ruleset: RuleSet, ctx: Context, violations_too: bool = True
+) -> tuple[list[Obligation], list[Violation]]:
     """The prep obligations of meetings on the calendar, and the violations of every meeting
-    (lead times only once the meeting has taken place: before that they are obligations)."""
+    (lead times only once the meeting has taken place: before that they are obligations);
+    without ``violations_too`` the obligations alone (the batch stores no violation)."""
     obligations: list[Obligation] = []
     found: list[Violation] = []
     for meeting in ctx.case.meetings:
         ahead = on_calendar(meeting, ctx)
+        if not (ahead or violations_too):
+            continue
         for entry in ruleset.of_type(MeetingRule):
             rule = entry.version_on(meeting.start.date())
             if not isinstance(rule, MeetingRule):
                 continue
             if not _applies(rule, meeting, ctx):
                 continue
-            found.extend(
-                Violation.of(rule, meeting.id, message)
-                for message in check_meeting(rule, meeting, ctx, lead_times=not ahead)
-            )
+            if violations_too:
+                found.extend(
+                    Violation.of(rule, meeting.id, message)
+                    for message in check_meeting(rule, meeting, ctx, lead_times=not ahead)
+                )
             if ahead:
                 obligations.extend(prep_obligations(rule, meeting, ctx))
     return obligations, found
