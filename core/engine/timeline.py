@@ -13,7 +13,9 @@ afterwards (core/engine/adjustments.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import operator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -68,9 +70,12 @@ class Context:
     def __attrs_post_init__(self) -> None:  # sorted once: every engine reads them
         # equal events are one fact (case files are deduplicated on loading; a Case built in
         # code may still repeat one), so no fact counts twice
-        unique = dict.fromkeys(self.case.events)
-        known = sorted((e for e in unique if e.day <= self.as_of), key=lambda e: e.day)
-        future = sorted((e for e in unique if e.day > self.as_of), key=lambda e: e.day)
+        unique = _unique(self.case.events)
+        days = list(map(_DAY, unique))
+        order = sorted(range(len(days)), key=days.__getitem__)  # by day, stable
+        split = bisect_right([days[i] for i in order], self.as_of)
+        known = [unique[i] for i in order[:split]]
+        future = [unique[i] for i in order[split:]]
         object.__setattr__(self, "_known", tuple(known))
         object.__setattr__(self, "_future", tuple(future))
         self._turns.extend(e.day for e in future[:1])  # the first becomes known on its day
@@ -335,6 +340,18 @@ def _removals(threshold: int, ctx: Context, events: list[Event]) -> Iterator[Occ
             yield Occurrence(
                 event.day, None, EventRef("disciplinary_removal", event.day), event, steps
             )
+
+
+_DAY = operator.attrgetter("day")
+
+
+def _unique(events: tuple[Event, ...]) -> Sequence[Event]:
+    """The events without repeats, in their order. Equal events have equal type, date, moment
+    and id, so when no two share those the events are already unique (far cheaper than hashing
+    every event, which the attrs hash does in Python)."""
+    if len({(e.type, e.date, e.at, e.id) for e in events}) == len(events):
+        return events
+    return tuple(dict.fromkeys(events))
 
 
 def _moment(event: Event, tz: ZoneInfo) -> datetime | None:
