@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Sequence
-from itertools import chain, compress, repeat
 from datetime import date, datetime
+from itertools import chain, compress, repeat
 from typing import Any
 
 import numpy as np
@@ -56,6 +56,7 @@ from spedrules.core.model.rules import (
 
 NAT = np.datetime64("NaT", "D")
 NEVER = np.datetime64("9999-12-31", "D")  # stable_until when nothing can turn (date.max)
+STATUSES = np.array(["open", "not_applicable", "undetermined", "late", "met", "overdue"], object)
 MOMENT_UNITS = ("hours", "end_of_school_day", "within_school_days")  # due moments, not days
 
 
@@ -91,8 +92,7 @@ class _Events:
 
     def at(self, idx: np.ndarray) -> list[Event]:
         """The Event objects of these (known, sorted) events."""
-        items = self.items
-        return [items[j] for j in self.source[idx].tolist()]
+        return list(map(self.items.__getitem__, self.source[idx].tolist()))
 
     def of_types(self, types) -> np.ndarray:
         wanted = [self.codes[t] for t in types if t in self.codes]
@@ -167,11 +167,12 @@ class _Events:
         found = memo.get((type_, None, "details"))
         if found is None:
             idx = np.flatnonzero(self.of_types((type_,)))
-            found = memo[(type_, None, "details")] = idx, [e.details for e in self.at(idx)]
+            found = memo[(type_, None, "details")] = idx, list(map(_DETAILS, self.at(idx)))
         return found
 
 
 _DATE = operator.attrgetter("date")
+_DETAILS = operator.attrgetter("details")
 _MOMENT = operator.attrgetter("at")
 
 
@@ -259,9 +260,9 @@ class _Batch:
         ev = self.events
         has = np.zeros(len(self.cases), dtype=bool)
         held = ev.of_types(("iep_meeting_held",))
-        eligible = np.flatnonzero(ev.of_types(("eligibility_determined",)))
-        for i, event in zip(eligible.tolist(), ev.at(eligible), strict=True):
-            held[i] = bool(event.get("eligible"))
+        idx, codes, values = ev._column("eligibility_determined", "eligible", self.memo)
+        found = np.fromiter(map(bool, values), bool, len(values))  # a determination of "yes"
+        held[idx] = found[codes] if codes is not None else found
         has[ev.student[held]] = True
         return has
 
@@ -490,7 +491,7 @@ def _by_version(batch: _Batch, entry: RuleEntry, occ: _Occurrences):
         if between:
             among = np.isin(occ.day, np.array(between, dtype="datetime64[D]"))
             batch.per_case[occ.student[unknown & among]] = True
-    found = [k for k in np.unique(chosen).tolist() if k >= 0]
+    found = [k for k in range(len(entry.versions)) if (chosen == k).any()]
     first = {k: occ.day[chosen == k].min() for k in found}
     for k in sorted(found, key=first.__getitem__):
         rule = entry.versions[k]
@@ -536,11 +537,10 @@ def _obligations(batch: _Batch, entry: RuleEntry, rule: TimelineRule, occ: _Occu
     overdue = ~na & ~undecided & ~has_met & (due < batch.as_of64)
     still_open = ~na & ~undecided & ~has_met & ~overdue
     batch.turn_at(occ.student[still_open], due[still_open] + 1)
-    status = np.select(
-        [na, undecided, late, done, overdue],
-        ["not_applicable", "undetermined", "late", "met", "overdue"],
-        "open",
-    )
+    code = np.zeros(len(due), dtype=np.int64)  # STATUSES: open, unless (later ones win) ...
+    for k, holds in ((5, overdue), (4, done), (3, late), (2, undecided), (1, na)):
+        code[holds] = k
+    status = STATUSES[code]
     ended = np.where(na, cancel_day, met_day)
     batch.blocks.append(_Block(rule, occ.student, occ.day, due, status, ended))
 
@@ -784,7 +784,7 @@ def _record_obligations(batch: _Batch, district) -> dict[int, list[Obligation]]:
         ctx = Context(case=case, calendar=batch.calendar, tz=batch.tz, as_of=batch.as_of)
         try:
             obligations = evaluate_incidents(batch.ruleset, ctx, violations_too=False)[0]
-            obligations += evaluate_meetings(batch.ruleset, ctx)[0]
+            obligations += evaluate_meetings(batch.ruleset, ctx, violations_too=False)[0]
         except Exception:  # the per-case engine raises it again and records it on the run
             batch.per_case[s] = True
             continue
