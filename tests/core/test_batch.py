@@ -231,8 +231,10 @@ def test_a_fact_repeated_in_a_case_built_in_code_counts_once():
     manifestation determination (idea.removals_change_of_placement, 34 CFR 300.536(a)) is
     triggered on 2026-12-07. The first removal entered three times (two equal objects and the
     same one again) is still 12 days from 2026-12-07; entered once more with another detail, it
-    is another removal: 12 days on 2026-10-05 already. A future meeting repeated is one future
-    event. The batch agrees with the per-case engine on each case."""
+    is another removal: 12 days on 2026-10-05 already. A removal of 3 days on 2026-10-05 between
+    the first and its repeat: 9 days that day (15 if the repeat counted), 15 on 2026-12-07. A
+    future meeting repeated is one future event. The batch agrees with the per-case
+    engine on each case."""
     removal = Event("disciplinary_removal", date(2026, 10, 5), details={"days": 6})
     later = Event("disciplinary_removal", date(2026, 12, 7), details={"days": 6})
     meeting = Event("iep_meeting_held", date(2027, 2, 1), details={"meeting_type": "annual"})
@@ -240,14 +242,16 @@ def test_a_fact_repeated_in_a_case_built_in_code_counts_once():
     base = as_case({"student": {"id": "S4"}}, MESA)
     repeated = (held, removal, Event(**asdict(removal, recurse=False)), removal, later)
     other = Event("disciplinary_removal", date(2026, 10, 5), details={"days": 6, "by": "b"})
+    short = Event("disciplinary_removal", date(2026, 10, 5), details={"days": 3})
     cases = [
         evolve(base, events=(held, removal, later, meeting)),
         evolve(base, events=(*repeated, meeting, Event(**asdict(meeting, recurse=False)))),
         evolve(base, events=(*repeated, other)),
+        evolve(base, events=(held, removal, short, Event(**asdict(removal, recurse=False)), later)),
     ]
     results = agree(MESA, cases, date(2027, 1, 15))
-    triggered = (date(2026, 12, 7), date(2026, 12, 7), date(2026, 10, 5))
-    for result, future, day in zip(results, (1, 1, 0), triggered, strict=True):
+    triggered = (date(2026, 12, 7), date(2026, 12, 7), date(2026, 10, 5), date(2026, 12, 7))
+    for result, future, day in zip(results, (1, 1, 0, 0), triggered, strict=True):
         assert not result.per_case and result.future_events == future
         found = [r for r in result.rows if r["rule"] == "idea.removals_change_of_placement"]
         assert [r["trigger_day"] for r in found] == [day]

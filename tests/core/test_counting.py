@@ -155,6 +155,19 @@ def test_end_of_school_day_on_a_friday_and_on_a_holiday():
     assert "Mon 2026-10-19 is not a school day" in holiday.steps[0]
 
 
+def test_end_of_school_day_after_it_ended_is_the_end_of_that_day_whatever_came_before():
+    """Gulf Shore's school day ends 14:45. An incident at 15:30 on a school day is due by the end
+    of that day, 23:59:59; one at 13:00 by 14:45. Counts are kept per day, so the answer must
+    not depend on which moment of the day was counted first: Fri 2026-10-16 late then early,
+    Thu 2026-10-15 early then late."""
+    for day, hours in ((16, (15, 13)), (15, (13, 15))):
+        found = {h: counting.end_of_school_day(GULF, datetime(2026, 10, day, h, 30)) for h in hours}
+        assert found[15].due.isoformat() == f"2026-10-{day}T23:59:59-04:00"
+        assert "it happened after the school day ended (14:45)" in found[15].steps[1]
+        assert found[13].due.isoformat() == f"2026-10-{day}T14:45:00-04:00"
+        assert len(found[13].steps) == 2
+
+
 def test_within_one_school_day():
     # Fri 2026-10-16 + one school day: Fall Break Mon-Tue, so the end of Wed 2026-10-21
     due = counting.within_school_days(GULF, datetime(2026, 10, 16, 12, 0), 1).due
