@@ -5,6 +5,7 @@ stored rows, a hash-chained audit that the database protects."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -21,7 +22,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from spedrules.core.errors import InputError
 from spedrules.core.store.database import Base, ObligationRow, Store, SweepBusy
-from spedrules.core.store.sweep import dashboard, stored_evaluation, sweep
+from spedrules.core.store.sweep import collector_paused, dashboard, stored_evaluation, sweep
 from spedrules.core.synthetic import population
 from tests.factories import fail_student
 
@@ -567,3 +568,15 @@ def test_a_late_year_referral_is_undetermined_and_the_sweep_completes(store):
     unknown = [o for o in result.obligations if o.status == "undetermined"]
     assert unknown and all(o.due is None for o in unknown)
     assert any("2027-28" in step for o in unknown for step in o.explanation)
+
+
+def test_a_partition_pauses_the_collector_and_restores_what_it_found():
+    """The cyclic collector is off while a partition works and as it was afterwards (a caller
+    that had turned it off finds it off), also when the partition raises."""
+    for before in (True, False):
+        (gc.enable if before else gc.disable)()
+        with pytest.raises(RuntimeError), collector_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("a partition failing")
+        assert gc.isenabled() is before
+    gc.enable()
