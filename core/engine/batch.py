@@ -32,7 +32,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 from datetime import date, datetime
-from itertools import chain, compress, repeat
+from itertools import chain, compress
 from typing import Any
 
 import numpy as np
@@ -135,7 +135,7 @@ class _Events:
             if hit is None:
                 hit = self.of_types((m.type,))
                 for key, allowed in m.where.items():  # EventMatch.matches, a column at a time
-                    idx, codes, values = self._column(m.type, key, memo)
+                    idx, codes, values = self.column(m.type, key, memo)
                     # ``in allowed`` once per distinct value: equal values give the same answer
                     ok = np.fromiter(map(allowed.__contains__, values), bool, len(values))
                     hit[idx] &= ok[codes] if codes is not None else ok
@@ -143,14 +143,14 @@ class _Events:
             found |= hit
         return found
 
-    def _column(self, type_: str, key: str, memo: dict) -> tuple[np.ndarray, Any, list]:
+    def column(self, type_: str, key: str, memo: dict) -> tuple[np.ndarray, Any, list]:
         """The events of one type (their index), reading their ``key`` detail once per
         partition: its distinct values and each event's value as an index into them (or, for
         values that cannot be told apart by hashing, the values themselves)."""
         found = memo.get((type_, key))
         if found is None:
             idx, details = self._details(type_, memo)
-            values = list(map(dict.get, details, repeat(key)))
+            values = [d.get(key) for d in details]
             try:
                 distinct = list(dict.fromkeys(values))  # equal values are one entry
             except TypeError:  # an unhashable value (a list): each tested on its own
@@ -260,7 +260,7 @@ class _Batch:
         ev = self.events
         has = np.zeros(len(self.cases), dtype=bool)
         held = ev.of_types(("iep_meeting_held",))
-        idx, codes, values = ev._column("eligibility_determined", "eligible", self.memo)
+        idx, codes, values = ev.column("eligibility_determined", "eligible", self.memo)
         found = np.fromiter(map(bool, values), bool, len(values))  # a determination of "yes"
         held[idx] = found[codes] if codes is not None else found
         has[ev.student[held]] = True
@@ -537,7 +537,9 @@ def _obligations(batch: _Batch, entry: RuleEntry, rule: TimelineRule, occ: _Occu
     overdue = ~na & ~undecided & ~has_met & (due < batch.as_of64)
     still_open = ~na & ~undecided & ~has_met & ~overdue
     batch.turn_at(occ.student[still_open], due[still_open] + 1)
-    code = np.zeros(len(due), dtype=np.int64)  # STATUSES: open, unless (later ones win) ...
+    # an index into STATUSES, open unless one holds; set from the last of the per-case
+    # engine's order (cancelled, undetermined, late, met, overdue) to the first, which wins
+    code = np.zeros(len(due), dtype=np.int64)
     for k, holds in ((5, overdue), (4, done), (3, late), (2, undecided), (1, na)):
         code[holds] = k
     status = STATUSES[code]
