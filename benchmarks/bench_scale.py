@@ -32,8 +32,9 @@ import spedrules
 from spedrules.cli.demo import district_population
 from spedrules.core.api import as_case
 from spedrules.core.engine.batch import evaluate_partition
+from spedrules.core.store import PARTITION_SIZE
 from spedrules.core.store.database import Store
-from spedrules.core.store.sweep import PARTITION_SIZE, _settle, sweep
+from spedrules.core.store.sweep import _settle, sweep
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 AS_OF = date(2027, 1, 15)

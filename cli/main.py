@@ -19,6 +19,7 @@ import click
 
 from spedrules import __version__
 from spedrules.core.errors import InputError, SpedrulesError, one_line
+from spedrules.core.store import PARTITION_SIZE
 
 
 class _Lazy:
@@ -634,7 +635,9 @@ ALL_DISTRICTS = click.option(
 @STORE_DISTRICT
 @ALL_DISTRICTS
 @_at_least_one("--workers", 1, "Parallel processes.")
-@_at_least_one("--partition-size", 500, "Students per partition (the unit of work of a worker).")
+@_at_least_one(
+    "--partition-size", PARTITION_SIZE, "Students per partition (the unit of work of a worker)."
+)
 @click.option(
     "--dask",
     "dask_address",

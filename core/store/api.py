@@ -17,6 +17,7 @@ from typing import Any
 from attrs import frozen
 
 from spedrules.core.errors import InputError
+from spedrules.core.store import PARTITION_SIZE
 
 
 def open_store(db: str | None = None):
@@ -164,7 +165,7 @@ def sweep(
     *,
     all_districts: bool = False,
     workers: int = 1,
-    partition_size: int = 500,
+    partition_size: int = PARTITION_SIZE,
     dask_address: str | None = None,
     who: str,
     progress: Callable[[int], Callable[[int], None]] | None = None,

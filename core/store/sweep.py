@@ -36,11 +36,9 @@ from spedrules.core.engine.batch import evaluate_partition, obligation_row, prov
 from spedrules.core.errors import ConfigError, InputError
 from spedrules.core.files import parse_yaml
 from spedrules.core.model.config import LocalAddon, config_from_dict
+from spedrules.core.store import PARTITION_SIZE
 from spedrules.core.store.database import Store
 
-# students per partition: the batch's numpy calls cost ~5 ms per partition whatever its size
-# (about 200 us per rule); 1,000 instead of 500 made a sweep's CPU per student 8-12% lower
-PARTITION_SIZE = 1000
 DUE_WITHIN = (7, 14, 30)
 
 
