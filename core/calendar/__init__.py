@@ -86,12 +86,12 @@ class SchoolYear:
     closures: tuple[Closure, ...] = ()
 
 
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+DAY0 = date(1970, 1, 1).toordinal()  # datetime64[D]'s day 0 as a date ordinal
 
 
 def to_day64(d: date) -> np.datetime64:
     if type(d) is date:  # from its day number: numpy reads a date object ~8x slower
-        return np.datetime64(d.toordinal() - _EPOCH_ORDINAL, "D")
+        return np.datetime64(d.toordinal() - DAY0, "D")
     return np.datetime64(d, "D")
 
 

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 from attrs import frozen
 
-from spedrules.core.calendar import counting, to_day64
+from spedrules.core.calendar import DAY0, counting, to_day64
 from spedrules.core.engine.adjustments import ADJUSTING
 from spedrules.core.engine.incidents import evaluate_incidents
 from spedrules.core.engine.layering import RuleEntry, RuleSet
@@ -71,7 +71,6 @@ class StudentResult:
     error: Exception | None = None  # what the per-case engine raised for this student
 
 
-DAY0 = 719_163  # date(1970, 1, 1).toordinal(): day numbers from it are never negative
 SPAN = 4_000_000  # more day numbers than 0001-01-01 .. 9999-12-31: student * SPAN + day is unique
 
 

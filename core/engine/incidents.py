@@ -205,17 +205,18 @@ def _report_completed(linked: list[Event]) -> bool:
 def _about(incident: Incident, events, named: list[tuple[Any, Any]]) -> list[Event]:
     """The events about the incident (:func:`about_incident` for each event, given each event's
     ``incident`` detail and day once for all the case's incidents)."""
-    start = incident.started_at.date()
     return [
-        e
-        for e, (name, day) in zip(events, named, strict=True)
-        if (name == incident.id if name is not None else day >= start)
+        e for e, (name, day) in zip(events, named, strict=True) if _about_it(name, day, incident)
     ]
 
 
 def about_incident(event: Event, incident: Incident) -> bool:
     """An event belongs to an incident if it names it, or names none and comes after it."""
-    named = event.details.get("incident")
+    return _about_it(event.details.get("incident"), event.day, incident)
+
+
+def _about_it(named: Any, day, incident: Incident) -> bool:
+    """The rule of :func:`about_incident`, given the event's ``incident`` detail and day."""
     if named is not None:
         return named == incident.id
-    return event.day >= incident.started_at.date()
+    return day >= incident.started_at.date()
