@@ -627,6 +627,36 @@ def obligation_row(student_pk, ob: Obligation) -> dict[str, Any]:
     )
 
 
+ROW_FIELDS = tuple(stored_row(None, "", "", "", None))  # a stored row's fields, in order
+
+
+@frozen
+class Rows:
+    """Obligation rows as columns, one list per field of :func:`stored_row` (ROW_FIELDS): a
+    partition's many thousand obligations built, sequenced and written without a mapping
+    each (the mappings and reading them back cost more than evaluating)."""
+
+    columns: dict[str, list]
+
+    def __len__(self) -> int:
+        return len(self.columns["student_pk"])
+
+    def dicts(self) -> list[dict[str, Any]]:
+        names = list(self.columns)
+        together = zip(*self.columns.values(), strict=True)
+        return [dict(zip(names, values, strict=True)) for values in together]
+
+    def replaced(self, name: str, values: list) -> Rows:
+        """The same rows with the column ``name`` given."""
+        return Rows({**self.columns, name: values})
+
+
+def _append_rows(found: dict[str, list], rows) -> None:
+    for row in rows:
+        for name, column in found.items():
+            column.append(row[name])
+
+
 @frozen
 class _Block:
     """The obligations of one rule version for some students of a partition, as columns."""
@@ -653,41 +683,43 @@ class BatchResult:
 
     def rows(self) -> list[dict[str, Any]]:
         """Every obligation as the store keeps it (obligation_row's format)."""
-        rows: list[dict[str, Any]] = []
+        return self.columns().dicts()
+
+    def columns(self) -> Rows:
+        """The same as columns: what the sweep writes, without a mapping per obligation."""
+        found: dict[str, list] = {name: [] for name in ROW_FIELDS}
         texts = _IsoDays({None: None})  # many obligations share a due day
         for block in self.blocks:
-            rows.extend(self._block_rows(block, texts))
+            self._block_columns(block, found, texts)
         for s, obligations in self.records.items():
-            rows.extend(obligation_row(self.keys[s], ob) for ob in obligations)
+            _append_rows(found, (obligation_row(self.keys[s], ob) for ob in obligations))
         for s, result in self.per_case.items():
             if not isinstance(result, Exception):
-                rows.extend(obligation_row(self.keys[s], ob) for ob in result.obligations)
-        return rows
+                _append_rows(found, (obligation_row(self.keys[s], ob) for ob in result.obligations))
+        return Rows(found)
 
-    def _block_rows(self, block: _Block, texts: _IsoDays):
-        """The rows of a block: stored_row's row for the rule, copied, with each obligation's
-        own fields (the due day's text as stored_row gives it, made once per day)."""
-        rule, keys, per_case = block.rule, self.keys, self.per_case
-        template = stored_row(None, rule.id, rule.kind, "open", None, rule.responsible or None)
-        dues = block.due.tolist()  # dates, None for NaT
-        for s, day, due, text, status, ended in zip(
-            block.student.tolist(),
-            block.trigger_day.tolist(),
-            dues,
-            map(texts.__getitem__, dues),
-            block.status.tolist(),
-            block.ended.tolist(),
-            strict=True,
-        ):
-            if s not in per_case:
-                row = template.copy()
-                row["student_pk"] = keys[s]
-                row["status"] = status
-                row["due"] = text
-                row["due_day"] = due
-                row["trigger_day"] = day
-                row["met_day"] = ended
-                yield row
+    def _block_columns(self, block: _Block, found: dict[str, list], texts: _IsoDays) -> None:
+        """A block's obligations appended to ``found``: the rule's fields repeated, each
+        obligation's own from the block's arrays (the due day's text made once per day), the
+        students the per-case engine evaluated left out (their rows come from it)."""
+        rule, keep = block.rule, slice(None)
+        if self.per_case:
+            keep = ~np.isin(block.student, list(self.per_case))
+        students = block.student[keep].tolist()
+        n = len(students)
+        dues = block.due[keep].tolist()  # dates, None for NaT
+        found["student_pk"] += map(self.keys.__getitem__, students)
+        found["rule"] += [rule.id] * n
+        found["kind"] += [rule.kind] * n
+        found["status"] += block.status[keep].tolist()
+        found["due"] += map(texts.__getitem__, dues)
+        found["due_day"] += dues
+        found["responsible"] += [rule.responsible or None] * n
+        found["trigger_day"] += block.trigger_day[keep].tolist()
+        found["met_day"] += block.ended[keep].tolist()
+        for name in ("subject", "delay_reason", "stopped_on"):
+            found[name] += [None] * n
+        found["sequence"] += [0] * n
 
     def students(self) -> list[StudentResult]:
         """The same per student (rows carry the keys the partition was given)."""

@@ -25,9 +25,10 @@ import json
 import os
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -897,7 +898,8 @@ class Store:
 
     def previous_dues(self, run_pk: int, keys: list[int]) -> dict[tuple, tuple[str | None, int]]:
         """(due, sequence) of each obligation of a run for the students ``keys``, by its
-        identity (:func:`spedrules.core.store.sweep.identity`): what the next run compares with."""
+        identity (:func:`spedrules.core.store.sweep.identities`): what the next run compares
+        with."""
         with self.sessions() as s:
             query = select(
                 ObligationRow.student_pk,
@@ -1418,37 +1420,50 @@ class _Insert:
     sql: str | None = None  # None: the Core insert of ``table``
 
 
-def _prepared(dialect, table: type, rows: list[dict[str, Any]], **same: Any) -> _Insert | None:
-    """The insert of ``rows``, its values converted outside any transaction (a sweep worker
-    prepares a partition's rows before it takes SQLite's single write lock). A Core insert,
-    not the ORM's bulk insert, which splits the rows into one statement per pattern of None
-    values (a row each, here). On SQLite, rows that all name the same columns go to the driver
-    as tuples, each value through its column type's bind processor (what the Core insert
-    sends; a day's text made once per distinct day): a sweep writes every obligation of a
-    district."""
-    if not rows:
-        return None
-    names = list(rows[0])
-    if dialect.name != "sqlite" or set(map(len, rows)) != {len(names)}:
+def _prepared(dialect, table: type, rows, **same: Any) -> _Insert | None:
+    """The insert of ``rows`` (mappings, or one list per column as a sweep's obligations
+    come), its values converted outside any transaction (a sweep worker prepares a partition's
+    rows before it takes SQLite's single write lock). A Core insert, not the ORM's bulk insert,
+    which splits the rows into one statement per pattern of None values (a row each, here). On
+    SQLite, rows that all name the same columns go to the driver as tuples, each column through
+    its type's bind processor (what the Core insert sends; a day's text made once per distinct
+    day), converted a column at a time: a sweep writes every obligation of a district."""
+    columns = rows if isinstance(rows, Mapping) else _by_column(rows)
+    if columns is None:  # mappings naming different columns
         return _Insert(table, [{**same, **r} for r in rows])
-    columns = [table.__table__.c[n] for n in (*names, *same)]
-    process = [_sqlite_bind(c, dialect) for c in columns]
-    convert = [(i, f) for i, f in enumerate(process[: len(names)]) if f is not None]
-    constant = tuple(
-        f(v) if f else v for f, v in zip(process[len(names) :], same.values(), strict=True)
-    )
-    values = []
-    for row in rows:
-        found = [row[n] for n in names]  # KeyError: a row names other columns (none do)
-        for i, f in convert:
-            found[i] = f(found[i])
-        values.append((*found, *constant))
+    count = len(next(iter(columns.values()), ()))
+    if not count:
+        return None
+    if dialect.name != "sqlite":
+        names = list(columns)
+        together = zip(*columns.values(), strict=True)
+        return _Insert(table, [{**same, **dict(zip(names, v, strict=True))} for v in together])
+    names = [*columns, *same]
+    process = [_sqlite_bind(table.__table__.c[n], dialect) for n in names]
+    given = [
+        list(map(f, values)) if f else values
+        for f, values in zip(process, columns.values(), strict=False)
+    ]
+    constant = [
+        repeat(f(v) if f else v, count)
+        for f, v in zip(process[len(columns) :], same.values(), strict=True)
+    ]
     quote = dialect.identifier_preparer.quote  # a column may be named "where"
-    listed = ", ".join(quote(c.name) for c in columns)
-    marks = ", ".join("?" for _ in columns)
+    listed = ", ".join(quote(n) for n in names)
+    marks = ", ".join("?" for _ in names)
     into = quote(table.__table__.name)
     sql = f"INSERT INTO {into} ({listed}) VALUES ({marks})"
-    return _Insert(table, values, sql)
+    return _Insert(table, list(zip(*given, *constant, strict=True)), sql)
+
+
+def _by_column(rows: list[dict[str, Any]]) -> dict[str, list] | None:
+    """Mappings as one list per column, or None when they do not all name the same columns."""
+    if not rows:
+        return {}
+    names = list(rows[0])
+    if any(len(r) != len(names) for r in rows):
+        return None
+    return {n: [r[n] for r in rows] for n in names}  # KeyError: other names (none do)
 
 
 def _run(s: Session, insert: _Insert | None) -> None:

@@ -20,7 +20,7 @@ import os
 import tomllib
 import traceback
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import date
@@ -32,7 +32,7 @@ from attrs import frozen
 
 from spedrules.core.api import District, as_case, evaluate, load_district
 from spedrules.core.calendar import SchoolCalendar
-from spedrules.core.engine.batch import evaluate_partition, obligation_row, provenance
+from spedrules.core.engine.batch import Rows, evaluate_partition, obligation_row, provenance
 from spedrules.core.errors import ConfigError, InputError
 from spedrules.core.files import parse_yaml
 from spedrules.core.model.config import LocalAddon, config_from_dict
@@ -204,10 +204,9 @@ def _sweep_partition(
             state["roster"] = _roster_entry(case_data, programs)
         until, future = result.stable_until[i], result.future_events[i]
         states.append({**state, "stable_until": until, "future_events": future})
-    rows = result.rows()
+    rows = _sequenced(store, district_id, keys, result.columns())
     rules = result.provenance()
-    _sequence(store, district_id, keys, rows)
-    store.write_partition(run_pk, keys, rows, errors, states)
+    store.write_partition(run_pk, keys, rows.columns, errors, states)
     return PartitionResult(len(states), len(rows), len(errors), rules)
 
 
@@ -245,23 +244,27 @@ def _process_store(url: str, pid: int) -> Store:
     return Store(url)
 
 
-def _sequence(store: Store, district_id: str, keys: list[int], rows: list[dict]) -> None:
+def _sequenced(store: Store, district_id: str, keys: list[int], rows: Rows) -> Rows:
     """Each row's sequence: the previous completed run's, plus one if the due date moved."""
-    if not rows:
-        return
+    if not len(rows):
+        return rows
     previous = store.latest_run(district_id)  # this run is still running: the one before
     before = store.previous_dues(previous["run"], keys) if previous else {}
-    for row in rows:
-        due, sequence = before.get(identity(row), (row["due"], 0))
-        row["sequence"] = sequence + (due != row["due"])
+    if not before:
+        return rows  # every sequence 0, as the rows come
+    found = map(before.get, identities(rows.columns))
+    pairs = zip(found, rows.columns["due"], strict=True)
+    return rows.replaced("sequence", [0 if b is None else b[1] + (b[0] != d) for b, d in pairs])
 
 
-def identity(row: dict[str, Any]) -> tuple:
+def identities(columns: dict[str, list]) -> Iterator[tuple]:
     """The same obligation from one run to the next: (student, rule, kind, subject) for one
     about a meeting or incident (a rescheduled meeting moves its deadlines), else (student,
     rule, kind, trigger day); a rule may give several kinds (La Habra's agenda and draft)."""
-    day = None if row["subject"] else row["trigger_day"]
-    return (row["student_pk"], row["rule"], row["kind"], day, row["subject"])
+    subject = columns["subject"]
+    days = zip(subject, columns["trigger_day"], strict=True)
+    day = [None if about else day for about, day in days]
+    return zip(columns["student_pk"], columns["rule"], columns["kind"], day, subject, strict=True)
 
 
 def _program_needs(district: District):
