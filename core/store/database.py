@@ -674,10 +674,13 @@ class Store:
         with self.sessions() as s:
             read = s.connection().execute  # Core rows: the ORM's row handling cost a third
             query = select(  # columns, not ORM objects: a sweep reads every student
-                StudentRow.pk, StudentRow.revision, StudentRow.data, StudentRow.evaluation
+                StudentRow.pk,
+                StudentRow.revision,
+                cast(StudentRow.data, Text),
+                cast(StudentRow.evaluation, Text),
             ).where(StudentRow.district_id == district_id, which)
-            students = read(query.order_by(StudentRow.pk)).all()
-            pks = [st.pk for st in students]
+            students = _driver_rows(read(query.order_by(StudentRow.pk)))
+            pks = [pk for pk, *_ in students]
             if not pks:
                 return
             lo, hi = pks[0], pks[-1] + 1  # a range scan, filtered to the students read
@@ -691,11 +694,14 @@ class Store:
             if len(pks) < hi - lo:  # not every key of the range: read only theirs
                 query = query.where(EventRow.student_pk.in_(pks))
             texts: dict[int, list[str]] = {pk: [] for pk in pks}
-            for student_pk, data in read(query).all():  # one fetchall, not one fetch a row
+            for student_pk, data in _driver_rows(read(query)):
                 if student_pk in texts:
                     texts[student_pk].append(data)
-            joined = ",".join(f"[{','.join(found)}]" for found in texts.values())
-            events = dict(zip(texts, json.loads(f"[{joined}]"), strict=True))
+            joined = ",".join(
+                f"[{data or 'null'},{evaluation or 'null'},[{','.join(texts[pk])}]]"
+                for pk, _, data, evaluation in students
+            )
+            cases = json.loads(f"[{joined}]")
             records: dict[int, dict[str, dict]] = {
                 pk: {"incidents": {}, "meetings": {}} for pk in pks
             }
@@ -709,15 +715,17 @@ class Store:
             for rec in read(query):
                 if rec.student_pk in records:  # newer versions overwrite older ones
                     records[rec.student_pk][rec.kind + "s"][rec.record_id] = rec.data
-            for st in students:
+            for (pk, revision, *_), (student, evaluation, events) in zip(
+                students, cases, strict=True
+            ):
                 yield (
-                    st.pk,
-                    st.revision,
+                    pk,
+                    revision,
                     {
-                        "student": st.data,
-                        "events": events[st.pk],
-                        "evaluation": st.evaluation,
-                        **{k: list(v.values()) for k, v in records[st.pk].items()},
+                        "student": student,
+                        "events": events,
+                        "evaluation": evaluation,
+                        **{k: list(v.values()) for k, v in records[pk].items()},
                     },
                 )
 
@@ -1403,6 +1411,16 @@ def _touch(s: Session, pks: set[int]) -> None:
             .values(revision=StudentRow.revision + 1)
             .execution_options(synchronize_session=False)
         )
+
+
+def _driver_rows(result) -> list[tuple]:
+    """A Core result's rows as the driver's tuples, all fetched at once, for columns that
+    need no result processing (integers and text): SQLAlchemy's rows cost as much again as
+    the driver's fetch on a sweep's 20,000 events per partition."""
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
 
 
 def _insert(s: Session, table: type, rows: list[dict[str, Any]], **same: Any) -> None:
