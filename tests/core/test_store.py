@@ -580,3 +580,35 @@ def test_a_partition_pauses_the_collector_and_restores_what_it_found():
             raise RuntimeError("a partition failing")
         assert gc.isenabled() is before
     gc.enable()
+
+
+@pytest.mark.parametrize("count", [0, 1, 63, 64, 65, 3 * 64 + 7])
+def test_a_partition_writes_every_row_it_is_given(store, count):
+    """SQLite takes a partition's rows 64 to a statement and the rest one by one: every row
+    arrives once, each value as given (None, dates and texts), on both backends."""
+    run = store.begin_run("mesa-verde", AS_OF, {}, "test")
+    day = date(2027, 1, 4)
+    rows = [
+        {
+            "student_pk": i // 7,
+            "rule": f"rule.{i % 5}",
+            "kind": "kind",
+            "status": ("open", "met")[i % 2],
+            "due": (day + timedelta(days=i)).isoformat(),
+            "due_day": day + timedelta(days=i),
+            "responsible": None if i % 3 else "Case manager",
+            "subject": None,
+            "trigger_day": day,
+            "met_day": day if i % 2 else None,
+            "delay_reason": None,
+            "stopped_on": None,
+            "sequence": i % 4,
+        }
+        for i in range(count)
+    ]
+    columns = {name: [r[name] for r in rows] for name in rows[0]} if rows else {}
+    store.write_partition(run, sorted({r["student_pk"] for r in rows}), columns, [], [])
+    with store.sessions() as s:
+        query = select(ObligationRow).where(ObligationRow.run_pk == run)
+        stored = s.scalars(query.order_by(ObligationRow.pk)).all()
+    assert [{name: getattr(o, name) for name in columns} for o in stored] == rows
