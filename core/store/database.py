@@ -906,27 +906,20 @@ class Store:
 
     def previous_dues(self, run_pk: int, keys: list[int]) -> dict[tuple, tuple[str | None, int]]:
         """(due, sequence) of each obligation of a run for the students ``keys``, by its
-        identity (:func:`spedrules.core.store.sweep.identities`): what the next run compares
-        with."""
+        :func:`identities`: what the next run compares with."""
+        fields = ("student_pk", "rule", "kind", "trigger_day", "subject", "due", "sequence")
         with self.sessions() as s:
-            query = select(
-                ObligationRow.student_pk,
-                ObligationRow.rule,
-                ObligationRow.kind,
-                ObligationRow.trigger_day,
-                ObligationRow.subject,
-                ObligationRow.due,
-                ObligationRow.sequence,
-            )
+            query = select(*(getattr(ObligationRow, f) for f in fields))
             # the keys on the state, not the row: SQLite then seeks each (a filter on the row's
             # column made it test the whole list against every row of the run, 60x slower)
             query = _published(query, run_pk).where(RunStudentRow.student_pk.in_(keys))
-            return {  # Core rows, fetched at once: the ORM's row handling cost most of this
-                (pk, rule, kind, None if subject else day, subject): (due, sequence)
-                for pk, rule, kind, day, subject, due, sequence in s.connection()
-                .execute(query)
-                .all()
-            }
+            # Core rows, fetched at once: the ORM's row handling cost most of this
+            rows = s.connection().execute(query).all()
+        if not rows:
+            return {}
+        columns = dict(zip(fields, map(list, zip(*rows, strict=True)), strict=True))
+        dues = zip(columns["due"], columns["sequence"], strict=True)
+        return dict(zip(identities(columns), dues, strict=True))
 
     def finish_run(
         self,
@@ -1413,6 +1406,17 @@ def _touch(s: Session, pks: set[int]) -> None:
         )
 
 
+def identities(columns: dict[str, list]) -> Iterator[tuple]:
+    """The same obligation from one run to the next, for obligation rows given as columns:
+    (student, rule, kind, subject) for one about a meeting or incident (a rescheduled meeting
+    moves its deadlines), else (student, rule, kind, trigger day); a rule may give several
+    kinds (La Habra's agenda and draft)."""
+    subject = columns["subject"]
+    days = zip(subject, columns["trigger_day"], strict=True)
+    day = [None if about else day for about, day in days]
+    return zip(columns["student_pk"], columns["rule"], columns["kind"], day, subject, strict=True)
+
+
 def _driver_rows(result) -> list[tuple]:
     """A Core result's rows as the driver's tuples, all fetched at once, for columns that
     need no result processing (integers and text): SQLAlchemy's rows cost as much again as
@@ -1471,7 +1475,7 @@ def _prepared(dialect, table: type, rows, **same: Any) -> _Insert | None:
     process = [_sqlite_bind(table.__table__.c[n], dialect) for n in names]
     given = [
         list(map(f, values)) if f else values
-        for f, values in zip(process, columns.values(), strict=False)
+        for f, values in zip(process[: len(columns)], columns.values(), strict=True)
     ]
     constant = [
         repeat(f(v) if f else v, count)

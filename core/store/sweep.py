@@ -20,7 +20,7 @@ import os
 import tomllib
 import traceback
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import date
@@ -37,7 +37,7 @@ from spedrules.core.errors import ConfigError, InputError
 from spedrules.core.files import parse_yaml
 from spedrules.core.model.config import LocalAddon, config_from_dict
 from spedrules.core.store import PARTITION_SIZE
-from spedrules.core.store.database import Store
+from spedrules.core.store.database import Store, identities
 
 DUE_WITHIN = (7, 14, 30)
 
@@ -255,16 +255,6 @@ def _sequenced(store: Store, district_id: str, keys: list[int], rows: Rows) -> R
     found = map(before.get, identities(rows.columns))
     pairs = zip(found, rows.columns["due"], strict=True)
     return rows.replaced("sequence", [0 if b is None else b[1] + (b[0] != d) for b, d in pairs])
-
-
-def identities(columns: dict[str, list]) -> Iterator[tuple]:
-    """The same obligation from one run to the next: (student, rule, kind, subject) for one
-    about a meeting or incident (a rescheduled meeting moves its deadlines), else (student,
-    rule, kind, trigger day); a rule may give several kinds (La Habra's agenda and draft)."""
-    subject = columns["subject"]
-    days = zip(subject, columns["trigger_day"], strict=True)
-    day = [None if about else day for about, day in days]
-    return zip(columns["student_pk"], columns["rule"], columns["kind"], day, subject, strict=True)
 
 
 def _program_needs(district: District):
