@@ -612,3 +612,25 @@ def test_a_partition_writes_every_row_it_is_given(store, count):
         query = select(ObligationRow).where(ObligationRow.run_pk == run)
         stored = s.scalars(query.order_by(ObligationRow.pk)).all()
     assert [{name: getattr(o, name) for name in columns} for o in stored] == rows
+
+
+def test_none_binds_as_null_through_the_adapter_a_sqlite_store_registers(tmp_path, monkeypatch):
+    """A SQLite store registers an adapter for None (it spares ``sqlite3`` two failed attribute
+    lookups per empty column): None still arrives as NULL, and an adapter for None that was
+    registered before is kept."""
+    import sqlite3
+
+    key = (type(None), sqlite3.PrepareProtocol)
+    monkeypatch.delitem(sqlite3.adapters, key, raising=False)
+    Store(f"sqlite:///{tmp_path / 'a.sqlite'}")
+    assert key in sqlite3.adapters
+    connection = sqlite3.connect(":memory:")
+    assert connection.execute("SELECT ? IS NULL, typeof(?)", (None, None)).fetchone() == (
+        1,
+        "null",
+    )
+    connection.close()
+    kept = {}.get
+    monkeypatch.setitem(sqlite3.adapters, key, kept)
+    Store(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    assert sqlite3.adapters[key] is kept
