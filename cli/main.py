@@ -561,8 +561,9 @@ def import_events(source, district_id, skip_bad, db, actor) -> None:
     _report_bad(done)
     summary = done.summary
     click.echo(
-        f"imported {summary.events_new + summary.events_known:,} event(s) into {district_id}: "
-        f"{summary.events_new:,} new, {summary.events_known:,} already stored"
+        f"imported {summary.events_new + summary.events_known + summary.events_repeated:,} "
+        f"event(s) into {district_id}: "
+        f"{summary.events_new:,} new, {summary.events_known:,} already stored{summary.repeated()}"
     )
 
 

@@ -264,6 +264,7 @@ class ImportSummary:
     students_unchanged: int = 0
     events_new: int = 0
     events_known: int = 0
+    events_repeated: int = 0  # the same fact twice in the input: stored once
     records_new: int = 0
     records_changed: int = 0
     records_known: int = 0
@@ -282,9 +283,16 @@ class ImportSummary:
         a, b = converter.unstructure(self), converter.unstructure(other)
         return ImportSummary(**{k: a[k] + b[k] for k in a})
 
+    def repeated(self) -> str:
+        """The input's repeated facts, said where they are (a first import stores none twice)."""
+        if not self.events_repeated:
+            return ""
+        return f", {self.events_repeated:,} repeated within the input (stored once)"
+
     def describe(self) -> str:
         parts = [
-            f"{self.events_new:,} new event(s), {self.events_known:,} already stored",
+            f"{self.events_new:,} new event(s), {self.events_known:,} already stored"
+            + self.repeated(),
             f"students: {self.students_new:,} new, {self.students_updated:,} updated, "
             f"{self.students_unchanged:,} unchanged",
         ]
@@ -442,11 +450,11 @@ class Store:
                         f"a student of {district_id} (import students first)",
                     )
             pks = {sid: rows[sid].pk for sid in events}
-            new, known, audits = self._new_events(s, district_id, pks, events, who)
+            new, known, repeated, audits = self._new_events(s, district_id, pks, events, who)
             _insert(s, EventRow, new)
             _touch(s, {r["student_pk"] for r in new})
             self._audit(s, audits)
-        return ImportSummary(events_new=len(new), events_known=known)
+        return ImportSummary(events_new=len(new), events_known=known, events_repeated=repeated)
 
     def _students(self, s: Session, district_id: str, ids: list[str]) -> dict[str, StudentRow]:
         found: dict[str, StudentRow] = {}
@@ -465,9 +473,11 @@ class Store:
         pks: dict[str, int],
         events: dict[str, list[dict[str, Any]]],
         who: str,
-    ) -> tuple[list[dict[str, Any]], int, list[tuple]]:
-        """The event rows not yet stored (by key), how many were known, and their audit rows.
-        A known source id whose content differs is refused, naming both."""
+    ) -> tuple[list[dict[str, Any]], int, int, list[tuple]]:
+        """The event rows not yet stored (by key), how many were stored before, how many repeat
+        an event earlier in this input (stored once: "already stored" would be untrue on a
+        first import), and the audit rows. A known source id whose content differs is
+        refused, naming both."""
         stored: dict[tuple[int, str], str] = {}
         ids = sorted(set(pks.values()))
         for i in range(0, len(ids), IMPORT_BATCH):
@@ -477,7 +487,8 @@ class Store:
             stored.update(((pk, key), digest) for pk, key, digest in s.execute(query))
         now = _now()
         new: list[dict[str, Any]] = []
-        known = 0
+        known = repeated = 0
+        this_input: set[tuple[int, str]] = set()
         audits = []
         for sid, items in events.items():
             pk = pks[sid]
@@ -494,14 +505,18 @@ class Store:
                             "retract` and import the correction under a new id)",
                             _brief(event),
                         )
-                    known += 1
+                    if (pk, key) in this_input:
+                        repeated += 1
+                    else:
+                        known += 1
                     continue
                 stored[(pk, key)] = digest
+                this_input.add((pk, key))
                 new.append(_event_row(pk, key, digest, event, now))
                 added += 1
             if added:
                 audits.append((who, "events", f"{district_id}/{sid}", None, {"added": added}))
-        return new, known, audits
+        return new, known, repeated, audits
 
     def _add_batch(
         self, s: Session, district_id: str, cases: list[dict[str, Any]], who: str
@@ -541,14 +556,20 @@ class Store:
         s.flush()  # new students get their keys (one multi-row insert)
         pks = {sid: rows[sid].pk for sid in ids}
         events = {sid: list(c.get("events", [])) for sid, c in zip(ids, cases, strict=True)}
-        new, known, event_audits = self._new_events(s, district_id, pks, events, who)
+        new, known, repeated, event_audits = self._new_events(s, district_id, pks, events, who)
         _insert(s, EventRow, new)
         records, record_counts, record_audits = self._new_records(s, district_id, pks, cases, who)
         _insert(s, RecordRow, records)
         touched = {pks[sid] for sid in changed} | {r["student_pk"] for r in new + records}
         _touch(s, touched)
         self._audit(s, [*audits, *event_audits, *record_audits])
-        return ImportSummary(**counts, events_new=len(new), events_known=known, **record_counts)
+        return ImportSummary(
+            **counts,
+            events_new=len(new),
+            events_known=known,
+            events_repeated=repeated,
+            **record_counts,
+        )
 
     def _new_records(self, s: Session, district_id: str, pks: dict[str, int], cases, who):
         """New incidents/meetings, and a new version of a changed one; nothing is deleted (an

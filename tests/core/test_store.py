@@ -127,7 +127,7 @@ def test_importing_the_same_cases_twice_changes_nothing(store):
     sweep(store, AS_OF)
     before = (board(store), published(store))
     again = store.add_cases("mesa-verde", cases(), who="test")
-    assert (again.events_new, again.events_known) == (0, first.events_new)
+    assert (again.events_new, again.events_known) == (0, first.events_new + first.events_repeated)
     assert (again.students_new, again.students_updated, again.students_unchanged) == (0, 0, 60)
     assert not again.changed
     assert len(store.audit_rows()) == audit + 1  # the sweep's row; the no-op import wrote none
@@ -192,6 +192,23 @@ def test_events_csv_with_ids_and_a_changed_fact(store, tmp_path):
     # the same event with its id in a case file is the one stored, whichever file brings it
     case = {"student": {"id": "C-1"}, "events": good["C-1"]}
     assert store.add_cases("mesa-verde", [case], who="t").events_known == 1
+
+
+def test_a_fact_repeated_within_one_import_is_stored_once_and_said_so(store):
+    """The same event twice in one input is one stored event, counted as repeated, not as
+    "already stored" (nothing was stored before); importing it again finds both stored."""
+    twice = [{"type": "referral_received", "date": "2026-11-30"}] * 2
+    case = {"student": {"id": "R-1"}, "events": [*twice, {"type": "absence", "date": "2026-12-01"}]}
+    first = store.add_cases("mesa-verde", [case], who="t")
+    assert (first.events_new, first.events_known, first.events_repeated) == (2, 0, 1)
+    assert "2 new event(s), 0 already stored, 1 repeated within the input" in first.describe()
+    again = store.add_cases("mesa-verde", [case], who="t")
+    assert (again.events_new, again.events_known, again.events_repeated) == (0, 3, 0)
+    assert "repeated" not in again.describe()
+    more = store.add_events(
+        "mesa-verde", {"R-1": [*twice[:1], *[{"type": "x", "date": "2027-01-04"}] * 3]}, who="t"
+    )
+    assert (more.events_new, more.events_known, more.events_repeated) == (1, 1, 2)
 
 
 def test_a_retracted_event_stays_stored_and_the_student_has_no_obligations(store):
