@@ -32,9 +32,9 @@ import spedrules
 from spedrules.cli.demo import district_population
 from spedrules.core.api import as_case
 from spedrules.core.engine.batch import evaluate_partition
-from spedrules.core.store import PARTITION_SIZE
+from spedrules.core.store import PARTITION_SIZE, collector
 from spedrules.core.store.database import Store
-from spedrules.core.store.sweep import _settle, sweep
+from spedrules.core.store.sweep import sweep
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 AS_OF = date(2027, 1, 15)
@@ -49,7 +49,7 @@ def _init(configs: list[str]) -> None:
     frozen out of the garbage collector's full passes), so the figures are the sweep's."""
     for config in configs:
         _districts[config] = spedrules.load_district(EXAMPLES / config)
-    _settle(os.getpid())
+    collector.settle(os.getpid())
 
 
 def _evaluate_chunk(job: tuple[str, int, int]) -> dict:

@@ -19,7 +19,6 @@ production).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -70,6 +69,7 @@ from spedrules.core.calendar import SchoolCalendar
 from spedrules.core.errors import InputError, SpedrulesError
 from spedrules.core.model.case import canonical, event_digest, event_key
 from spedrules.core.model.convert import converter
+from spedrules.core.store import collector
 
 DEFAULT_DB = "spedrules.sqlite"
 IMPORT_BATCH = 1_000  # cases written per group of statements
@@ -423,7 +423,7 @@ class Store:
         """
         summary = ImportSummary()
         count = 0
-        with _input_frozen(), self.transaction() as s:
+        with collector.frozen(), self.transaction() as s:
             batch: list[dict[str, Any]] = []
             for case in cases:
                 if fail_after is not None and count >= fail_after:
@@ -440,7 +440,7 @@ class Store:
         self, district_id: str, events: dict[str, list[dict[str, Any]]], who: str
     ) -> ImportSummary:
         """Append events to existing students, all or nothing; an unknown student is an error."""
-        with _input_frozen(), self.transaction() as s:
+        with collector.frozen(), self.transaction() as s:
             rows = self._students(s, district_id, list(events))
             for sid in events:
                 if sid not in rows:
@@ -1414,19 +1414,6 @@ def _names(columns) -> list[str]:
 
 def _columns(row: Base, table: type) -> dict[str, Any]:
     return {c.name: getattr(row, c.key) for c in table.__table__.c}
-
-
-@contextmanager
-def _input_frozen() -> Iterator[None]:
-    """During an import, what was alive before it (the parsed input: millions of objects for a
-    state's file) sits out the cyclic collector's full passes, each of which scanned all of it
-    again: the import's CPU per student grew with the file (1.31x from 10,000 to 100,000
-    students on PostgreSQL). Unfrozen after, so nothing is kept from collection for good."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _touch(s: Session, pks: set[int]) -> None:

@@ -14,7 +14,6 @@ split.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import tomllib
@@ -22,7 +21,7 @@ import traceback
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +35,7 @@ from spedrules.core.engine.batch import Rows, evaluate_partition, obligation_row
 from spedrules.core.errors import ConfigError, InputError
 from spedrules.core.files import parse_yaml
 from spedrules.core.model.config import LocalAddon, config_from_dict
-from spedrules.core.store import PARTITION_SIZE
+from spedrules.core.store import PARTITION_SIZE, collector
 from spedrules.core.store.database import Store, identities
 
 DUE_WITHIN = (7, 14, 30)
@@ -172,8 +171,8 @@ def sweep_partition(
     partition replaces what an earlier attempt wrote)."""
     store = _process_store(url, os.getpid())
     district = district_from_store(url, district_id)
-    _settle(os.getpid())
-    with collector_paused():
+    collector.settle(os.getpid())
+    with collector.paused():
         return _sweep_partition(store, district, district_id, run_pk, keys, as_of)
 
 
@@ -208,31 +207,6 @@ def _sweep_partition(
     rules = result.provenance()
     store.write_partition(run_pk, keys, rows.columns, errors, states)
     return PartitionResult(len(states), len(rows), len(errors), rules)
-
-
-@contextmanager
-def collector_paused():
-    """The cyclic garbage collector off for one partition's work, then as it was. The
-    partition's objects (parsed cases, rows) are freed by reference counting when it ends, and
-    the collector's passes while they were alive only scanned them again: 40 us per student
-    of a sweep worker's CPU, measured in the stages of a 10,000-student sweep."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@lru_cache(maxsize=1)
-def _settle(pid: int) -> None:
-    """Once per process, after its first district is loaded: collect, then exempt what is
-    alive (modules, rules, calendars, caches) from the cyclic collector's later passes. A
-    partition allocates millions of short-lived objects, and each full collection scanned the
-    long-lived ones again: a third of a sweep's CPU."""
-    gc.collect()
-    gc.freeze()
 
 
 @lru_cache(maxsize=8)
@@ -426,9 +400,11 @@ def _map(jobs, workers, progress, mapper):
         results = mapper(sweep_partition, *columns)
     elif workers <= 1 or len(jobs) <= 1:
         results = (sweep_partition(*job) for job in jobs)
-    else:
-        pool = ProcessPoolExecutor(max_workers=workers)
-        results = pool.map(sweep_partition, *columns)
+    else:  # the workers fork from this process: its heap frozen first (collector.frozen)
+        pool = ExitStack()
+        pool.enter_context(collector.frozen())
+        executor = pool.enter_context(ProcessPoolExecutor(max_workers=workers))
+        results = executor.map(sweep_partition, *columns)
     try:
         for result in results:
             if progress:
@@ -436,7 +412,7 @@ def _map(jobs, workers, progress, mapper):
             yield result
     finally:
         if pool is not None:
-            pool.shutdown()
+            pool.close()
 
 
 def _program_duties(district: District, roster: list[dict[str, Any]], as_of: date):

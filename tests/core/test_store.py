@@ -21,8 +21,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, func, select, text
 
 from spedrules.core.errors import InputError
+from spedrules.core.store import collector
+from spedrules.core.store import sweep as sweep_module
+from spedrules.core.store.collector import paused as collector_paused
 from spedrules.core.store.database import Base, ObligationRow, Store, SweepBusy
-from spedrules.core.store.sweep import collector_paused, dashboard, stored_evaluation, sweep
+from spedrules.core.store.sweep import dashboard, stored_evaluation, sweep
 from spedrules.core.synthetic import population
 from tests.factories import fail_student
 
@@ -585,6 +588,43 @@ def test_a_late_year_referral_is_undetermined_and_the_sweep_completes(store):
     unknown = [o for o in result.obligations if o.status == "undetermined"]
     assert unknown and all(o.due is None for o in unknown)
     assert any("2027-28" in step for o in unknown for step in o.explanation)
+
+
+def test_the_heap_is_frozen_while_workers_fork_and_given_back_after(store, monkeypatch):
+    """A process pool's workers fork from a heap the collector will not walk (their first
+    collection wrote to every inherited page); after the sweep the caller's objects are
+    collectable again, and a block that raised gives them back too."""
+    gc.unfreeze()
+    collector.settle.cache_clear()  # this process may have settled in an earlier sweep
+    seen = []
+
+    class Recording(sweep_module.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            seen.append(gc.get_freeze_count())
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(sweep_module, "ProcessPoolExecutor", Recording)
+    store.add_cases("mesa-verde", cases(40), who="t")
+    (run,) = sweep(store, AS_OF, ["mesa-verde"], workers=2, partition_size=10)
+    assert run.status == "completed" and run.counts["evaluated"] == 40
+    assert len(seen) == 1 and seen[0] > 1000  # the modules, the district, the cases read
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError), collector.frozen():
+        assert gc.get_freeze_count() > 0
+        raise RuntimeError("an import failing")
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_settled_process_stays_settled_after_a_frozen_block():
+    """What ``settle`` froze (a process that ran a partition itself) is not given back by a
+    later import's block: the collector cannot unfreeze only part of its frozen objects."""
+    gc.unfreeze()
+    gc.freeze()
+    settled = gc.get_freeze_count()
+    with collector.frozen():
+        pass
+    assert gc.get_freeze_count() >= settled
+    gc.unfreeze()
 
 
 def test_a_partition_pauses_the_collector_and_restores_what_it_found():
