@@ -79,6 +79,7 @@ def _duty_entries(ruleset: RuleSet) -> list:
 def _duty_of(ruleset, entry, rule: IncidentDuty, incident: Incident, ctx: Context, linked):
     """The obligation of one duty; ``linked`` are the known events about the incident."""
     if rule.unverified and (rule.period is not None or rule.met_by):
+        _warn_unverified(ctx, rule, incident)
         return _unverified(rule, incident)
     if rule.period is not None:
         return _duty(ruleset, entry, rule, incident, ctx, linked)
@@ -175,6 +176,17 @@ def _standing_duty(rule: IncidentDuty, incident: Incident, linked: list[Event]) 
         attempts_required=rule.attempts_required,
         subject=incident.id,
     )
+
+
+def _warn_unverified(ctx: Context, rule: IncidentDuty, incident: Incident) -> None:
+    """The result's warnings say it too, once per incident and text (the duties of one version
+    share it): an undetermined status alone is easy to read past in a work list."""
+    line = (
+        f"incident {incident.id} on {incident.started_at.date().isoformat()}: "
+        f"{rule.unverified}; its duties under that version are undetermined"
+    )
+    if line not in ctx.warnings:
+        ctx.warnings.append(line)
 
 
 def _unverified(rule: IncidentDuty, incident: Incident) -> Obligation:

@@ -315,6 +315,13 @@ def test_statute_versions_by_incident_date(fl):
         s.startswith("warning: the 2010 text of s. 1003.573(1)(c)-(d)") for s in notice.explanation
     )
     assert {o.status for r, o in first.items() if r.startswith("fl.rs.")} == {"undetermined"}
+    # the result's warnings say so too: once for the incident, though five duties share it
+    result, _ = run(fl, "2011-03-01", restraint("2011-03-01T10:00:00", "2011-03-01T10:10:00"))
+    said = [w for w in result.warnings if "1003.573(1)(c)-(d)" in w]
+    assert len(said) == 1 and said[0].startswith("incident R-1 on 2011-03-01: the 2010 text")
+    assert said[0].endswith("its duties under that version are undetermined")
+    current, _ = run(fl, "2026-10-09", restraint("2026-10-09T13:05:00", "2026-10-09T13:20:00"))
+    assert not [w for w in current.warnings if "1003.573" in w]
     # before 2010-07-01 the section did not exist
     assert not [
         r for r in duties("2010-03-01T10:00:00", "2010-03-01T10:10:00") if r.startswith("fl.rs.")
