@@ -39,7 +39,7 @@ from spedrules.core.errors import InputError, SpedrulesError
 from spedrules.core.files import check_output, write_output  # noqa: F401 (the API)
 from spedrules.core.model import Case, Event, Obligation, Violation
 from spedrules.core.model.case import case_from_dict, case_warnings, load_case
-from spedrules.core.model.config import DistrictConfig, load_config
+from spedrules.core.model.config import DistrictConfig, is_school_year, load_config
 from spedrules.core.model.convert import converter
 from spedrules.core.model.rules import RULE_HOOKS
 from spedrules.core.store.api import (  # noqa: F401 (the API of the store)
@@ -345,18 +345,18 @@ def rule_summaries(config, kind: str | None = None) -> list[dict[str, Any]]:
 def restraint_report(
     config, source, year: str, goal: int | None = None, next_goal: int | None = None
 ):
-    """The restraint-reduction figures of one school year over the cases in ``source``."""
-    from spedrules.core.engine.restraint_report import load_cases
+    """The restraint-reduction figures of one school year over the cases in ``source``; the
+    goals not given are the district's own for those years (its ``[restraint_goals]``)."""
+    from spedrules.core.engine.restraint_report import load_cases, next_year
     from spedrules.core.engine.restraint_report import restraint_report as build
 
-    if (
-        len(year) != 7
-        or not (year[:4].isdigit() and year[4] == "-" and year[5:].isdigit())
-        or (int(year[:4]) + 1) % 100 != int(year[5:])  # 2026-28 is no school year
-    ):
+    if not is_school_year(year):
         raise InputError(None, "--year", "a school year such as 2015-16", year)
     district = load_district(config)
     definition = restraint_definition(district)
+    goals = district.config.restraint_goals
+    goal = goals.get(year) if goal is None else goal
+    next_goal = goals.get(next_year(year)) if next_goal is None else next_goal
     return build(load_cases(source, district.event_types), year, goal, next_goal, definition)
 
 

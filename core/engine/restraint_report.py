@@ -88,6 +88,11 @@ def previous_year(name: str) -> str:
     return f"{start}-{str(start + 1)[-2:]}"
 
 
+def next_year(name: str) -> str:
+    start = int(name[:4]) + 1
+    return f"{start}-{str(start + 1)[-2:]}"
+
+
 def grade_band(student: Student, bands: tuple[GradeBand, ...]) -> str:
     """The band of the student's grade; ``unspecified`` without a grade or without bands."""
     grade = (student.grade or "").upper()

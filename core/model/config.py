@@ -54,6 +54,9 @@ class DistrictConfig:
     source: Path | None = None
     # the district's Ed-Fi identities (the [edfi] table, docs/edfi.md), checked by edfi_config
     edfi: dict[str, Any] = field(factory=dict, hash=False)
+    # the restraint-reduction goal its policy sets for each school year, in percent against the
+    # year before (the [restraint_goals] table): the report's and the dashboard's default
+    restraint_goals: dict[str, int] = field(factory=dict, hash=False)
 
 
 def load_config(path: str | Path) -> DistrictConfig:
@@ -70,9 +73,11 @@ def config_from_dict(
     district = data.get("district")
     if not isinstance(district, dict):
         raise ConfigError(path, "district", "a [district] table")
-    unknown = set(data) - {"district", "options", "responsible", "edfi"}
+    unknown = set(data) - {"district", "options", "responsible", "edfi", "restraint_goals"}
     if unknown:
-        expected = "only the tables [district], [options], [responsible] and [edfi]"
+        expected = (
+            "only the tables [district], [options], [responsible], [edfi] and [restraint_goals]"
+        )
         raise ConfigError(path, sorted(unknown)[0], expected)
     extra = sorted(set(district) - set(DISTRICT_KEYS))
     if extra:
@@ -120,6 +125,7 @@ def config_from_dict(
         from spedrules.core.store.edfi import edfi_config
 
         edfi_config(edfi, path)  # a wrong [edfi] table fails when the config is read
+    goals = _restraint_goals(data.get("restraint_goals", {}), path)
     return DistrictConfig(
         id=district["id"],
         name=district["name"],
@@ -132,7 +138,32 @@ def config_from_dict(
         responsible=dict(responsible),
         source=path,
         edfi=dict(edfi),
+        restraint_goals=goals,
     )
+
+
+def is_school_year(name: Any) -> bool:
+    """A school year named by its two calendar years, "2015-16" (2026-28 is none)."""
+    return (
+        isinstance(name, str)
+        and len(name) == 7
+        and name[:4].isdigit()
+        and name[4] == "-"
+        and name[5:].isdigit()
+        and (int(name[:4]) + 1) % 100 == int(name[5:])
+    )
+
+
+def _restraint_goals(goals: Any, path: Path | None) -> dict[str, int]:
+    if not isinstance(goals, dict):
+        raise ConfigError(path, "restraint_goals", "a [restraint_goals] table", goals)
+    for year, percent in goals.items():
+        if not is_school_year(year):
+            raise ConfigError(path, f"restraint_goals.{year!r}", "a school year such as 2026-27")
+        if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
+            where = f"restraint_goals.{year!r}"
+            raise ConfigError(path, where, "a whole percentage 0-100", percent)
+    return dict(goals)
 
 
 def _calendar_path(calendar: Any, base: Path, path: Path | None) -> Path | None:

@@ -184,6 +184,8 @@ def _restraint(url: str, district_id: str, run_pk: int, as_of: str, goal: int | 
     )
     definition = restraint_definition(district)
     year = school_year(day, definition.year_start_month)
+    if goal is None:  # nothing typed on the page: the district's own goal for the year
+        goal = district.config.restraint_goals.get(year)
     report = restraint_report(cases, year, goal, definition=definition)
     months, month = [], date(int(year[:4]), definition.year_start_month, 1)
     while month <= day:

@@ -180,7 +180,7 @@ def dashboard_page(
             ),
         ),
         restraint=report,
-        goal=goal_value,
+        goal=report.goal_percent if report else goal_value,  # typed, or the district's own
         goal_error=goal_error,
         goal_allowed=_goal_allowed(report),
         restraint_chart=bar_chart(

@@ -141,6 +141,48 @@ def test_bad_report_input(tmp_path, run_cli, examples):
     assert result.exit_code == 2 and "--year: expected a school year" in result.stderr
 
 
+def _with_goals(tmp_path, examples, table: str):
+    """Gulf Shore's config and calendar, copied, with a [restraint_goals] table."""
+    for name in ("gulf-shore.toml", "gulf-shore-2026-27.yaml"):
+        (tmp_path / name).write_text((examples / name).read_text())
+    config = tmp_path / "gulf-shore.toml"
+    config.write_text(config.read_text() + "\n[restraint_goals]\n" + table)
+    return config
+
+
+def test_the_districts_own_goals_are_the_default(tmp_path, run_cli, examples):
+    """St. Lucie's plan (SP&P Part I A.6): "The goal was to reduce restraints by 10%" in
+    2015-16, and "the district's measurable annual goal ... for the 2016-17 school year is
+    10%". Kept in the config, they need not be typed each time: 186 -> 164 is a 12% decrease,
+    the 10% goal exceeded by 2 points; a goal given on the command line still wins."""
+    config = _with_goals(tmp_path, examples, '"2015-16" = 10\n"2016-17" = 10\n')
+    source = fixture(tmp_path / "incidents.yaml")
+    args = ("report", "restraint", "--config", config, "--year", "2015-16", "--from", source)
+    r = json.loads(run_cli(*args, "--format", "json").stdout)
+    assert (r["goal_percent"], r["goal_met"], r["goal_margin_points"]) == (10, True, 2)
+    assert r["next_goal_percent"] == 10
+    r = json.loads(run_cli(*args, "--goal", "15", "--format", "json").stdout)
+    assert (r["goal_percent"], r["goal_met"], r["goal_margin_points"]) == (15, False, -3)
+    earlier = run_cli(*args[:-3], "2014-15", "--from", source, "--format", "json")
+    assert json.loads(earlier.stdout)["goal_percent"] is None  # no goal set for that year
+
+
+def test_a_bad_goal_in_the_config_is_one_line_naming_it(
+    tmp_path, run_cli, examples, one_line_error
+):
+    source = fixture(tmp_path / "incidents.yaml")
+    for table, needles in [
+        ('"2015-17" = 10\n', ["restraint_goals.'2015-17'", "a school year such as 2026-27"]),
+        ('"2015-16" = 110\n', ["restraint_goals.'2015-16'", "a whole percentage 0-100", "110"]),
+        ('"2015-16" = "10%"\n', ["restraint_goals.'2015-16'", "a whole percentage 0-100"]),
+    ]:
+        config = _with_goals(tmp_path, examples, table)
+        result = run_cli(
+            "report", "restraint", "--config", config, "--year", "2015-16", "--from", source
+        )
+        one_line_error(result, "gulf-shore.toml", *needles)
+
+
 def _report(tmp_path, examples, year, goal=None):
     from spedrules.core.api import restraint_report
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from spedrules.core.synthetic import population
-from tests.web.conftest import AS_OF, DISTRICTS, case_json
+from tests.web.conftest import AS_OF, DISTRICTS, EXAMPLES, case_json
 
 
 def _sign_in(client, token: str):
@@ -59,6 +59,37 @@ def test_restraint_incidents_by_month_against_a_reduction_goal(client, web_store
     assert sum(int(n) for _, n in bars) == len(starts)
     bad = client.get("/districts/gulf-shore", params={"goal": "ten"}).text
     assert "expects a whole percentage 0-100, got &#39;ten&#39;" in bad
+
+
+def test_the_page_starts_from_the_districts_own_goal(tmp_path):
+    """A district whose config sets this year's goal ([restraint_goals]) sees it on the page
+    without typing it, and a goal typed on the page still wins."""
+    from litestar.testing import TestClient
+
+    from spedrules.core.store.database import Store
+    from spedrules.core.store.sweep import sweep
+    from spedrules.core.web import create_app
+    from spedrules.core.web.tokens import create_token
+
+    for name in ("gulf-shore.toml", "gulf-shore-2026-27.yaml"):
+        (tmp_path / name).write_text((EXAMPLES / name).read_text())
+    config = tmp_path / "gulf-shore.toml"
+    config.write_text(config.read_text() + '\n[restraint_goals]\n"2026-27" = 15\n')
+    store = Store(f"sqlite:///{tmp_path / 'goal.sqlite'}")
+    store.init()
+    store.add_district(config, who="test")
+    _, prefix, schools, incidents = DISTRICTS["gulf-shore"]
+    store.add_cases(
+        "gulf-shore", list(population(prefix, 10, schools, AS_OF, incidents=True)), who="test"
+    )
+    sweep(store, AS_OF)
+    token = create_token(store.engine, "gulf-shore", "staff", "GS Lead")[1]
+    with TestClient(create_app(store.url)) as client:
+        _sign_in(client, token)
+        page = client.get("/districts/gulf-shore").text
+        assert 'name="goal" inputmode="numeric" size="4" value="15"' in page
+        typed = client.get("/districts/gulf-shore", params={"goal": "5"}).text
+        assert 'name="goal" inputmode="numeric" size="4" value="5"' in typed
 
 
 def test_a_worklist_filter_that_names_nothing_is_shown_with_the_known_values(client, web_store):
