@@ -24,12 +24,14 @@ def age_22_exit(_day: date, born: date, _calendar) -> Count:
             "born July-September: the student may not start the new fiscal year "
             "(7.18 B; a year-round pupil may finish an IEP term that runs into it)"
         )
-    else:
+    else:  # the exception's date, named: a district that ends services early denies them
         exit_day = date(birthday.year, 12, 31)
+        fiscal_year_end = date(birthday.year + 1, 6, 30)
         steps.append(
             "born October-December: the student exits on December 31 of the current "
-            "fiscal year (7.18 C), or at its end if the IEP ends then or no individual "
-            "transition plan was carried out from age 20"
+            f"fiscal year (7.18 C), or on {day_name(fiscal_year_end)}, at its end, if the IEP "
+            "would be completed then or no individual transition plan was incorporated and "
+            "carried out from age 20: confirm which before ending services"
         )
     steps.append(f"services end {day_name(exit_day)}")
     return Count(exit_day, tuple(steps))

@@ -310,6 +310,8 @@ def test_age_22_exit_by_birthday_month(ca, born, exit_day):
     )
     ob = due(r, "ca.age_22_exit")
     assert ob.due == exit_day and ob.citation.startswith("EC 56026(c)(4)")
+    if exit_day.month == 12:  # 7.18 C's exception: the end of the fiscal year, Fri 2028-06-30
+        assert any("or on Fri 2028-06-30, at its end, if the IEP" in s for s in ob.explanation)
 
 
 def test_california_restates_the_federal_cycle_with_its_own_citations(ca):
