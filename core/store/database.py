@@ -1543,10 +1543,14 @@ def _run(s: Session, insert: _Insert | None) -> None:
 
 def _sqlite_bind(column, dialect):
     """The column type's bind processor; for a plain Date, a day's ``isoformat`` made once per
-    distinct day (SQLite stores dates as YYYY-MM-DD text, which is what its processor formats,
-    five times slower; a partition's obligations share few days)."""
+    distinct day and process (SQLite stores dates as YYYY-MM-DD text, which is what its
+    processor formats, five times slower). The days are shared by every partition a worker
+    writes: a memo per partition and column still formatted 1,700 distinct days per column of
+    each partition (9 us per student of a sweep, measured on 5,000 realistic students)."""
     if type(column.type) is Date:
-        return _IsoDays().__getitem__
+        if len(_ISO_DAYS) > _ISO_DAYS_LIMIT:  # moments as well as days can come: stay bounded
+            _ISO_DAYS.clear()
+        return _ISO_DAYS.__getitem__
     return column.type.dialect_impl(dialect).bind_processor(dialect)
 
 
@@ -1556,6 +1560,10 @@ class _IsoDays(dict):
     def __missing__(self, value: date | None) -> str | None:
         self[value] = text = _iso_day(value)
         return text
+
+
+_ISO_DAYS = _IsoDays()
+_ISO_DAYS_LIMIT = 200_000
 
 
 def _iso_day(value: date | None) -> str | None:
