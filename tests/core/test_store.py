@@ -383,11 +383,35 @@ def test_two_concurrent_sweeps_leave_exactly_one_run(big_store):
     assert len(keys) == len(set(keys))  # nothing interleaved, nothing twice
 
 
+# `spedrules` whose sweep stops after its first partition is stored, until it is killed: the
+# test kills it there, whatever the machine's speed (polling a free-running sweep raced it: a
+# fast sweep had finished before the poll saw its rows, and the kill came after the end)
+STOPS_AFTER_ONE_PARTITION = """
+import sys, time
+from spedrules.core.store.database import Store
+write = Store.write_partition
+def write_then_wait(self, *args, **kwargs):
+    write(self, *args, **kwargs)
+    time.sleep(600)
+Store.write_partition = write_then_wait
+from spedrules.cli.main import main
+sys.argv[0] = "spedrules"
+main()
+"""
+
+
 def test_a_killed_sweep_is_never_read(big_store):
     url = big_store.url
     sweep(big_store, AS_OF)
     before = published(big_store)
-    proc = _spedrules("sweep", "--as-of", "2027-02-15", "--db", url, "--partition-size", "10")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", STOPS_AFTER_ONE_PARTITION, "sweep", "--as-of", "2027-02-15"]
+        + ["--db", url, "--partition-size", "10", "--workers", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "SPEDRULES_ACTOR": "test"},
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # wait until the new run has written something
         runs = big_store.runs("mesa-verde")
@@ -400,6 +424,7 @@ def test_a_killed_sweep_is_never_read(big_store):
             if written:
                 break
         time.sleep(0.05)
+    assert proc.poll() is None, proc.communicate()  # still stopped after its first partition
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert big_store.runs("mesa-verde")[0]["status"] == "running"  # killed: never finished
