@@ -347,17 +347,22 @@ def restraint_report(
 ):
     """The restraint-reduction figures of one school year over the cases in ``source``; the
     goals not given are the district's own for those years (its ``[restraint_goals]``)."""
-    from spedrules.core.engine.restraint_report import load_cases, next_year
+    from spedrules.core.engine.restraint_report import load_cases, year_after
     from spedrules.core.engine.restraint_report import restraint_report as build
 
     if not is_school_year(year):
         raise InputError(None, "--year", "a school year such as 2015-16", year)
     district = load_district(config)
     definition = restraint_definition(district)
-    goals = district.config.restraint_goals
-    goal = goals.get(year) if goal is None else goal
-    next_goal = goals.get(next_year(year)) if next_goal is None else next_goal
+    goal = restraint_goal(district, year, goal)
+    next_goal = restraint_goal(district, year_after(year), next_goal)
     return build(load_cases(source, district.event_types), year, goal, next_goal, definition)
+
+
+def restraint_goal(district: District, year: str, given: int | None) -> int | None:
+    """The reduction goal for ``year``: the one given (command line, page), else the
+    district's own (its config's ``[restraint_goals]``), else none."""
+    return district.config.restraint_goals.get(year) if given is None else given
 
 
 def restraint_definition(district: District):

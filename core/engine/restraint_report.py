@@ -83,13 +83,9 @@ def school_months(name: str, start_month: int = 7) -> list[str]:
     return [f"{start + (m < start_month)}-{m:02d}" for m in months]
 
 
-def previous_year(name: str) -> str:
-    start = int(name[:4]) - 1
-    return f"{start}-{str(start + 1)[-2:]}"
-
-
-def next_year(name: str) -> str:
-    start = int(name[:4]) + 1
+def year_after(name: str, years: int = 1) -> str:
+    """The school year ``years`` after ``name`` ("2015-16", -1 -> "2014-15")."""
+    start = int(name[:4]) + years
     return f"{start}-{str(start + 1)[-2:]}"
 
 
@@ -141,7 +137,7 @@ def restraint_report(
     next_goal: int | None = None,
     definition: RestraintReportDefinition = CORE_REPORT,
 ) -> RestraintReport:
-    previous = previous_year(year)
+    previous = year_after(year, -1)
     rows = [
         (case.student, inc) for case in cases for inc in case.incidents if inc.type == "restraint"
     ]

@@ -158,10 +158,10 @@ def _restraint_goals(goals: Any, path: Path | None) -> dict[str, int]:
     if not isinstance(goals, dict):
         raise ConfigError(path, "restraint_goals", "a [restraint_goals] table", goals)
     for year, percent in goals.items():
+        where = f"restraint_goals.{year!r}"
         if not is_school_year(year):
-            raise ConfigError(path, f"restraint_goals.{year!r}", "a school year such as 2026-27")
+            raise ConfigError(path, where, "a school year such as 2026-27")
         if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
-            where = f"restraint_goals.{year!r}"
             raise ConfigError(path, where, "a whole percentage 0-100", percent)
     return dict(goals)
 

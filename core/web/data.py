@@ -169,7 +169,7 @@ def restraint_trend(store: Store, district: District, goal: int | None = None):
 @lru_cache(maxsize=16)
 def _restraint(url: str, district_id: str, run_pk: int, as_of: str, goal: int | None):
     """Cached per run: a run's cases do not change (imports after it show in the next run)."""
-    from spedrules.core.api import as_case, restraint_definition
+    from spedrules.core.api import as_case, restraint_definition, restraint_goal
     from spedrules.core.engine.restraint_report import restraint_report, school_year
     from spedrules.core.store.sweep import district_from_store, partitions
 
@@ -184,8 +184,7 @@ def _restraint(url: str, district_id: str, run_pk: int, as_of: str, goal: int | 
     )
     definition = restraint_definition(district)
     year = school_year(day, definition.year_start_month)
-    if goal is None:  # nothing typed on the page: the district's own goal for the year
-        goal = district.config.restraint_goals.get(year)
+    goal = restraint_goal(district, year, goal)  # typed on the page, or the district's own
     report = restraint_report(cases, year, goal, definition=definition)
     months, month = [], date(int(year[:4]), definition.year_start_month, 1)
     while month <= day:
