@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from spedrules.core.model import Obligation
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 FILLER = {
     "kind": "k",
@@ -42,3 +46,13 @@ def fail_student(monkeypatch, student_id: str, exc: Exception) -> None:
 
     monkeypatch.setattr(batch_module._Batch, "mark_uncovered", uncovered)
     monkeypatch.setattr(api_module, "evaluate", evaluate)
+
+
+def gulf_shore_with(folder: Path, tables: str) -> Path:
+    """Gulf Shore's example config and calendar copied into ``folder``, with ``tables`` (TOML)
+    added to the config: a district that differs from the example in one table."""
+    for name in ("gulf-shore.toml", "gulf-shore-2026-27.yaml"):
+        (folder / name).write_text((EXAMPLES / name).read_text())
+    config = folder / "gulf-shore.toml"
+    config.write_text(config.read_text() + "\n" + tables)
+    return config

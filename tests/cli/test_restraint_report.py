@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.factories import gulf_shore_with
+
 ROOT = Path(__file__).resolve().parents[2]
 # charts go where the forms' PNG pages go, for a person to look at after a run
 ARTIFACTS = Path(os.environ.get("SPEDRULES_ARTIFACTS", ROOT / ".artifacts")) / "charts"
@@ -141,13 +143,8 @@ def test_bad_report_input(tmp_path, run_cli, examples):
     assert result.exit_code == 2 and "--year: expected a school year" in result.stderr
 
 
-def _with_goals(tmp_path, examples, table: str):
-    """Gulf Shore's config and calendar, copied, with a [restraint_goals] table."""
-    for name in ("gulf-shore.toml", "gulf-shore-2026-27.yaml"):
-        (tmp_path / name).write_text((examples / name).read_text())
-    config = tmp_path / "gulf-shore.toml"
-    config.write_text(config.read_text() + "\n[restraint_goals]\n" + table)
-    return config
+def _with_goals(tmp_path, table: str):
+    return gulf_shore_with(tmp_path, "[restraint_goals]\n" + table)
 
 
 def test_the_districts_own_goals_are_the_default(tmp_path, run_cli, examples):
@@ -155,7 +152,7 @@ def test_the_districts_own_goals_are_the_default(tmp_path, run_cli, examples):
     2015-16, and "the district's measurable annual goal ... for the 2016-17 school year is
     10%". Kept in the config, they need not be typed each time: 186 -> 164 is a 12% decrease,
     the 10% goal exceeded by 2 points; a goal given on the command line still wins."""
-    config = _with_goals(tmp_path, examples, '"2015-16" = 10\n"2016-17" = 10\n')
+    config = _with_goals(tmp_path, '"2015-16" = 10\n"2016-17" = 10\n')
     source = fixture(tmp_path / "incidents.yaml")
     args = ("report", "restraint", "--config", config, "--year", "2015-16", "--from", source)
     r = json.loads(run_cli(*args, "--format", "json").stdout)
@@ -176,7 +173,7 @@ def test_a_bad_goal_in_the_config_is_one_line_naming_it(
         ('"2015-16" = 110\n', ["restraint_goals.'2015-16'", "a whole percentage 0-100", "110"]),
         ('"2015-16" = "10%"\n', ["restraint_goals.'2015-16'", "a whole percentage 0-100"]),
     ]:
-        config = _with_goals(tmp_path, examples, table)
+        config = _with_goals(tmp_path, table)
         result = run_cli(
             "report", "restraint", "--config", config, "--year", "2015-16", "--from", source
         )

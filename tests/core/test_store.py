@@ -353,9 +353,12 @@ def test_prune_keeps_the_rows_a_kept_run_carried_forward(store):
     assert store.obligation_rows("gulf-shore", second.run, programs=True) == []  # not its run
 
 
-def _spedrules(*args, env=None):
+def _spedrules(*args, env=None, script=None):
+    """`spedrules ARGS` in a new process; with ``script``, that Python code runs instead of
+    the module (it calls the CLI itself)."""
+    runs = ["-c", script] if script else ["-m", "spedrules"]
     return subprocess.Popen(
-        [sys.executable, "-m", "spedrules", *map(str, args)],
+        [sys.executable, *runs, *map(str, args)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -404,14 +407,10 @@ def test_a_killed_sweep_is_never_read(big_store):
     url = big_store.url
     sweep(big_store, AS_OF)
     before = published(big_store)
-    proc = subprocess.Popen(
-        [sys.executable, "-c", STOPS_AFTER_ONE_PARTITION, "sweep", "--as-of", "2027-02-15"]
-        + ["--db", url, "--partition-size", "10", "--workers", "1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "SPEDRULES_ACTOR": "test"},
-    )
+    proc = _spedrules(
+        "sweep", "--as-of", "2027-02-15", "--db", url, "--partition-size", "10", "--workers", "1",
+        script=STOPS_AFTER_ONE_PARTITION,
+    )  # fmt: skip
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # wait until the new run has written something
         runs = big_store.runs("mesa-verde")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from spedrules.core.synthetic import population
-from tests.web.conftest import AS_OF, DISTRICTS, EXAMPLES, case_json
+from tests.factories import gulf_shore_with
+from tests.web.conftest import AS_OF, DISTRICTS, case_json
 
 
 def _sign_in(client, token: str):
@@ -71,10 +72,7 @@ def test_the_page_starts_from_the_districts_own_goal(tmp_path):
     from spedrules.core.web import create_app
     from spedrules.core.web.tokens import create_token
 
-    for name in ("gulf-shore.toml", "gulf-shore-2026-27.yaml"):
-        (tmp_path / name).write_text((EXAMPLES / name).read_text())
-    config = tmp_path / "gulf-shore.toml"
-    config.write_text(config.read_text() + '\n[restraint_goals]\n"2026-27" = 15\n')
+    config = gulf_shore_with(tmp_path, '[restraint_goals]\n"2026-27" = 15\n')
     store = Store(f"sqlite:///{tmp_path / 'goal.sqlite'}")
     store.init()
     store.add_district(config, who="test")
